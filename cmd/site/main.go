@@ -1,0 +1,156 @@
+// Command site serves the news site, checks its content and creates
+// articles. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the site's time zone must load even where the system has no zoneinfo
+
+	bundled "github.com/horizons-expat/site/content"
+	"github.com/horizons-expat/site/internal/app"
+	"github.com/horizons-expat/site/internal/content"
+)
+
+const usage = `usage:
+  site serve [-addr 127.0.0.1:8080] [-content content] [-db data/site.db] [-base-url URL] [-now RFC3339] [-drafts]
+  site check [-content content] [-strict]
+  site new [-content content] <rubrique> "Titre de l'article"
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stderr)
+	case "check":
+		return check(args[1:], stdout, stderr)
+	case "new":
+		return newArticle(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n%s", args[0], usage)
+	return 2
+}
+
+// env returns the environment variable name, or def when it is unset.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func serve(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg app.Config
+	var now string
+	fs.StringVar(&cfg.Addr, "addr", env("SITE_ADDR", "127.0.0.1:8080"), "listen address (SITE_ADDR)")
+	fs.StringVar(&cfg.ContentDir, "content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
+	fs.StringVar(&cfg.DBPath, "db", env("SITE_DB", "data/site.db"), "database file, rebuilt from content when missing (SITE_DB)")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("SITE_BASE_URL", ""), "public URL of the site, overrides site.yaml (SITE_BASE_URL)")
+	fs.StringVar(&now, "now", env("SITE_NOW", ""), "freeze the clock at this RFC 3339 instant (SITE_NOW)")
+	fs.BoolVar(&cfg.Drafts, "drafts", env("SITE_DRAFTS", "") == "1", "show drafts and scheduled articles, for previews (SITE_DRAFTS=1)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if now != "" {
+		t, err := time.Parse(time.RFC3339, now)
+		if err != nil {
+			log.Error("invalid -now: want an RFC 3339 instant such as 2024-11-20T09:00:00+01:00", "value", now)
+			return 2
+		}
+		cfg.Now = t
+	}
+	if cfg.ContentDir == "content" && !explicit(fs, "content") && os.Getenv("SITE_CONTENT") == "" {
+		if _, err := os.Stat("content"); err != nil {
+			log.Info("no content folder here: serving the content bundled in the binary")
+			cfg.ContentDir, cfg.Bundled = "", bundled.FS
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
+	runErr := a.Run(ctx)
+	closeErr := a.Close()
+	if err := errors.Join(runErr, closeErr); err != nil {
+		log.Error("stopped with an error", "err", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+// explicit reports whether the flag name was given on the command line.
+func explicit(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+func check(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
+	strict := fs.Bool("strict", false, "fail on warnings too")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	set, err := content.Check(*dir)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	errs := 0
+	for _, p := range set.Problems {
+		fmt.Fprintln(stdout, p.String())
+		if !p.Warning || *strict {
+			errs++
+		}
+	}
+	fmt.Fprintf(stderr, "%d articles, %d rubriques, %d problèmes\n", len(set.Articles), len(set.Categories), len(set.Problems))
+	if errs > 0 {
+		return 1
+	}
+	return 0
+}
+
+func newArticle(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("new", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 2 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	path, err := content.CreateArticle(*dir, fs.Arg(0), fs.Arg(1), time.Now())
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintln(stdout, path)
+	return 0
+}

@@ -1,0 +1,29 @@
+package content
+
+import "path"
+
+var categoryKeys = map[string]bool{"title": true, "description": true, "weight": true}
+
+// Category parses the _index.md of a category folder.
+func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
+	c := Category{Slug: path.Dir(filePath), Path: filePath, Hash: Hash(src)}
+	if pr := checkSource(filePath, src); pr != nil {
+		return c, []Problem{*pr}
+	}
+	doc, pr := p.parse(filePath, src)
+	if pr != nil {
+		return c, []Problem{*pr}
+	}
+	fm, problems := decodeFrontMatter(filePath, doc.rawFrontMatter, 2, categoryKeys)
+	if HasErrors(problems) {
+		return c, problems
+	}
+	c.Title, _ = fm.scalar("title", &problems)
+	if c.Title == "" {
+		problems = append(problems, problemf(filePath, 2, "le titre de la rubrique (title) est obligatoire"))
+	}
+	c.Description, _ = fm.scalar("description", &problems)
+	c.Weight = fm.integer("weight", &problems)
+	c.IntroHTML = doc.html
+	return c, problems
+}

@@ -1,0 +1,251 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.abhg.dev/goldmark/frontmatter"
+	"gopkg.in/yaml.v3"
+)
+
+// MaxFileSize bounds a content file: anything larger is a mistake (a pasted
+// binary, a runaway export), not an article.
+const MaxFileSize = 2 << 20
+
+// rawYAML is a front matter format that hands over the raw YAML bytes, so
+// that we decode them into a yaml.Node that remembers line numbers.
+var rawYAML = frontmatter.Format{
+	Name:  "YAML",
+	Delim: '-',
+	Unmarshal: func(b []byte, v any) error {
+		*(v.(*[]byte)) = b
+		return nil
+	},
+}
+
+// field is one front matter key with the line it sits on.
+type field struct {
+	key  string
+	line int // in the file
+	node *yaml.Node
+}
+
+// frontMatter is a decoded front matter block.
+type frontMatter struct {
+	path   string
+	offset int // from YAML lines to file lines
+	fields map[string]field
+}
+
+// checkSource reports problems that make a file unreadable as text.
+func checkSource(path string, src []byte) *Problem {
+	if len(src) > MaxFileSize {
+		p := problemf(path, 0, "fichier trop volumineux (%.1f Mo, maximum %d Mo)", float64(len(src))/(1<<20), MaxFileSize>>20)
+		return &p
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		p := problemf(path, 0, "fichier vide")
+		return &p
+	}
+	if !utf8.Valid(src) {
+		line := 1
+		for len(src) > 0 {
+			r, size := utf8.DecodeRune(src)
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			if r == '\n' {
+				line++
+			}
+			src = src[size:]
+		}
+		p := problemf(path, line, "caractères invalides : le fichier doit être enregistré en UTF-8")
+		return &p
+	}
+	return nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// decodeFrontMatter turns raw YAML, whose first line is line firstLine of the
+// file, into fields, reporting problems at their line in the file.
+func decodeFrontMatter(path string, raw []byte, firstLine int, known map[string]bool) (frontMatter, []Problem) {
+	offset := firstLine - 1
+	fm := frontMatter{path: path, offset: firstLine - 1, fields: map[string]field{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := firstLine
+		if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
+			n, _ := strconv.Atoi(msg[m[2]:m[3]])
+			line = n + offset
+			msg = msg[:m[0]] + msg[m[1]:]
+		}
+		return fm, []Problem{problemf(path, line, "en-tête YAML invalide : %s", msg)}
+	}
+	if len(doc.Content) == 0 {
+		return fm, nil // empty front matter: the required keys will be reported missing
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return fm, []Problem{problemf(path, root.Line+offset, "l'en-tête YAML doit être une liste de clés « clé: valeur »")}
+	}
+	var problems []Problem
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		line := k.Line + offset
+		if !known[k.Value] {
+			msg := fmt.Sprintf("clé inconnue « %s » ignorée", k.Value)
+			if s := closest(k.Value, known); s != "" {
+				msg += fmt.Sprintf(" (vouliez-vous écrire « %s » ?)", s)
+			}
+			problems = append(problems, warningf(path, line, "%s", msg))
+			continue
+		}
+		if _, dup := fm.fields[k.Value]; dup {
+			problems = append(problems, problemf(path, line, "clé « %s » donnée deux fois", k.Value))
+			continue
+		}
+		fm.fields[k.Value] = field{key: k.Value, line: line, node: v}
+	}
+	return fm, problems
+}
+
+// closest returns the known key within two edits of k, if any.
+func closest(k string, known map[string]bool) string {
+	best, bestDist := "", 3
+	for cand := range known {
+		if d := editDistance(k, cand); d < bestDist || (d == bestDist && cand < best) {
+			best, bestDist = cand, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// scalar returns the text of key, "" when absent. A non-scalar value is a problem.
+func (fm frontMatter) scalar(key string, problems *[]Problem) (string, int) {
+	f, ok := fm.fields[key]
+	if !ok {
+		return "", 0
+	}
+	if f.node.Kind != yaml.ScalarNode {
+		*problems = append(*problems, problemf(fm.path, f.line, "« %s » doit être un texte simple", key))
+		return "", f.line
+	}
+	return strings.TrimSpace(f.node.Value), f.line
+}
+
+// list returns the items of key, accepting a single scalar as a one-item list.
+func (fm frontMatter) list(key string, problems *[]Problem) ([]string, int) {
+	f, ok := fm.fields[key]
+	if !ok {
+		return nil, 0
+	}
+	switch f.node.Kind {
+	case yaml.ScalarNode:
+		if v := strings.TrimSpace(f.node.Value); v != "" {
+			return []string{v}, f.line
+		}
+		return nil, f.line
+	case yaml.SequenceNode:
+		var out []string
+		for _, item := range f.node.Content {
+			if item.Kind != yaml.ScalarNode {
+				*problems = append(*problems, problemf(fm.path, item.Line+fm.offset, "« %s » doit être une liste de textes", key))
+				continue
+			}
+			if v := strings.TrimSpace(item.Value); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out, f.line
+	}
+	*problems = append(*problems, problemf(fm.path, f.line, "« %s » doit être une liste, par exemple [a, b]", key))
+	return nil, f.line
+}
+
+// boolean returns the value of key, false when absent.
+func (fm frontMatter) boolean(key string, problems *[]Problem) bool {
+	v, line := fm.scalar(key, problems)
+	switch strings.ToLower(v) {
+	case "", "false", "no", "non":
+		return false
+	case "true", "yes", "oui":
+		return true
+	}
+	*problems = append(*problems, problemf(fm.path, line, "« %s » doit valoir true ou false, pas « %s »", key, v))
+	return false
+}
+
+// integer returns the value of key, 0 when absent.
+func (fm frontMatter) integer(key string, problems *[]Problem) int {
+	v, line := fm.scalar(key, problems)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		*problems = append(*problems, problemf(fm.path, line, "« %s » doit être un nombre entier, pas « %s »", key, v))
+	}
+	return n
+}
+
+// dateLayouts are the accepted date forms; the last two are wall-clock times
+// in the site's time zone.
+var dateLayouts = []string{time.RFC3339, "2006-01-02", "2006-01-02 15:04"}
+
+// date returns the instant of key, the zero time when absent.
+func (fm frontMatter) date(key string, loc *time.Location, problems *[]Problem) time.Time {
+	v, line := fm.scalar(key, problems)
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := ParseDate(v, loc)
+	if err != nil {
+		*problems = append(*problems, problemf(fm.path, line, "date « %s » illisible pour « %s » : écrivez 2024-11-13, 2024-11-13 09:30 ou 2024-11-13T09:30:00+01:00", v, key))
+	}
+	return t
+}
+
+// ParseDate reads a front matter date: RFC 3339, or YYYY-MM-DD or
+// YYYY-MM-DD HH:MM in loc.
+func ParseDate(v string, loc *time.Location) (time.Time, error) {
+	for i, layout := range dateLayouts {
+		var t time.Time
+		var err error
+		if i == 0 {
+			t, err = time.Parse(layout, v)
+		} else {
+			t, err = time.ParseInLocation(layout, v, loc)
+		}
+		if err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date %q: not RFC 3339, YYYY-MM-DD or YYYY-MM-DD HH:MM", v)
+}

@@ -1,0 +1,162 @@
+package content
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"go.abhg.dev/goldmark/frontmatter"
+)
+
+// Parser turns content files into domain values. It is safe for concurrent use.
+type Parser struct {
+	md goldmark.Markdown
+}
+
+// NewParser returns a Parser with the site's Markdown dialect: CommonMark
+// plus GitHub tables, strikethrough and autolinks, heading anchors, and
+// goldmark's safe default (raw HTML and dangerous links are not rendered).
+func NewParser() *Parser {
+	return &Parser{md: goldmark.New(
+		goldmark.WithExtensions(extension.GFM, &frontmatter.Extender{Formats: []frontmatter.Format{rawYAML}}),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)}
+}
+
+// document is a parsed Markdown file.
+type document struct {
+	rawFrontMatter []byte
+	hasFrontMatter bool
+	html           string
+	text           string
+	firstPara      string
+	links          []Link
+	problems       []Problem
+}
+
+// parse parses src, whose front matter must open on its first line and be
+// closed, and renders its body.
+func (p *Parser) parse(path string, src []byte) (document, *Problem) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	var doc document
+	if !bytes.HasPrefix(src, []byte("---")) {
+		pr := problemf(path, 1, "le fichier doit commencer par un en-tête YAML entre deux lignes ---")
+		return doc, &pr
+	}
+	ctx := parser.NewContext()
+	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	data := frontmatter.Get(ctx)
+	if data == nil {
+		pr := problemf(path, 1, "le fichier doit commencer par un en-tête YAML entre deux lignes ---")
+		return doc, &pr
+	}
+	_ = data.Decode(&doc.rawFrontMatter) // rawYAML never fails
+	// An unclosed block swallows the whole file: the line after it must be
+	// the closing delimiter.
+	lines := strings.Split(string(src), "\n")
+	closing := 1 + bytes.Count(doc.rawFrontMatter, []byte("\n"))
+	if len(doc.rawFrontMatter) > 0 && !bytes.HasSuffix(doc.rawFrontMatter, []byte("\n")) {
+		closing++
+	}
+	if closing >= len(lines) || strings.TrimRight(lines[closing], " \t\r") != "---" {
+		pr := problemf(path, len(lines), "en-tête YAML non fermé : ajoutez une ligne --- après la dernière clé (fichier incomplet ?)")
+		return doc, &pr
+	}
+	doc.hasFrontMatter = true
+
+	var plain strings.Builder
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Heading:
+			if entering && n.Level == 1 {
+				// The page title is the only h1: demote body h1s.
+				n.Level = 2
+				doc.problems = append(doc.problems, warningf(path, lineOf(n, src), "titre de niveau 1 (#) dans le texte : utilisez ## (le titre de l'article est déjà le titre principal)"))
+			}
+		case *ast.Paragraph:
+			if entering && doc.firstPara == "" && n.Parent() == root {
+				doc.firstPara = plainText(n, src)
+			}
+		case *ast.Link:
+			if entering {
+				if dest := string(n.Destination); strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "//") {
+					doc.links = append(doc.links, Link{Target: dest, Line: lineOf(n, src)})
+				}
+			}
+		case *ast.Text:
+			if entering {
+				plain.Write(n.Value(src))
+				if n.SoftLineBreak() || n.HardLineBreak() {
+					plain.WriteByte(' ')
+				}
+			}
+		case *ast.String:
+			if entering {
+				plain.Write(n.Value)
+			}
+		case *ast.AutoLink:
+			if entering {
+				plain.Write(n.Label(src))
+			}
+		}
+		if !entering && n.Type() == ast.TypeBlock {
+			plain.WriteByte('\n')
+		}
+		return ast.WalkContinue, nil
+	})
+	doc.text = strings.TrimSpace(plain.String())
+
+	var html bytes.Buffer
+	if err := p.md.Renderer().Render(&html, src, root); err != nil {
+		pr := problemf(path, 0, "rendu Markdown impossible : %v", err)
+		return doc, &pr
+	}
+	doc.html = html.String()
+	return doc, nil
+}
+
+// plainText is the text of n without markup, on one line.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+// lineOf returns the 1-based line of the first source text of n.
+func lineOf(n ast.Node, src []byte) int {
+	offset := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			offset = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for c := n; offset < 0 && c != nil; c = c.Parent() {
+		if c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
+			offset = c.Lines().At(0).Start
+		}
+	}
+	if offset < 0 {
+		return 0
+	}
+	return 1 + bytes.Count(src[:offset], []byte("\n"))
+}

@@ -1,0 +1,355 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+)
+
+// SiteFile is the path of the site settings inside content/.
+const SiteFile = "site.yaml"
+
+// CategoryFile is the name of a category's settings file in its folder.
+const CategoryFile = "_index.md"
+
+// Kind says what a path of the content tree holds.
+type Kind int
+
+const (
+	KindIgnored  Kind = iota // not content: editor swap files, hidden files, images…
+	KindSite                 // site.yaml
+	KindCategory             // <category>/_index.md
+	KindArticle              // <category>/<slug>.md
+	KindMisplaced            // a Markdown file where no article can be
+)
+
+// Classify tells what the slash-separated path p, relative to content/, is.
+func Classify(p string) Kind {
+	if p == SiteFile {
+		return KindSite
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if IgnoredName(seg) {
+			return KindIgnored
+		}
+	}
+	if path.Ext(p) != ".md" {
+		return KindIgnored
+	}
+	dir, name := path.Split(p)
+	switch {
+	case dir == "" || strings.Count(dir, "/") > 1:
+		return KindMisplaced
+	case name == CategoryFile:
+		return KindCategory
+	case strings.HasPrefix(name, "_"):
+		return KindIgnored
+	}
+	return KindArticle
+}
+
+// IgnoredName reports whether a file or folder name is one that editors'
+// tools leave behind (swap, backup and lock files) or hides on purpose.
+func IgnoredName(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") ||
+		strings.HasPrefix(name, "#") || strings.HasSuffix(name, ".swp") ||
+		strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp")
+}
+
+// MisplacedProblem explains why a Markdown file at p cannot be an article.
+func MisplacedProblem(p string) Problem {
+	if !strings.Contains(p, "/") {
+		return problemf(p, 0, "article hors rubrique : placez-le dans un dossier de rubrique, par exemple vie-pratique/%s", p)
+	}
+	return problemf(p, 0, "sous-dossier non pris en charge : les articles se placent directement dans le dossier de leur rubrique")
+}
+
+// CategoryProblems are the problems of a category folder's name.
+func CategoryProblems(slug string) []Problem {
+	p := slug + "/" + CategoryFile
+	switch {
+	case !IsSlug(slug):
+		return []Problem{problemf(p, 0, "nom de dossier « %s » invalide pour une rubrique : minuscules sans accents, chiffres et tirets (par exemple « %s »)", slug, Slugify(slug))}
+	case IsReservedCategory(slug):
+		return []Problem{problemf(p, 0, "« %s » est une adresse réservée du site : renommez ce dossier", slug)}
+	}
+	return nil
+}
+
+// Entry is what cross-file validation needs to know of one article.
+type Entry struct {
+	Path     string
+	Category string
+	Slug     string
+	Aliases  []string
+}
+
+// Validate checks rules that span files: every article needs its category,
+// no two articles share a URL, and aliases neither collide with a live URL
+// nor with each other. Entries are judged in the order given, so an earlier
+// entry keeps a disputed URL. It returns the paths of the entries to leave
+// out and the problems found, and drops the faulty aliases from entries.
+func Validate(categories map[string]bool, entries []Entry) (rejected map[string]bool, problems []Problem) {
+	rejected = map[string]bool{}
+	owner := map[string]string{} // URL → path of the article it belongs to
+	missing := map[string]bool{}
+	for _, e := range entries {
+		if !categories[e.Category] {
+			rejected[e.Path] = true
+			if !missing[e.Category] {
+				missing[e.Category] = true
+				problems = append(problems, problemf(e.Category+"/"+CategoryFile, 0, "fichier manquant : la rubrique « %s » doit avoir un _index.md valide (avec au moins title) pour que ses articles soient publiés", e.Category))
+			}
+			continue
+		}
+		url := ArticlePath(e.Category, e.Slug)
+		if other, taken := owner[url]; taken {
+			rejected[e.Path] = true
+			problems = append(problems, problemf(e.Path, 0, "même adresse %s que %s : changez le nom du fichier ou ajoutez un slug", url, other))
+			continue
+		}
+		owner[url] = e.Path
+	}
+	for i, e := range entries {
+		if rejected[e.Path] {
+			continue
+		}
+		target := ArticlePath(e.Category, e.Slug)
+		var kept []string
+		for _, alias := range e.Aliases {
+			switch other, taken := owner[alias]; {
+			case alias == target:
+				problems = append(problems, problemf(e.Path, 0, "l'alias %s est l'adresse même de l'article : il redirigerait vers lui-même", alias))
+			case taken && other == e.Path:
+				problems = append(problems, problemf(e.Path, 0, "l'alias %s est donné deux fois", alias))
+			case taken:
+				problems = append(problems, problemf(e.Path, 0, "l'alias %s est déjà l'adresse ou un alias de %s", alias, other))
+			case isSiteRoute(alias):
+				problems = append(problems, problemf(e.Path, 0, "l'alias %s est une adresse du site (rubrique, mot-clé ou page) : choisissez-en une autre", alias))
+			default:
+				owner[alias] = e.Path
+				kept = append(kept, alias)
+			}
+		}
+		entries[i].Aliases = kept
+	}
+	return rejected, problems
+}
+
+// isSiteRoute reports whether p is a path that the site serves by itself,
+// other than articles: an alias there would never be reached or would hide it.
+func isSiteRoute(p string) bool {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	return p == "/" || len(segs) == 1 || IsReservedCategory(segs[0]) ||
+		(len(segs) >= 2 && segs[1] == "page")
+}
+
+// Set is a whole content tree, parsed and validated.
+type Set struct {
+	Site       Site
+	Categories []Category // by weight, then title
+	Articles   []Article  // valid ones only, in path order
+	Problems   []Problem  // every problem, errors and warnings, in path order
+}
+
+// Load reads and validates the whole content tree of fsys.
+func Load(fsys fs.FS, prs *Parser) (*Set, error) {
+	set := &Set{}
+	src, err := fs.ReadFile(fsys, SiteFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		set.Site, _ = ParseSite(SiteFile, []byte("title: Site"))
+		set.Problems = append(set.Problems, problemf(SiteFile, 0, "fichier manquant : le site a besoin de son site.yaml (title, base_url, timezone…)"))
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", SiteFile, err)
+	default:
+		var problems []Problem
+		set.Site, problems = ParseSite(SiteFile, src)
+		set.Problems = append(set.Problems, problems...)
+	}
+
+	var articles []Article
+	categories := map[string]bool{}
+	err = Walk(fsys, func(p string, kind Kind, _ fs.DirEntry, err error) {
+		if err != nil {
+			set.Problems = append(set.Problems, ReadProblem(p, err))
+			return
+		}
+		switch kind {
+		case KindMisplaced:
+			set.Problems = append(set.Problems, MisplacedProblem(p))
+			return
+		case KindSite:
+			return
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			set.Problems = append(set.Problems, ReadProblem(p, err))
+			return
+		}
+		switch kind {
+		case KindCategory:
+			c, problems := prs.CategoryFile(p, src)
+			set.Problems = append(set.Problems, problems...)
+			if !HasErrors(problems) {
+				set.Categories = append(set.Categories, c)
+				categories[c.Slug] = true
+			}
+		case KindArticle:
+			a, problems := prs.Article(p, src, set.Site.Location)
+			set.Problems = append(set.Problems, problems...)
+			if !HasErrors(problems) {
+				articles = append(articles, a)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, len(articles))
+	for i, a := range articles {
+		entries[i] = a.Entry() // WalkDir goes in lexical order: the first file keeps a disputed URL
+	}
+	rejected, problems := Validate(categories, entries)
+	set.Problems = append(set.Problems, problems...)
+	for i, a := range articles {
+		if !rejected[a.Path] {
+			a.Aliases = entries[i].Aliases
+			set.Articles = append(set.Articles, a)
+		}
+	}
+	SortCategories(set.Categories)
+	SortProblems(set.Problems)
+	return set, nil
+}
+
+// CategoryFile parses a category's _index.md, checking its folder name too.
+func (p *Parser) CategoryFile(filePath string, src []byte) (Category, []Problem) {
+	if problems := CategoryProblems(path.Dir(filePath)); problems != nil {
+		return Category{}, problems
+	}
+	return p.Category(filePath, src)
+}
+
+// Entry is what Validate needs of a.
+func (a *Article) Entry() Entry {
+	return Entry{Path: a.Path, Category: a.Category, Slug: a.Slug, Aliases: a.Aliases}
+}
+
+// SortCategories orders categories as the menu shows them.
+func SortCategories(cs []Category) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].Weight != cs[j].Weight {
+			return cs[i].Weight < cs[j].Weight
+		}
+		return cs[i].Title < cs[j].Title
+	})
+}
+
+// SortProblems orders problems by file and line.
+func SortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Path != ps[j].Path {
+			return ps[i].Path < ps[j].Path
+		}
+		return ps[i].Line < ps[j].Line
+	})
+}
+
+
+// Walk calls fn for every file of the content tree that is not ignored, in
+// lexical order, skipping hidden folders. A file or folder that cannot be
+// read is passed with its error. Walk fails only when the root cannot be read.
+func Walk(fsys fs.FS, fn func(p string, kind Kind, d fs.DirEntry, err error)) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil && p == ".":
+			return err
+		case err != nil:
+			fn(p, KindMisplaced, d, err)
+			return nil
+		case d.IsDir():
+			if p != "." && IgnoredName(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if kind := Classify(p); kind != KindIgnored {
+			fn(p, kind, d, nil)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read content folder: %w", err)
+	}
+	return nil
+}
+
+// ReadProblem reports a file that could not be read.
+func ReadProblem(p string, err error) Problem {
+	if errors.Is(err, fs.ErrPermission) {
+		return problemf(p, 0, "illisible : permission refusée")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if strings.Contains(err.Error(), "escapes") {
+		return problemf(p, 0, "lien symbolique vers l'extérieur du dossier content : copiez le fichier au lieu de le lier")
+	}
+	return problemf(p, 0, "illisible : %v", err)
+}
+
+// Check loads the content folder dir as the server would, for `site check`.
+// It adds the checks that only matter to editors, such as links of article
+// bodies that lead nowhere.
+func Check(dir string) (*Set, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open content folder: %w", err)
+	}
+	defer root.Close()
+	set, err := Load(root.FS(), NewParser())
+	if err != nil {
+		return nil, err
+	}
+	set.Problems = append(set.Problems, set.BrokenLinks()...)
+	SortProblems(set.Problems)
+	return set, nil
+}
+
+// BrokenLinks reports links of article bodies to paths of the site that no
+// article, category or tag answers.
+func (s *Set) BrokenLinks() []Problem {
+	known := map[string]bool{"/": true, "/tags": true}
+	for _, c := range s.Categories {
+		known[CategoryPath(c.Slug)] = true
+	}
+	for _, a := range s.Articles {
+		known[a.URLPath()] = true
+		for _, al := range a.Aliases {
+			known[al] = true
+		}
+		for _, t := range a.Tags {
+			known[TagPath(t.Slug)] = true
+		}
+	}
+	var problems []Problem
+	for _, a := range s.Articles {
+		for _, l := range a.Links {
+			target, _, _ := strings.Cut(l.Target, "#")
+			target, _, _ = strings.Cut(target, "?")
+			if len(target) > 1 {
+				target = strings.TrimSuffix(target, "/")
+			}
+			if !known[target] && !strings.HasPrefix(target, "/static/") {
+				problems = append(problems, problemf(a.Path, l.Line, "lien interne cassé vers %s : aucun article, rubrique ni mot-clé à cette adresse", l.Target))
+			}
+		}
+	}
+	return problems
+}

@@ -1,0 +1,349 @@
+// Package ingest keeps the database in step with the content folder: it
+// reads only the files that changed since the last pass, validates them
+// against the rest of the site, and applies the result in one transaction.
+// A file that turns bad never replaces its last good version.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// Status is what editors see of the last pass.
+type Status struct {
+	Problems []content.Problem
+	LastSync time.Time
+	Duration time.Duration
+	Articles int // stored articles, drafts and scheduled ones included
+}
+
+// Report says what one pass did.
+type Report struct {
+	Read, Parsed, Saved, Deleted int
+	Duration                     time.Duration
+}
+
+// Syncer syncs one content folder into one store.
+type Syncer struct {
+	fsys   fs.FS
+	store  *store.Store
+	parser *content.Parser
+	log    *slog.Logger
+	now    func() time.Time
+
+	mu         sync.Mutex // one pass at a time
+	files      map[string]store.FileRecord
+	entries    map[string]content.Entry // stored articles by path
+	categories map[string]bool          // stored categories
+	site       content.Site             // last good settings
+	hasSite    bool
+
+	statusMu sync.RWMutex
+	status   Status
+}
+
+// New returns a Syncer that starts from what st already holds.
+func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now func() time.Time) (*Syncer, error) {
+	s := &Syncer{fsys: fsys, store: st, parser: content.NewParser(), log: log, now: now}
+	var err error
+	if s.files, err = st.Files(ctx); err != nil {
+		return nil, err
+	}
+	if s.entries, err = st.Entries(ctx); err != nil {
+		return nil, err
+	}
+	cats, err := st.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.categories = map[string]bool{}
+	for _, c := range cats {
+		s.categories[c.Slug] = true
+	}
+	s.site, err = st.Site(ctx)
+	switch {
+	case err == nil:
+		s.hasSite = true
+	case errors.Is(err, store.ErrNotFound):
+		s.site, _ = content.ParseSite(content.SiteFile, []byte("title: Site"))
+	default:
+		return nil, err
+	}
+	return s, nil
+}
+
+// Status returns the state after the last pass.
+func (s *Syncer) Status() Status {
+	s.statusMu.RLock()
+	defer s.statusMu.RUnlock()
+	return s.status
+}
+
+// seenFile is a file found by a pass.
+type seenFile struct {
+	kind content.Kind
+	info fs.FileInfo
+}
+
+// Sync brings the store in step with the content folder. It fails only when
+// the folder itself cannot be read or the database cannot be written; bad
+// files are problems in the Status, not errors.
+func (s *Syncer) Sync(ctx context.Context) (Report, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	var rep Report
+	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
+
+	seen := map[string]seenFile{}
+	err := content.Walk(s.fsys, func(name string, kind content.Kind, d fs.DirEntry, err error) {
+		var info fs.FileInfo
+		if err == nil {
+			info, err = d.Info()
+		}
+		if err != nil {
+			// Seen all the same, so that its last good version stays online.
+			seen[name] = seenFile{kind: content.Classify(name)}
+			p.unreadable(name, err)
+			return
+		}
+		seen[name] = seenFile{kind: kind, info: info}
+	})
+	if err != nil {
+		return rep, err
+	}
+
+	// Read what may have changed; keep only files whose bytes did.
+	changed := map[string][]byte{}
+	for name, f := range seen {
+		if _, bad := p.records[name]; bad {
+			continue
+		}
+		rec, known := s.files[name]
+		if known && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
+			continue
+		}
+		src, err := fs.ReadFile(s.fsys, name)
+		rep.Read++
+		if err != nil {
+			p.unreadable(name, err)
+			continue
+		}
+		newRec := store.FileRecord{Path: name, Hash: content.Hash(src), Size: f.info.Size(), ModTime: f.info.ModTime().UnixNano()}
+		if known && rec.Hash == newRec.Hash {
+			newRec.Problems = rec.Problems
+			p.records[name] = newRec // touched, not changed
+			continue
+		}
+		p.records[name] = newRec
+		changed[name] = src
+	}
+	var deleted []string
+	for name := range s.files {
+		if _, ok := seen[name]; !ok {
+			deleted = append(deleted, name)
+		}
+	}
+	sort.Strings(deleted)
+
+	// The site settings come first: article dates depend on its time zone.
+	site, siteChanged := s.site, false
+	if src, ok := changed[content.SiteFile]; ok {
+		parsed, problems := content.ParseSite(content.SiteFile, src)
+		p.fileProblems[content.SiteFile] = problems
+		if !content.HasErrors(problems) || !s.hasSite {
+			site, siteChanged = parsed, true
+		}
+	} else if !s.hasSite {
+		siteChanged = true // defaults, until a valid site.yaml comes
+	}
+	if siteChanged && s.hasSite && site.TimeZone != s.site.TimeZone {
+		// Every wall-clock date must be read again in the new zone.
+		for name, f := range seen {
+			if _, ok := changed[name]; !ok && f.kind == content.KindArticle {
+				if src, err := fs.ReadFile(s.fsys, name); err == nil {
+					changed[name] = src
+				}
+			}
+		}
+	}
+	var ch store.Changes
+	ch.Now = s.now()
+	if siteChanged {
+		ch.Site = &site
+	}
+
+	categories := map[string]bool{}
+	for slug := range s.categories {
+		categories[slug] = true
+	}
+	for name, src := range changed {
+		if seen[name].kind != content.KindCategory {
+			continue
+		}
+		c, problems := s.parser.CategoryFile(name, src)
+		rep.Parsed++
+		p.fileProblems[name] = problems
+		if !content.HasErrors(problems) {
+			ch.Categories = append(ch.Categories, c)
+			categories[c.Slug] = true
+		}
+	}
+
+	articles := map[string]content.Article{}
+	for name, src := range changed {
+		switch seen[name].kind {
+		case content.KindArticle:
+			a, problems := s.parser.Article(name, src, site.Location)
+			rep.Parsed++
+			p.fileProblems[name] = problems
+			if !content.HasErrors(problems) {
+				articles[name] = a
+			}
+		case content.KindMisplaced:
+			p.fileProblems[name] = []content.Problem{content.MisplacedProblem(name)}
+		}
+	}
+
+	// Articles already online keep their URL against newcomers.
+	var live, newcomers []content.Entry
+	for name, f := range seen {
+		if f.kind != content.KindArticle {
+			continue
+		}
+		e, stored := s.entries[name]
+		if a, ok := articles[name]; ok {
+			e = a.Entry()
+		} else if !stored {
+			continue
+		}
+		if stored {
+			live = append(live, e)
+		} else {
+			newcomers = append(newcomers, e)
+		}
+	}
+	byPath := func(es []content.Entry) {
+		sort.Slice(es, func(i, j int) bool { return es[i].Path < es[j].Path })
+	}
+	byPath(live)
+	byPath(newcomers)
+	entries := append(live, newcomers...)
+	rejected, crossProblems := content.Validate(categories, entries)
+	for _, e := range entries {
+		a, ok := articles[e.Path]
+		if !ok || rejected[e.Path] {
+			continue // a rejected change leaves the stored version online
+		}
+		a.Aliases = e.Aliases
+		ch.Articles = append(ch.Articles, a)
+	}
+	sort.Slice(ch.Articles, func(i, j int) bool { return ch.Articles[i].Path < ch.Articles[j].Path })
+
+	// Deleted files.
+	folderHasArticles := map[string]bool{}
+	for name, f := range seen {
+		if f.kind == content.KindArticle {
+			folderHasArticles[path.Dir(name)] = true
+		}
+	}
+	for _, name := range deleted {
+		ch.DeletedFiles = append(ch.DeletedFiles, name)
+		switch content.Classify(name) {
+		case content.KindArticle:
+			if _, stored := s.entries[name]; stored {
+				ch.DeletedArticles = append(ch.DeletedArticles, name)
+			}
+		case content.KindCategory:
+			slug := path.Dir(name)
+			if folderHasArticles[slug] {
+				// Keep the last good category while articles remain in it.
+				crossProblems = append(crossProblems, content.Problem{Path: name, Message: "fichier supprimé alors que la rubrique contient encore des articles : la rubrique reste en ligne avec ses derniers réglages ; remettez le fichier ou déplacez les articles"})
+			} else if s.categories[slug] {
+				ch.DeletedCategories = append(ch.DeletedCategories, slug)
+			}
+		case content.KindSite:
+			crossProblems = append(crossProblems, content.Problem{Path: name, Message: "fichier supprimé : le site garde ses derniers réglages ; remettez site.yaml"})
+		}
+	}
+
+	for name, rec := range p.records {
+		if problems, ok := p.fileProblems[name]; ok {
+			rec.Problems = problems
+		}
+		ch.Files = append(ch.Files, rec)
+	}
+	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
+
+	if !ch.Empty() {
+		if err := s.store.Apply(ctx, ch); err != nil {
+			return rep, fmt.Errorf("save content: %w", err)
+		}
+	}
+	s.commit(ch, site, siteChanged)
+	rep.Saved, rep.Deleted = len(ch.Articles), len(ch.DeletedArticles)
+	rep.Duration = time.Since(start)
+
+	var problems []content.Problem
+	for _, rec := range s.files {
+		problems = append(problems, rec.Problems...)
+	}
+	problems = append(problems, crossProblems...)
+	content.SortProblems(problems)
+	s.statusMu.Lock()
+	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries)}
+	s.statusMu.Unlock()
+	return rep, nil
+}
+
+// commit makes the in-memory state match what Apply just stored.
+func (s *Syncer) commit(ch store.Changes, site content.Site, siteChanged bool) {
+	if siteChanged {
+		s.site, s.hasSite = site, true
+	}
+	for _, c := range ch.Categories {
+		s.categories[c.Slug] = true
+	}
+	for _, slug := range ch.DeletedCategories {
+		delete(s.categories, slug)
+	}
+	for _, a := range ch.Articles {
+		s.entries[a.Path] = a.Entry()
+	}
+	for _, name := range ch.DeletedArticles {
+		delete(s.entries, name)
+	}
+	for _, rec := range ch.Files {
+		s.files[rec.Path] = rec
+	}
+	for _, name := range ch.DeletedFiles {
+		delete(s.files, name)
+	}
+}
+
+// pass holds what one Sync learns about files.
+type pass struct {
+	*Syncer
+	records      map[string]store.FileRecord // files to save
+	fileProblems map[string][]content.Problem
+}
+
+// unreadable records a file that exists but cannot be read. Its last good
+// content, if any, stays online.
+func (p *pass) unreadable(name string, err error) {
+	rec := p.files[name]
+	rec.Path = name
+	rec.Size, rec.ModTime = -1, -1 // read it again next time
+	p.records[name] = rec
+	p.fileProblems[name] = []content.Problem{content.ReadProblem(name, err)}
+}

@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/horizons-expat/site/internal/content"
+)
+
+// Changes is one reload's worth of changes, applied all at once.
+type Changes struct {
+	Now               time.Time     // when the change happens, for the memory of deleted URLs
+	Site              *content.Site // nil: unchanged
+	Categories        []content.Category
+	DeletedCategories []string // slugs
+	Articles          []content.Article
+	DeletedArticles   []string // paths of their files
+	Files             []FileRecord
+	DeletedFiles      []string
+}
+
+// Empty reports whether ch changes nothing.
+func (ch *Changes) Empty() bool {
+	return ch.Site == nil && len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+
+		len(ch.DeletedArticles)+len(ch.Files)+len(ch.DeletedFiles) == 0
+}
+
+// Apply writes ch in one transaction: readers see the content before it or
+// after it, never in between.
+func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, tx.Rollback())
+		}
+	}()
+	a := applier{tx: tx, now: ch.Now.Unix()}
+	if ch.Site != nil {
+		if err := a.site(ctx, *ch.Site); err != nil {
+			return err
+		}
+	}
+	for _, c := range ch.Categories {
+		if err := a.category(ctx, c); err != nil {
+			return err
+		}
+	}
+	for _, p := range ch.DeletedArticles {
+		if err := a.deleteArticle(ctx, p); err != nil {
+			return err
+		}
+	}
+	if err := a.articles(ctx, ch.Articles); err != nil {
+		return err
+	}
+	for _, slug := range ch.DeletedCategories {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM categories WHERE slug = ?`, slug); err != nil {
+			return fmt.Errorf("delete category %s: %w", slug, err)
+		}
+	}
+	if err := a.files(ctx, ch.Files, ch.DeletedFiles); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO meta (key, value) VALUES ('version', 1)
+		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`); err != nil {
+		return fmt.Errorf("bump version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+type applier struct {
+	tx  *sql.Tx
+	now int64
+}
+
+func (a applier) site(ctx context.Context, s content.Site) error {
+	_, err := a.tx.ExecContext(ctx, `
+		INSERT INTO site (id, title, tagline, description, base_url, language, timezone)
+		VALUES (1, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET title = excluded.title, tagline = excluded.tagline,
+			description = excluded.description, base_url = excluded.base_url,
+			language = excluded.language, timezone = excluded.timezone`,
+		s.Title, s.Tagline, s.Description, s.BaseURL, s.Language, s.TimeZone)
+	if err != nil {
+		return fmt.Errorf("save site settings: %w", err)
+	}
+	return nil
+}
+
+func (a applier) category(ctx context.Context, c content.Category) error {
+	_, err := a.tx.ExecContext(ctx, `
+		INSERT INTO categories (`+categoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description,
+			weight = excluded.weight, intro_html = excluded.intro_html, path = excluded.path, hash = excluded.hash`,
+		c.Slug, c.Title, c.Description, c.Weight, c.IntroHTML, c.Path, c.Hash)
+	if err != nil {
+		return fmt.Errorf("save category %s: %w", c.Slug, err)
+	}
+	return nil
+}
+
+// deleteArticle removes the article of file p; its URL and former URLs
+// answer 410 Gone from then on.
+func (a applier) deleteArticle(ctx context.Context, p string) error {
+	var id int64
+	var category, slug string
+	err := a.tx.QueryRowContext(ctx, `SELECT id, category, slug FROM articles WHERE path = ?`, p).Scan(&id, &category, &slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("find article %s: %w", p, err)
+	}
+	_, err = a.tx.ExecContext(ctx, `
+		INSERT INTO gone (path, gone_at)
+		SELECT ?, ? UNION ALL
+		SELECT path, ? FROM article_aliases WHERE article_id = ? UNION ALL
+		SELECT path, ? FROM redirects WHERE article_id = ?
+		ON CONFLICT (path) DO UPDATE SET gone_at = excluded.gone_at`,
+		content.ArticlePath(category, slug), a.now, a.now, id, a.now, id)
+	if err != nil {
+		return fmt.Errorf("remember deleted article %s: %w", p, err)
+	}
+	if _, err := a.tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete article %s: %w", p, err)
+	}
+	return nil
+}
+
+func (a applier) articles(ctx context.Context, list []content.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	// Articles that move get a provisional slug first, so that two articles
+	// swapping URLs in one change never collide on the way.
+	moves := map[string]string{} // path → former URL
+	for _, art := range list {
+		var category, slug string
+		err := a.tx.QueryRowContext(ctx, `SELECT category, slug FROM articles WHERE path = ?`, art.Path).Scan(&category, &slug)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("find article %s: %w", art.Path, err)
+		}
+		if category != art.Category || slug != art.Slug {
+			moves[art.Path] = content.ArticlePath(category, slug)
+			if _, err := a.tx.ExecContext(ctx, `UPDATE articles SET slug = slug || '#' || id WHERE path = ?`, art.Path); err != nil {
+				return fmt.Errorf("move article %s: %w", art.Path, err)
+			}
+		}
+	}
+	upsert, err := a.tx.PrepareContext(ctx, `
+		INSERT INTO articles (path, hash, category, slug, title, summary, author, image, image_alt,
+			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, category = excluded.category,
+			slug = excluded.slug, title = excluded.title, summary = excluded.summary,
+			author = excluded.author, image = excluded.image, image_alt = excluded.image_alt,
+			published_at = excluded.published_at, updated_at = excluded.updated_at,
+			expires_at = excluded.expires_at, draft = excluded.draft, body_html = excluded.body_html,
+			body_text = excluded.body_text, first_para = excluded.first_para, words = excluded.words
+		RETURNING id`)
+	if err != nil {
+		return fmt.Errorf("prepare article upsert: %w", err)
+	}
+	defer upsert.Close()
+	clearTags, err := a.tx.PrepareContext(ctx, `DELETE FROM article_tags WHERE article_id = ?`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer clearTags.Close()
+	addTag, err := a.tx.PrepareContext(ctx, `INSERT INTO article_tags (article_id, tag, label, position) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer addTag.Close()
+	clearAliases, err := a.tx.PrepareContext(ctx, `DELETE FROM article_aliases WHERE article_id = ?`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer clearAliases.Close()
+	addAlias, err := a.tx.PrepareContext(ctx, `
+		INSERT INTO article_aliases (path, article_id) VALUES (?, ?)
+		ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer addAlias.Close()
+	// A live URL or alias is nobody's former URL any more.
+	forget, err := a.tx.PrepareContext(ctx, `
+		DELETE FROM gone WHERE path = ?1;
+		DELETE FROM redirects WHERE path = ?1;`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer forget.Close()
+
+	for _, art := range list {
+		var id int64
+		err := upsert.QueryRowContext(ctx, art.Path, art.Hash, art.Category, art.Slug, art.Title, art.Summary,
+			art.Author, art.Image, art.ImageAlt, art.Date.Unix(), toNull(art.Updated), toNull(art.Expires),
+			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("save article %s: %w", art.Path, err)
+		}
+		if _, err := clearTags.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("save tags of %s: %w", art.Path, err)
+		}
+		for i, t := range art.Tags {
+			if _, err := addTag.ExecContext(ctx, id, t.Slug, t.Label, i); err != nil {
+				return fmt.Errorf("save tags of %s: %w", art.Path, err)
+			}
+		}
+		if _, err := clearAliases.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("save aliases of %s: %w", art.Path, err)
+		}
+		for _, alias := range art.Aliases {
+			if _, err := addAlias.ExecContext(ctx, alias, id); err != nil {
+				return fmt.Errorf("save aliases of %s: %w", art.Path, err)
+			}
+		}
+		for _, p := range append([]string{art.URLPath()}, art.Aliases...) {
+			if _, err := forget.ExecContext(ctx, p); err != nil {
+				return fmt.Errorf("forget former URL %s: %w", p, err)
+			}
+		}
+		if old, moved := moves[art.Path]; moved {
+			_, err := a.tx.ExecContext(ctx, `
+				INSERT INTO redirects (path, article_id) VALUES (?, ?)
+				ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`, old, id)
+			if err != nil {
+				return fmt.Errorf("remember former URL of %s: %w", art.Path, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (a applier) files(ctx context.Context, files []FileRecord, deleted []string) error {
+	for _, f := range files {
+		problems, err := json.Marshal(f.Problems)
+		if err != nil {
+			return fmt.Errorf("encode problems of %s: %w", f.Path, err)
+		}
+		if f.Problems == nil {
+			problems = []byte("[]")
+		}
+		_, err = a.tx.ExecContext(ctx, `
+			INSERT INTO files (path, hash, size, mtime_ns, problems) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, size = excluded.size,
+				mtime_ns = excluded.mtime_ns, problems = excluded.problems`,
+			f.Path, f.Hash, f.Size, f.ModTime, string(problems))
+		if err != nil {
+			return fmt.Errorf("save file %s: %w", f.Path, err)
+		}
+	}
+	for _, p := range deleted {
+		if _, err := a.tx.ExecContext(ctx, `DELETE FROM files WHERE path = ?`, p); err != nil {
+			return fmt.Errorf("forget file %s: %w", p, err)
+		}
+	}
+	return nil
+}

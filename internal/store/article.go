@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/horizons-expat/site/internal/content"
+)
+
+// Article is an article as stored, with what pages show beside it.
+type Article struct {
+	ID            int64
+	CategoryTitle string
+	content.Article
+}
+
+// View says which articles readers can see: those published at Now, or,
+// with Unpublished (an editor's preview), drafts and scheduled ones too.
+type View struct {
+	Now         time.Time
+	Unpublished bool
+}
+
+func (v View) args(more ...any) []any {
+	return append([]any{sql.Named("now", v.Now.Unix()), sql.Named("all", v.Unpublished)}, more...)
+}
+
+// visible is the condition for an article a to be shown in a View.
+const visible = `(:all OR (a.draft = 0 AND a.published_at <= :now AND (a.expires_at IS NULL OR a.expires_at > :now)))`
+
+// cardColumns are what listings need; the body stays in the database.
+const cardColumns = `a.id, a.path, a.category, c.title, a.slug, a.title, a.summary, a.author,
+	a.image, a.image_alt, a.published_at, a.updated_at, a.expires_at, a.draft, a.first_para, a.words`
+
+func scanCard(row interface{ Scan(...any) error }) (Article, error) {
+	var a Article
+	var published int64
+	var updated, expires sql.NullInt64
+	err := row.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary, &a.Author,
+		&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words)
+	a.Date = time.Unix(published, 0)
+	a.Updated = fromNull(updated)
+	a.Expires = fromNull(expires)
+	return a, err
+}
+
+func fromNull(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(n.Int64, 0)
+}
+
+func toNull(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.Unix(), Valid: true}
+}
+
+func (s *Store) cards(ctx context.Context, query string, args ...any) ([]Article, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list articles: %w", err)
+	}
+	defer rows.Close()
+	var out []Article
+	for rows.Next() {
+		a, err := scanCard(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan article: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list articles: %w", err)
+	}
+	return out, nil
+}
+
+// Article returns the visible article at category/slug, with its body and tags.
+func (s *Store) Article(ctx context.Context, v View, category, slug string) (Article, error) {
+	row := s.r.QueryRowContext(ctx, `
+		SELECT `+cardColumns+`, a.body_html
+		FROM articles a JOIN categories c ON c.slug = a.category
+		WHERE a.category = :category AND a.slug = :slug AND `+visible,
+		v.args(sql.Named("category", category), sql.Named("slug", slug))...)
+	var a Article
+	var published int64
+	var updated, expires sql.NullInt64
+	err := row.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary, &a.Author,
+		&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words, &a.BodyHTML)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Article{}, fmt.Errorf("article %s/%s: %w", category, slug, ErrNotFound)
+	}
+	if err != nil {
+		return Article{}, fmt.Errorf("article %s/%s: %w", category, slug, err)
+	}
+	a.Date, a.Updated, a.Expires = time.Unix(published, 0), fromNull(updated), fromNull(expires)
+	if a.Tags, err = s.articleTags(ctx, a.ID); err != nil {
+		return Article{}, err
+	}
+	return a, nil
+}
+
+func (s *Store) articleTags(ctx context.Context, id int64) ([]content.Tag, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT tag, label FROM article_tags WHERE article_id = ? ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("article tags: %w", err)
+	}
+	defer rows.Close()
+	var tags []content.Tag
+	for rows.Next() {
+		var t content.Tag
+		if err := rows.Scan(&t.Slug, &t.Label); err != nil {
+			return nil, fmt.Errorf("article tags: %w", err)
+		}
+		tags = append(tags, t)
+	}
+	return tags, rows.Err()
+}
+
+// Latest returns visible articles, newest first.
+func (s *Store) Latest(ctx context.Context, v View, limit, offset int) ([]Article, error) {
+	return s.cards(ctx, `
+		SELECT `+cardColumns+`
+		FROM articles a JOIN categories c ON c.slug = a.category
+		WHERE `+visible+`
+		ORDER BY a.published_at DESC, a.id DESC
+		LIMIT :limit OFFSET :offset`,
+		v.args(sql.Named("limit", limit), sql.Named("offset", offset))...)
+}
+
+// InCategory returns a page of the visible articles of a category, newest
+// first, and how many there are in all.
+func (s *Store) InCategory(ctx context.Context, v View, category string, limit, offset int) ([]Article, int, error) {
+	var total int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE a.category = :category AND `+visible,
+		v.args(sql.Named("category", category))...).Scan(&total)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count articles of %s: %w", category, err)
+	}
+	list, err := s.cards(ctx, `
+		SELECT `+cardColumns+`
+		FROM articles a JOIN categories c ON c.slug = a.category
+		WHERE a.category = :category AND `+visible+`
+		ORDER BY a.published_at DESC, a.id DESC
+		LIMIT :limit OFFSET :offset`,
+		v.args(sql.Named("category", category), sql.Named("limit", limit), sql.Named("offset", offset))...)
+	return list, total, err
+}
+
+// WithTag returns a page of the visible articles with a tag, newest first,
+// and how many there are in all.
+func (s *Store) WithTag(ctx context.Context, v View, tag string, limit, offset int) ([]Article, int, error) {
+	var total int
+	err := s.r.QueryRowContext(ctx, `
+		SELECT count(*) FROM article_tags t JOIN articles a ON a.id = t.article_id
+		WHERE t.tag = :tag AND `+visible,
+		v.args(sql.Named("tag", tag))...).Scan(&total)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count articles tagged %s: %w", tag, err)
+	}
+	list, err := s.cards(ctx, `
+		SELECT `+cardColumns+`
+		FROM article_tags t JOIN articles a ON a.id = t.article_id JOIN categories c ON c.slug = a.category
+		WHERE t.tag = :tag AND `+visible+`
+		ORDER BY a.published_at DESC, a.id DESC
+		LIMIT :limit OFFSET :offset`,
+		v.args(sql.Named("tag", tag), sql.Named("limit", limit), sql.Named("offset", offset))...)
+	return list, total, err
+}
+
+// Related returns up to limit visible articles to read after a: those
+// sharing most of its tags first, then those of its category, then the
+// newest.
+func (s *Store) Related(ctx context.Context, v View, a Article, limit int) ([]Article, error) {
+	return s.cards(ctx, `
+		SELECT `+cardColumns+`
+		FROM articles a JOIN categories c ON c.slug = a.category
+		LEFT JOIN (
+			SELECT t.article_id, count(*) AS shared
+			FROM article_tags t
+			WHERE t.tag IN (SELECT tag FROM article_tags WHERE article_id = :id)
+			GROUP BY t.article_id
+		) r ON r.article_id = a.id
+		WHERE a.id != :id AND `+visible+`
+		ORDER BY coalesce(r.shared, 0) * 2 + (a.category = :category) DESC, a.published_at DESC, a.id DESC
+		LIMIT :limit`,
+		v.args(sql.Named("id", a.ID), sql.Named("category", a.Category), sql.Named("limit", limit))...)
+}
+
+// Redirect returns the current path of the article that used to live at
+// path (an alias, or its URL before a move), or ErrNotFound.
+func (s *Store) Redirect(ctx context.Context, path string) (string, error) {
+	var category, slug string
+	err := s.r.QueryRowContext(ctx, `
+		SELECT a.category, a.slug FROM article_aliases x JOIN articles a ON a.id = x.article_id WHERE x.path = :path
+		UNION ALL
+		SELECT a.category, a.slug FROM redirects x JOIN articles a ON a.id = x.article_id WHERE x.path = :path
+		LIMIT 1`, sql.Named("path", path)).Scan(&category, &slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("redirect %s: %w", path, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("redirect %s: %w", path, err)
+	}
+	return content.ArticlePath(category, slug), nil
+}
+
+// Gone reports whether path is the URL of an article that no longer exists:
+// deleted, or expired at the instant v.Now.
+func (s *Store) Gone(ctx context.Context, v View, path string) (bool, error) {
+	category, slug, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	var n int
+	err := s.r.QueryRowContext(ctx, `
+		SELECT (SELECT count(*) FROM gone WHERE path = :path)
+		     + (SELECT count(*) FROM articles a
+		        WHERE a.category = :category AND a.slug = :slug AND a.draft = 0
+		          AND a.expires_at IS NOT NULL AND a.expires_at <= :now)`,
+		v.args(sql.Named("path", path), sql.Named("category", category), sql.Named("slug", slug))...).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("gone %s: %w", path, err)
+	}
+	return n > 0, nil
+}
+
+// NextEvent returns the first instant after v.Now at which an article is
+// scheduled to appear or to expire, or the zero time when there is none.
+func (s *Store) NextEvent(ctx context.Context, v View) (time.Time, error) {
+	var next sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `
+		SELECT min(t) FROM (
+			SELECT min(published_at) AS t FROM articles WHERE draft = 0 AND published_at > :now
+			UNION ALL
+			SELECT min(expires_at) FROM articles WHERE draft = 0 AND expires_at > :now
+		)`, v.args()...).Scan(&next)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("next scheduled event: %w", err)
+	}
+	return fromNull(next), nil
+}
+

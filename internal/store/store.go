@@ -1,0 +1,123 @@
+// Package store keeps the site's SQLite database: an index derived from the
+// content files, which it can always rebuild. Reads go through a pool of
+// read-only connections; every change goes through one writer connection in
+// one transaction, so readers never see half an update (WAL).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+
+	"github.com/horizons-expat/site/migrations"
+)
+
+// ErrNotFound is returned when the thing asked for does not exist (or is not
+// published at the instant asked about).
+var ErrNotFound = errors.New("not found")
+
+// Store is the site's database.
+type Store struct {
+	path string
+	w    *sql.DB // the single writer
+	r    *sql.DB // readers
+}
+
+// pragmas go in the DSN so that every pooled connection gets them; a
+// db.Exec("PRAGMA …") would set only one connection.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "cache_size(-16000)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens the database at path, creating it and its folder if missing and
+// bringing its schema up to date. A file that is not a usable database of
+// this site (corrupt, truncated, foreign) is removed and created anew: its
+// content is derived from content/, so nothing is lost.
+func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	s, err := open(ctx, path)
+	if err == nil {
+		return s, nil
+	}
+	log.Warn("database unusable, rebuilding it from content", "path", path, "err", err)
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if rmErr := os.Remove(path + suffix); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+			return nil, fmt.Errorf("remove unusable database: %w (after: %w)", rmErr, err)
+		}
+	}
+	return open(ctx, path)
+}
+
+func open(ctx context.Context, path string) (*Store, error) {
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	s := &Store{path: path, w: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	s.r, err = sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database readers: %w", err)
+	}
+	s.r.SetMaxIdleConns(8)
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	// quick_check reads every page: it catches truncated and garbage files
+	// before the schema is trusted.
+	var check string
+	if err := s.w.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&check); err != nil {
+		return fmt.Errorf("check database: %w", err)
+	}
+	if check != "ok" {
+		return fmt.Errorf("check database: %s", check)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.w, migrations.FS)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database, checkpointing the WAL into the main file.
+func (s *Store) Close() error {
+	_, cerr := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	return errors.Join(cerr, s.r.Close(), s.w.Close())
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/templates"
+)
+
+// wordsPerMinute is the reading speed behind "Lecture : N min".
+const wordsPerMinute = 230
+
+// article is an article page.
+func (s *Server) article(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	rq, err := s.begin(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := s.store.Article(ctx, rq.view, chi.URLParam(r, "category"), chi.URLParam(r, "slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	related, err := s.store.Related(ctx, rq.view, a, 4)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	catURL := content.CategoryPath(a.Category)
+	page := templates.ArticlePage{
+		Layout:         rq.layout(a.URLPath(), a.Title, a.Description(), a.Category),
+		Crumbs:         []templates.Crumb{{Title: "Accueil", URL: "/"}, {Title: a.CategoryTitle, URL: catURL}, {Title: a.Title}},
+		Title:          a.Title,
+		Category:       a.CategoryTitle,
+		CategoryURL:    catURL,
+		Author:         a.Author,
+		Published:      rq.date(a.Date),
+		ReadingMinutes: max(1, (a.Words+wordsPerMinute/2)/wordsPerMinute),
+		BodyHTML:       a.BodyHTML,
+		Related:        rq.cards(related),
+	}
+	if !a.Updated.IsZero() {
+		u := rq.date(a.Updated)
+		page.Updated = &u
+	}
+	for _, t := range a.Tags {
+		page.Tags = append(page.Tags, templates.TagLink{Label: t.Label, URL: content.TagPath(t.Slug)})
+	}
+	s.render(w, r, http.StatusOK, rq, templates.Article(page))
+}

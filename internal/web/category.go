@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/templates"
+)
+
+// category lists a rubrique's articles, newest first, a page at a time.
+func (s *Server) category(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	n, ok := pageNumber(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	rq, err := s.begin(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.store.Category(ctx, chi.URLParam(r, "category"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, total, err := s.store.InCategory(ctx, rq.view, c.Slug, perPage, (n-1)*perPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if n > lastPage(total) {
+		s.notFound(w, r)
+		return
+	}
+	base := content.CategoryPath(c.Slug)
+	pager := templates.Pager{Current: n, Last: lastPage(total), URL: pageURL(base)}
+	title := c.Title
+	if n > 1 {
+		title += " – page " + itoa(n)
+	}
+	page := templates.ListPage{
+		Layout:    rq.layout(pager.URL(n), title, c.Description, c.Slug),
+		Crumbs:    []templates.Crumb{{Title: "Accueil", URL: "/"}, {Title: c.Title}},
+		Heading:   c.Title,
+		IntroHTML: c.IntroHTML,
+		Intro:     c.Description,
+		Total:     total,
+		Cards:     rq.cards(list),
+		Pager:     pager,
+	}
+	s.render(w, r, http.StatusOK, rq, templates.List(page))
+}

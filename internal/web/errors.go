@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/templates"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// notFound answers a path that no page has: a redirect when it is an old
+// address of a live article, 410 when its article was deleted, 404 else.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if target, err := s.store.Redirect(ctx, r.URL.Path); err == nil {
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	rq, err := s.begin(ctx)
+	if err != nil {
+		s.log.Error("error page", "err", err)
+		s.serverError(w, r)
+		return
+	}
+	if gone, err := s.store.Gone(ctx, rq.view, r.URL.Path); err == nil && gone {
+		s.errorPage(w, r, rq, http.StatusGone, "Article retiré",
+			"Cet article a été retiré du site et n’est plus disponible. Vous trouverez nos autres articles dans les rubriques ci-dessous.")
+		return
+	}
+	s.errorPage(w, r, rq, http.StatusNotFound, "Page introuvable",
+		"La page demandée n’existe pas ou a changé d’adresse. Vérifiez l’adresse, ou parcourez nos rubriques.")
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, rq *request, status int, heading, message string) {
+	l := rq.layout(r.URL.Path, heading, message, "")
+	l.Noindex = true
+	page := templates.ErrorPage{Layout: l, Heading: heading, Message: message}
+	for _, c := range rq.categories {
+		page.Suggestions = append(page.Suggestions, templates.MenuItem{Title: c.Title, URL: content.CategoryPath(c.Slug)})
+	}
+	s.render(w, r, status, rq, templates.Error(page))
+}
+
+// serverError is the French 500 page. It needs nothing from the database,
+// which may be what failed.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request) {
+	l := templates.Layout{
+		SiteTitle: "Erreur", Title: "Erreur du serveur", Noindex: true,
+		CSS: s.assets.URL("style.css"), Icon: s.assets.URL("logo.svg"), Logo: s.assets.URL("logo.svg"),
+	}
+	page := templates.ErrorPage{Layout: l, Heading: "Erreur du serveur",
+		Message: "Une erreur inattendue nous empêche d’afficher cette page. Nous en sommes informés ; réessayez dans quelques instants."}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	_ = templates.Error(page).Render(r.Context(), w)
+}

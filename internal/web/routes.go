@@ -1,0 +1,35 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// Handler returns the whole site: every route in one place.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(
+		middleware.RequestID,
+		middleware.ClientIPFromRemoteAddr,
+		s.logRequests,
+		s.recoverPanics,
+		canonicalPaths,
+		middleware.GetHead,
+	)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(methodNotAllowed)
+
+	r.Get("/healthz", s.healthz)
+	r.Handle("/static/*", s.assets)
+
+	r.Get("/", s.home)
+	r.Get("/tags", s.tags)
+	r.Get("/tags/{tag}", s.tag)
+	r.Get("/tags/{tag}/page/{page}", s.tag)
+	r.Get("/{category}", s.category)
+	r.Get("/{category}/page/{page}", s.category)
+	r.Get("/{category}/{slug}", s.article)
+	return r
+}

@@ -1,0 +1,180 @@
+// Package web serves the site over HTTP: it turns store results into view
+// models, renders them with the templates, and owns every HTTP concern
+// (routes, status codes, caching headers, error pages).
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/internal/store"
+	"github.com/horizons-expat/site/templates"
+)
+
+// Config is what the operator chooses.
+type Config struct {
+	BaseURL string // overrides site.yaml's base_url when not empty
+	Drafts  bool   // show drafts and scheduled articles (an editor's preview)
+}
+
+// Server answers the site's HTTP requests.
+type Server struct {
+	store  *store.Store
+	assets *Assets
+	cfg    Config
+	now    func() time.Time
+	log    *slog.Logger
+	ready  func() bool
+}
+
+// New returns a Server. ready tells whether content is loaded, for /healthz.
+func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log *slog.Logger, ready func() bool) *Server {
+	return &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready}
+}
+
+// perPage is the number of articles on a listing page.
+const perPage = 12
+
+// maxAge bounds how long a browser may keep a page without asking again.
+const maxAge = 5 * time.Minute
+
+// request is what every page handler starts from: the instant it answers
+// for, the site settings and the menu.
+type request struct {
+	now        time.Time
+	view       store.View
+	site       content.Site
+	categories []content.Category
+	assets     *Assets
+	// validUntil is the first instant at which the page's text would
+	// change: a relative date moving on, a scheduled article appearing.
+	validUntil time.Time
+}
+
+func (s *Server) begin(ctx context.Context) (*request, error) {
+	now := s.now()
+	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxAge), assets: s.assets}
+	var err error
+	if rq.site, err = s.store.Site(ctx); err != nil {
+		return nil, err
+	}
+	if s.cfg.BaseURL != "" {
+		rq.site.BaseURL = s.cfg.BaseURL
+	}
+	if rq.categories, err = s.store.Categories(ctx); err != nil {
+		return nil, err
+	}
+	next, err := s.store.NextEvent(ctx, rq.view)
+	if err != nil {
+		return nil, err
+	}
+	rq.until(next)
+	return rq, nil
+}
+
+// until shortens the page's validity to t, when t is set.
+func (rq *request) until(t time.Time) {
+	if !t.IsZero() && t.Before(rq.validUntil) {
+		rq.validUntil = t
+	}
+}
+
+// date converts an instant for display, noting when its relative text
+// will change.
+func (rq *request) date(t time.Time) templates.Date {
+	rq.until(frdate.NextChange(t, rq.now))
+	return templates.Date{
+		ISO:      t.In(rq.site.Location).Format(time.RFC3339),
+		Relative: frdate.Relative(t, rq.now),
+		Absolute: frdate.Absolute(t, rq.site.Location),
+	}
+}
+
+func (rq *request) card(a store.Article) templates.Card {
+	return templates.Card{
+		URL:         a.URLPath(),
+		Title:       a.Title,
+		Summary:     a.Summary,
+		Category:    a.CategoryTitle,
+		CategoryURL: content.CategoryPath(a.Category),
+		Date:        rq.date(a.Date),
+	}
+}
+
+func (rq *request) cards(list []store.Article) []templates.Card {
+	out := make([]templates.Card, len(list))
+	for i, a := range list {
+		out[i] = rq.card(a)
+	}
+	return out
+}
+
+// layout fills the frame of a page at path titled title ("" for the home
+// page), with currentCategory highlighted in the menu.
+func (rq *request) layout(path, title, description, currentCategory string) templates.Layout {
+	full := rq.site.Title
+	if title != "" {
+		full = title + " – " + rq.site.Title
+	}
+	if description == "" {
+		description = rq.site.Description
+	}
+	l := templates.Layout{
+		SiteTitle:   rq.site.Title,
+		Tagline:     rq.site.Tagline,
+		Title:       full,
+		Description: description,
+		Canonical:   rq.site.BaseURL + path,
+		Year:        rq.now.In(rq.site.Location).Year(),
+		CSS:         rq.assets.URL("style.css"),
+		Icon:        rq.assets.URL("logo.svg"),
+		Logo:        rq.assets.URL("logo.svg"),
+	}
+	for _, c := range rq.categories {
+		l.Menu = append(l.Menu, templates.MenuItem{Title: c.Title, URL: content.CategoryPath(c.Slug), Current: c.Slug == currentCategory})
+	}
+	return l
+}
+
+// render writes a page. It renders into memory first, so that a template
+// failure still gets a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *request, page templ.Component) {
+	var buf bytes.Buffer
+	if err := page.Render(r.Context(), &buf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if status == http.StatusOK {
+		age := rq.validUntil.Sub(rq.now).Truncate(time.Second)
+		h.Set("Cache-Control", "public, max-age="+itoa(int(age/time.Second)))
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail answers a request that could not be served: a missing thing is a
+// 404 (or a redirect or 410 when the database remembers it), anything
+// else a 500 with the details in the log only.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return // the client went away
+	}
+	s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	s.serverError(w, r)
+}

@@ -1,0 +1,115 @@
+// Package templates renders the site's HTML pages with templ. Its view
+// models are plain values that the web package fills in: templates never
+// query anything and never look at the clock.
+package templates
+
+// Layout is what every page's frame needs.
+type Layout struct {
+	SiteTitle   string
+	Tagline     string
+	Title       string // the whole <title>
+	Description string
+	Canonical   string // absolute URL
+	Noindex     bool
+	CSS         string // fingerprinted stylesheet URL
+	Icon        string // fingerprinted favicon URL
+	Logo        string // fingerprinted logo URL
+	Menu        []MenuItem
+	Year        int
+}
+
+// MenuItem is one rubrique of the header menu.
+type MenuItem struct {
+	Title, URL string
+	Current    bool
+}
+
+// Date is an instant as pages show it.
+type Date struct {
+	ISO      string // RFC 3339, for <time datetime>
+	Relative string // "il y a 3 jours"
+	Absolute string // "20 mai 2021"
+}
+
+// Card is an article in a list.
+type Card struct {
+	URL, Title, Summary string
+	Category, CategoryURL string
+	Date                  Date
+}
+
+// Crumb is one step of a breadcrumb trail; the last has no URL.
+type Crumb struct {
+	Title, URL string
+}
+
+// TagLink is a tag of an article.
+type TagLink struct {
+	Label, URL string
+}
+
+// ArticlePage is an article.
+type ArticlePage struct {
+	Layout
+	Crumbs                []Crumb
+	Title                 string
+	Category, CategoryURL string
+	Author                string
+	Published             Date
+	Updated               *Date
+	ReadingMinutes        int
+	BodyHTML              string
+	Tags                  []TagLink
+	Related               []Card
+}
+
+// Pager is the numbered pagination of a listing.
+type Pager struct {
+	Current, Last int
+	URL           func(page int) string
+}
+
+// ListPage is a paginated list of articles: a category or a tag.
+type ListPage struct {
+	Layout
+	Crumbs    []Crumb
+	Heading   string
+	IntroHTML string
+	Intro     string
+	Total     int
+	Cards     []Card
+	Pager     Pager
+}
+
+// Section is a rubrique on the home page.
+type Section struct {
+	Title, URL string
+	Cards      []Card
+}
+
+// HomePage is the front page.
+type HomePage struct {
+	Layout
+	Lead     *Card
+	Latest   []Card
+	Sections []Section
+}
+
+// TagCount is a tag in the tag index.
+type TagCount struct {
+	Label, URL string
+	Count      int
+}
+
+// TagsPage lists every tag.
+type TagsPage struct {
+	Layout
+	Tags []TagCount
+}
+
+// ErrorPage is a 404, 410 or 500 page.
+type ErrorPage struct {
+	Layout
+	Heading, Message string
+	Suggestions      []MenuItem
+}
