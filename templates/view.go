@@ -33,7 +33,7 @@ type Date struct {
 
 // Card is an article in a list.
 type Card struct {
-	URL, Title, Summary string
+	URL, Title, Summary   string
 	Category, CategoryURL string
 	Date                  Date
 }

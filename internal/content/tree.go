@@ -20,11 +20,11 @@ const CategoryFile = "_index.md"
 type Kind int
 
 const (
-	KindIgnored  Kind = iota // not content: editor swap files, hidden files, images…
-	KindSite                 // site.yaml
-	KindCategory             // <category>/_index.md
-	KindArticle              // <category>/<slug>.md
-	KindMisplaced            // a Markdown file where no article can be
+	KindIgnored   Kind = iota // not content: editor swap files, hidden files, images…
+	KindSite                  // site.yaml
+	KindCategory              // <category>/_index.md
+	KindArticle               // <category>/<slug>.md
+	KindMisplaced             // a Markdown file where no article can be
 )
 
 // Classify tells what the slash-separated path p, relative to content/, is.
@@ -259,7 +259,6 @@ func SortProblems(ps []Problem) {
 		return ps[i].Line < ps[j].Line
 	})
 }
-
 
 // Walk calls fn for every file of the content tree that is not ignored, in
 // lexical order, skipping hidden folders. A file or folder that cannot be

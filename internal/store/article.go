@@ -244,4 +244,3 @@ func (s *Store) NextEvent(ctx context.Context, v View) (time.Time, error) {
 	}
 	return fromNull(next), nil
 }
-
