@@ -144,24 +144,41 @@ func (rq *request) layout(path, title, description, currentCategory string) temp
 	return l
 }
 
-// render writes a page. It renders into memory first, so that a template
-// failure still gets a clean 500 instead of half a page.
+// response is a whole answer, ready to send: every page and document of
+// the site goes through send, the one place that sets caching headers.
+type response struct {
+	status      int
+	contentType string
+	body        []byte
+	// validUntil is when the body may first differ for the same request;
+	// caches must not keep it longer.
+	validUntil time.Time
+	now        time.Time
+}
+
+// render renders a page into memory, so that a template failure still gets
+// a clean 500 instead of half a page, then sends it.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *request, page templ.Component) {
 	var buf bytes.Buffer
 	if err := page.Render(r.Context(), &buf); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.send(w, r, &response{status: status, contentType: "text/html; charset=utf-8", body: buf.Bytes(), validUntil: rq.validUntil, now: rq.now})
+}
+
+// send writes resp with its caching headers.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	if status == http.StatusOK {
-		age := rq.validUntil.Sub(rq.now).Truncate(time.Second)
+	h.Set("Content-Type", resp.contentType)
+	if resp.status == http.StatusOK {
+		age := resp.validUntil.Sub(resp.now).Truncate(time.Second)
 		h.Set("Cache-Control", "public, max-age="+itoa(int(age/time.Second)))
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.WriteHeader(resp.status)
+	w.Write(resp.body)
 }
 
 // fail answers a request that could not be served: a missing thing is a
