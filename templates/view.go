@@ -16,6 +16,7 @@ type Layout struct {
 	Logo        string // fingerprinted logo URL
 	Menu        []MenuItem
 	Year        int
+	Query       string // the search box's text, kept on the results page
 }
 
 // MenuItem is one rubrique of the header menu.
@@ -53,6 +54,7 @@ type ArticlePage struct {
 	Layout
 	Crumbs                []Crumb
 	Title                 string
+	Summary               string // the standfirst, under the title
 	Category, CategoryURL string
 	Author                string
 	Published             Date
@@ -67,6 +69,24 @@ type ArticlePage struct {
 type Pager struct {
 	Current, Last int
 	URL           func(page int) string
+}
+
+// pagerWindow is how many page numbers are shown on each side of the
+// current one; the first and last pages are always shown.
+const pagerWindow = 2
+
+// Numbers returns the page numbers to show, with 0 standing for a gap
+// ("…") between two runs of numbers.
+func (p Pager) Numbers() []int {
+	var out []int
+	for n := 1; n <= p.Last; n++ {
+		if n == 1 || n == p.Last || (n >= p.Current-pagerWindow && n <= p.Current+pagerWindow) {
+			out = append(out, n)
+		} else if len(out) > 0 && out[len(out)-1] != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
 }
 
 // ListPage is a paginated list of articles: a category or a tag.

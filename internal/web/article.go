@@ -35,6 +35,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		Layout:         rq.layout(a.URLPath(), a.Title, a.Description(), a.Category),
 		Crumbs:         []templates.Crumb{{Title: "Accueil", URL: "/"}, {Title: a.CategoryTitle, URL: catURL}, {Title: a.Title}},
 		Title:          a.Title,
+		Summary:        a.Summary,
 		Category:       a.CategoryTitle,
 		CategoryURL:    catURL,
 		Author:         a.Author,

@@ -7,7 +7,8 @@ import (
 	"github.com/horizons-expat/site/templates"
 )
 
-// home is the front page: the newest article as the lead, the next ones,
+// home is the front page: the newest article as the lead, the next eight
+// (two beside the lead, six in the grid),
 // then the newest of each rubrique.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -16,7 +17,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	latest, err := s.store.Latest(ctx, rq.view, 7, 0)
+	latest, err := s.store.Latest(ctx, rq.view, 9, 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return

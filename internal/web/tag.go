@@ -44,7 +44,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 		title += " – page " + itoa(n)
 	}
 	page := templates.ListPage{
-		Layout:  rq.layout(pager.URL(n), title, "Tous les articles sur le thème « "+label+" », du plus récent au plus ancien.", ""),
+		Layout:  rq.layout(pager.URL(n), title, "Tous les articles sur le thème « "+label+" », du plus récent au plus ancien.", ""),
 		Crumbs:  []templates.Crumb{{Title: "Accueil", URL: "/"}, {Title: "Mots-clés", URL: "/tags"}, {Title: label}},
 		Heading: heading,
 		Total:   total,
