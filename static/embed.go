@@ -4,7 +4,10 @@ package static
 
 import "embed"
 
+// The PNG images are drawn from the logo's shapes.
+//go:generate go run ../internal/tools/shareimage -dir .
+
 // FS holds the static files.
 //
-//go:embed *.css *.svg
+//go:embed *.css *.svg *.png
 var FS embed.FS

@@ -17,6 +17,32 @@ type Layout struct {
 	Menu        []MenuItem
 	Year        int
 	Query       string // the search box's text, kept on the results page
+	// Meta is what search engines, social networks and feed readers read
+	// in the head.
+	Meta Meta
+}
+
+// Meta describes a page to machines: Open Graph, Twitter card, feeds and
+// structured data.
+type Meta struct {
+	Type        string // og:type: "website" or "article"
+	Title       string // the page's own title, without the site name
+	Locale      string // og:locale, "fr_FR"
+	Image       string // absolute URL
+	ImageAlt    string
+	ImageWidth  int // 0 when unknown
+	ImageHeight int
+	// Articles only: RFC 3339 instants, rubrique and tags.
+	Published, Modified string
+	Section             string
+	Tags                []string
+	Feeds               []FeedLink // announced with <link rel="alternate">
+	JSONLD              []any      // structured data documents, encoded as JSON
+}
+
+// FeedLink is an RSS feed that a page announces.
+type FeedLink struct {
+	Title, URL string
 }
 
 // MenuItem is one rubrique of the header menu.

@@ -28,6 +28,9 @@ type Config struct {
 	BaseURL    string
 	Now        time.Time // when set, the clock is frozen there
 	Drafts     bool
+	// SitemapMaxURLs and SitemapMaxBytes, when set, split the sitemap
+	// sooner than the protocol's limits (tests use it).
+	SitemapMaxURLs, SitemapMaxBytes int
 	// Bundled is the content to serve when ContentDir is empty: the copy
 	// embedded in the binary, read-only and never reloaded.
 	Bundled fs.FS
@@ -95,7 +98,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.store.Close()
 		return nil, err
 	}
-	srv := web.New(a.store, assets, web.Config{BaseURL: cfg.BaseURL, Drafts: cfg.Drafts}, clock, log, a.ready.Load)
+	srv := web.New(a.store, assets, web.Config{
+		BaseURL: cfg.BaseURL, Drafts: cfg.Drafts,
+		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
+		Media: fsys,
+	}, clock, log, a.ready.Load)
 	a.server = &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

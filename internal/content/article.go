@@ -59,6 +59,9 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	a.Author, _ = fm.scalar("author", &problems)
 	a.Image, _ = fm.scalar("image", &problems)
 	a.ImageAlt, _ = fm.scalar("image_alt", &problems)
+	if a.Image != "" {
+		problems = append(problems, p.coverProblems(filePath, fm.fields["image"].line, a.Image)...)
+	}
 	if a.Image != "" && a.ImageAlt == "" {
 		problems = append(problems, warningf(filePath, fm.fields["image"].line, "image sans texte alternatif : ajoutez image_alt"))
 	}

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"io/fs"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -14,17 +15,32 @@ import (
 
 // Parser turns content files into domain values. It is safe for concurrent use.
 type Parser struct {
-	md goldmark.Markdown
+	md     goldmark.Markdown
+	images fs.FS // the content folder, where site-local images are read
+}
+
+// ParserOption configures a Parser.
+type ParserOption func(*Parser)
+
+// WithImages lets the parser read the site-local images of the content
+// folder fsys (under media/), so that body images get their width and
+// height and missing ones are reported.
+func WithImages(fsys fs.FS) ParserOption {
+	return func(p *Parser) { p.images = fsys }
 }
 
 // NewParser returns a Parser with the site's Markdown dialect: CommonMark
 // plus GitHub tables, strikethrough and autolinks, heading anchors, and
 // goldmark's safe default (raw HTML and dangerous links are not rendered).
-func NewParser() *Parser {
-	return &Parser{md: goldmark.New(
+func NewParser(opts ...ParserOption) *Parser {
+	p := &Parser{md: goldmark.New(
 		goldmark.WithExtensions(extension.GFM, &frontmatter.Extender{Formats: []frontmatter.Format{rawYAML}}),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	)}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 // document is a parsed Markdown file.
@@ -80,6 +96,10 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 		case *ast.Paragraph:
 			if entering && doc.firstPara == "" && n.Parent() == root {
 				doc.firstPara = plainText(n, src)
+			}
+		case *ast.Image:
+			if entering {
+				doc.problems = append(doc.problems, p.image(path, n, src)...)
 			}
 		case *ast.Link:
 			if entering {

@@ -312,7 +312,7 @@ func Check(dir string) (*Set, error) {
 		return nil, fmt.Errorf("open content folder: %w", err)
 	}
 	defer root.Close()
-	set, err := Load(root.FS(), NewParser())
+	set, err := Load(root.FS(), NewParser(WithImages(root.FS())))
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ type Syncer struct {
 
 // New returns a Syncer that starts from what st already holds.
 func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now func() time.Time) (*Syncer, error) {
-	s := &Syncer{fsys: fsys, store: st, parser: content.NewParser(), log: log, now: now}
+	s := &Syncer{fsys: fsys, store: st, parser: content.NewParser(content.WithImages(fsys)), log: log, now: now}
 	var err error
 	if s.files, err = st.Files(ctx); err != nil {
 		return nil, err

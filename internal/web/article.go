@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -50,6 +51,15 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range a.Tags {
 		page.Tags = append(page.Tags, templates.TagLink{Label: t.Label, URL: content.TagPath(t.Slug)})
+	}
+	rq.articleMeta(&page.Meta, a)
+	if s.cfg.Media != nil && strings.HasPrefix(a.Image, content.MediaPrefix) {
+		// Best effort: a missing file was reported to the editor at ingest.
+		page.Meta.ImageWidth, page.Meta.ImageHeight, _ = content.ImageSize(s.cfg.Media, a.Image)
+	}
+	page.Meta.JSONLD = []any{
+		rq.newsArticle(a, page.Meta, page.Canonical),
+		rq.breadcrumbList(page.Crumbs, page.Canonical),
 	}
 	s.render(w, r, http.StatusOK, rq, templates.Article(page))
 }

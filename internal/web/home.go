@@ -38,5 +38,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			page.Sections = append(page.Sections, templates.Section{Title: c.Title, URL: content.CategoryPath(c.Slug), Cards: rq.cards(list)})
 		}
 	}
+	page.Meta.JSONLD = []any{rq.webSite(), rq.organization()}
 	s.render(w, r, http.StatusOK, rq, templates.Home(page))
 }

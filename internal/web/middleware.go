@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/horizons-expat/site/internal/content"
 )
 
 // logRequests writes one structured log line per request.
@@ -59,7 +61,7 @@ func canonicalPaths(next http.Handler) http.Handler {
 				c = "/"
 			}
 		}
-		if !strings.HasPrefix(c, "/static/") {
+		if !strings.HasPrefix(c, "/static/") && !strings.HasPrefix(c, content.MediaPrefix) {
 			c = strings.ToLower(c)
 		}
 		if c != p && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

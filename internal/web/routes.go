@@ -23,6 +23,14 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.healthz)
 	r.Handle("/static/*", s.assets)
+	r.Get("/media/*", s.media)
+
+	r.Get("/robots.txt", s.robots)
+	r.Get("/sitemap.xml", s.sitemap)
+	r.Get("/sitemap-{n}.xml", s.sitemapChild)
+	r.Get("/sitemap-news.xml", s.newsSitemap)
+	r.Get(siteFeedPath, s.siteFeed)
+	r.Get("/{category}/rss.xml", s.categoryFeed)
 
 	r.Get("/", s.home)
 	r.Get("/tags", s.tags)

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -23,6 +24,12 @@ import (
 type Config struct {
 	BaseURL string // overrides site.yaml's base_url when not empty
 	Drafts  bool   // show drafts and scheduled articles (an editor's preview)
+	// SitemapMaxURLs and SitemapMaxBytes lower the size of one sitemap file
+	// below the protocol's limits (0: the limits), so that tests can make
+	// a sitemap index appear.
+	SitemapMaxURLs, SitemapMaxBytes int
+	// Media is the content folder, whose media/ images the site serves.
+	Media fs.FS
 }
 
 // Server answers the site's HTTP requests.
@@ -137,6 +144,8 @@ func (rq *request) layout(path, title, description, currentCategory string) temp
 		CSS:         rq.assets.URL("style.css"),
 		Icon:        rq.assets.URL("logo.svg"),
 		Logo:        rq.assets.URL("logo.svg"),
+		Noindex:     rq.view.Unpublished, // an editor's preview is not for search engines
+		Meta:        rq.meta(title),
 	}
 	for _, c := range rq.categories {
 		l.Menu = append(l.Menu, templates.MenuItem{Title: c.Title, URL: content.CategoryPath(c.Slug), Current: c.Slug == currentCategory})

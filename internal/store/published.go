@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Published is what a sitemap needs of a visible article.
+type Published struct {
+	Category, Slug, Title string
+	Date, Updated         time.Time // Updated is zero when not given
+}
+
+// Modified is when the article last changed.
+func (p Published) Modified() time.Time {
+	if p.Updated.After(p.Date) {
+		return p.Updated
+	}
+	return p.Date
+}
+
+// PublishedArticles returns every visible article, newest first, with only
+// what sitemaps need, so that tens of thousands stay cheap.
+func (s *Store) PublishedArticles(ctx context.Context, v View) ([]Published, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT a.category, a.slug, a.title, a.published_at, a.updated_at
+		FROM articles a
+		WHERE `+visible+`
+		ORDER BY a.published_at DESC, a.id DESC`, v.args()...)
+	if err != nil {
+		return nil, fmt.Errorf("list published articles: %w", err)
+	}
+	defer rows.Close()
+	var out []Published
+	for rows.Next() {
+		var p Published
+		var published int64
+		var updated sql.NullInt64
+		if err := rows.Scan(&p.Category, &p.Slug, &p.Title, &published, &updated); err != nil {
+			return nil, fmt.Errorf("scan published article: %w", err)
+		}
+		p.Date, p.Updated = time.Unix(published, 0), fromNull(updated)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list published articles: %w", err)
+	}
+	return out, nil
+}
+
+// TagActivity is a tag with its number of visible articles and the last
+// time one of them changed.
+type TagActivity struct {
+	Slug     string
+	Count    int
+	Modified time.Time
+}
+
+// TagsActivity returns every tag of visible articles, in slug order.
+func (s *Store) TagsActivity(ctx context.Context, v View) ([]TagActivity, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT t.tag, count(*), max(max(a.published_at, coalesce(a.updated_at, 0)))
+		FROM article_tags t JOIN articles a ON a.id = t.article_id
+		WHERE `+visible+` GROUP BY t.tag ORDER BY t.tag`, v.args()...)
+	if err != nil {
+		return nil, fmt.Errorf("list tag activity: %w", err)
+	}
+	defer rows.Close()
+	var out []TagActivity
+	for rows.Next() {
+		var t TagActivity
+		var modified int64
+		if err := rows.Scan(&t.Slug, &t.Count, &modified); err != nil {
+			return nil, fmt.Errorf("scan tag activity: %w", err)
+		}
+		t.Modified = time.Unix(modified, 0)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// FeedArticles returns the newest limit visible articles, of one category
+// when category is not empty, with their bodies and tags.
+func (s *Store) FeedArticles(ctx context.Context, v View, category string, limit int) ([]Article, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+cardColumns+`, a.body_html
+		FROM articles a JOIN categories c ON c.slug = a.category
+		WHERE (:category = '' OR a.category = :category) AND `+visible+`
+		ORDER BY a.published_at DESC, a.id DESC
+		LIMIT :limit`,
+		v.args(sql.Named("category", category), sql.Named("limit", limit))...)
+	if err != nil {
+		return nil, fmt.Errorf("list feed articles: %w", err)
+	}
+	var out []Article
+	for rows.Next() {
+		var a Article
+		var published int64
+		var updated, expires sql.NullInt64
+		err := rows.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary, &a.Author,
+			&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words, &a.BodyHTML)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("scan feed article: %w", err)
+		}
+		a.Date, a.Updated, a.Expires = time.Unix(published, 0), fromNull(updated), fromNull(expires)
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list feed articles: %w", err)
+	}
+	// Tags are read once the rows are closed: a reader connection is
+	// needed for each query.
+	for i := range out {
+		if out[i].Tags, err = s.articleTags(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/net/html"
+
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// siteFeedPath is the RSS feed of every rubrique.
+const siteFeedPath = "/rss.xml"
+
+// categoryFeedPath is the RSS feed of one rubrique.
+func categoryFeedPath(category string) string { return "/" + category + "/rss.xml" }
+
+// feedItems is how many of the newest articles a feed carries: enough for
+// a reader that polls once a day never to miss one.
+const feedItems = 30
+
+// RSS 2.0 (https://www.rssboard.org/rss-specification) with the content
+// module for full bodies, Dublin Core for authors (RSS's own <author> must
+// be an e-mail address) and Atom's self link.
+type rssDoc struct {
+	XMLName      xml.Name   `xml:"rss"`
+	Version      string     `xml:"version,attr"`
+	XMLNSContent string     `xml:"xmlns:content,attr"`
+	XMLNSDC      string     `xml:"xmlns:dc,attr"`
+	XMLNSAtom    string     `xml:"xmlns:atom,attr"`
+	Channel      rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string    `xml:"title"`
+	Link          string    `xml:"link"`
+	Description   string    `xml:"description"`
+	Language      string    `xml:"language"`
+	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
+	Self          atomLink  `xml:"atom:link"`
+	Image         rssImage  `xml:"image"`
+	Items         []rssItem `xml:"item"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr"`
+}
+
+type rssImage struct {
+	URL   string `xml:"url"`
+	Title string `xml:"title"`
+	Link  string `xml:"link"`
+}
+
+type rssItem struct {
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Creator     string        `xml:"dc:creator,omitempty"`
+	Categories  []rssCategory `xml:"category"`
+	Description string        `xml:"description"`
+	Content     cdata         `xml:"content:encoded"`
+}
+
+type rssGUID struct {
+	IsPermaLink bool   `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+type rssCategory struct {
+	Domain string `xml:"domain,attr,omitempty"`
+	Value  string `xml:",chardata"`
+}
+
+type cdata struct {
+	Value string `xml:",cdata"`
+}
+
+// siteFeed is /rss.xml.
+func (s *Server) siteFeed(w http.ResponseWriter, r *http.Request) {
+	s.feed(w, r, "")
+}
+
+// categoryFeed is /{category}/rss.xml.
+func (s *Server) categoryFeed(w http.ResponseWriter, r *http.Request) {
+	s.feed(w, r, chi.URLParam(r, "category"))
+}
+
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, category string) {
+	ctx := r.Context()
+	rq, err := s.begin(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ch := rssChannel{
+		Title:       rq.site.Title,
+		Link:        rq.abs("/"),
+		Description: rq.site.Description,
+		Language:    rq.site.Language,
+		Self:        atomLink{Href: rq.abs(siteFeedPath), Rel: "self", Type: "application/rss+xml"},
+	}
+	if category != "" {
+		c, err := s.store.Category(ctx, category)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ch.Title = rq.site.Title + " – " + c.Title
+		ch.Link = rq.abs("/" + c.Slug)
+		if c.Description != "" {
+			ch.Description = c.Description
+		}
+		ch.Self.Href = rq.abs(categoryFeedPath(c.Slug))
+	}
+	ch.Image = rssImage{URL: rq.abs(rq.assets.URL(logoImage)), Title: ch.Title, Link: ch.Link}
+	list, err := s.store.FeedArticles(ctx, rq.view, category, feedItems)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var last time.Time
+	for _, a := range list {
+		ch.Items = append(ch.Items, rq.rssItem(a))
+		if m := modified(a.Article); m.After(last) {
+			last = m
+		}
+	}
+	if !last.IsZero() {
+		ch.LastBuildDate = last.In(rq.site.Location).Format(time.RFC1123Z)
+	}
+	doc := rssDoc{
+		Version: "2.0", Channel: ch,
+		XMLNSContent: "http://purl.org/rss/1.0/modules/content/",
+		XMLNSDC:      "http://purl.org/dc/elements/1.1/",
+		XMLNSAtom:    "http://www.w3.org/2005/Atom",
+	}
+	s.sendXML(w, r, rq, "application/rss+xml; charset=utf-8", doc)
+}
+
+func (rq *request) rssItem(a store.Article) rssItem {
+	link := rq.abs(a.URLPath())
+	it := rssItem{
+		Title: a.Title,
+		Link:  link,
+		// The canonical URL is the article's permanent address: a move
+		// leaves a redirect behind.
+		GUID:        rssGUID{IsPermaLink: true, Value: link},
+		PubDate:     a.Date.In(rq.site.Location).Format(time.RFC1123Z),
+		Creator:     a.Author,
+		Categories:  []rssCategory{{Domain: rq.abs("/" + a.Category), Value: a.CategoryTitle}},
+		Description: a.Description(),
+		Content:     cdata{absoluteLinks(a.BodyHTML, rq.site.BaseURL)},
+	}
+	for _, t := range a.Tags {
+		it.Categories = append(it.Categories, rssCategory{Value: t.Label})
+	}
+	return it
+}
+
+// absoluteLinks rewrites the site-relative href and src attributes of an
+// HTML fragment onto base: a feed reader shows the body away from the site.
+func absoluteLinks(fragment, base string) string {
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	var b strings.Builder
+	for {
+		if z.Next() == html.ErrorToken {
+			return b.String() // io.EOF: the fragment is in memory
+		}
+		t := z.Token()
+		if t.Type == html.StartTagToken || t.Type == html.SelfClosingTagToken {
+			for i, at := range t.Attr {
+				if (at.Key == "href" || at.Key == "src") && strings.HasPrefix(at.Val, "/") && !strings.HasPrefix(at.Val, "//") {
+					t.Attr[i].Val = base + at.Val
+				}
+			}
+		}
+		b.WriteString(t.String())
+	}
+}
+
+// sendXML encodes doc as an XML document and sends it.
+func (s *Server) sendXML(w http.ResponseWriter, r *http.Request, rq *request, contentType string, doc any) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(doc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	buf.WriteByte('\n')
+	s.send(w, r, &response{status: http.StatusOK, contentType: contentType, body: buf.Bytes(), validUntil: rq.validUntil, now: rq.now})
+}

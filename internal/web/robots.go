@@ -1,0 +1,27 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// robots is /robots.txt: crawl the whole site but search results and the
+// status page, and find every page from the sitemaps. An editor's preview
+// (drafts shown) is closed to crawlers altogether.
+func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
+	rq, err := s.begin(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var b strings.Builder
+	b.WriteString("User-agent: *\n")
+	if rq.view.Unpublished {
+		b.WriteString("Disallow: /\n")
+	} else {
+		b.WriteString("Allow: /\nDisallow: /recherche\nDisallow: /_status\n")
+	}
+	b.WriteString("\nSitemap: " + rq.abs("/sitemap.xml") + "\n")
+	b.WriteString("Sitemap: " + rq.abs("/sitemap-news.xml") + "\n")
+	s.send(w, r, &response{status: http.StatusOK, contentType: "text/plain; charset=utf-8", body: []byte(b.String()), validUntil: rq.validUntil, now: rq.now})
+}

@@ -1,0 +1,236 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
+	"github.com/horizons-expat/site/templates"
+)
+
+// The raster images drawn from the logo (static/logo.png, static/partage.png)
+// and their sizes, which Open Graph and JSON-LD state.
+const (
+	logoImage, logoSize               = "logo.png", 512
+	shareImage                        = "partage.png"
+	shareImageWidth, shareImageHeight = 1200, 630
+)
+
+// abs makes a site path absolute on the base URL; absolute URLs pass as
+// they are.
+func (rq *request) abs(p string) string {
+	if p == "" || strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		return p
+	}
+	return rq.site.BaseURL + p
+}
+
+// locale is the site's language as a region-qualified tag: "fr" gives
+// "fr-FR" (JSON-LD) and, with sep "_", "fr_FR" (Open Graph).
+func (rq *request) locale(sep string) string {
+	lang := rq.site.Language
+	if lang == "" {
+		lang = "fr"
+	}
+	if len(lang) == 2 {
+		return lang + sep + strings.ToUpper(lang)
+	}
+	return strings.ReplaceAll(lang, "-", sep)
+}
+
+// iso is an instant as machines read it, in the site's zone.
+func (rq *request) iso(t time.Time) string { return t.In(rq.site.Location).Format(time.RFC3339) }
+
+// meta is the machine-readable description every page starts from: a
+// website page with the site's sharing picture and the site-wide feed.
+func (rq *request) meta(title string) templates.Meta {
+	if title == "" {
+		title = rq.site.Title
+	}
+	return templates.Meta{
+		Type:        "website",
+		Title:       title,
+		Locale:      rq.locale("_"),
+		Image:       rq.abs(rq.assets.URL(shareImage)),
+		ImageAlt:    rq.site.Title,
+		ImageWidth:  shareImageWidth,
+		ImageHeight: shareImageHeight,
+		Feeds:       []templates.FeedLink{{Title: rq.site.Title + " – tous les articles", URL: rq.abs(siteFeedPath)}},
+	}
+}
+
+// categoryFeed announces the feed of a rubrique.
+func (rq *request) categoryFeed(slug, title string) templates.FeedLink {
+	return templates.FeedLink{Title: rq.site.Title + " – " + title, URL: rq.abs(categoryFeedPath(slug))}
+}
+
+// articleMeta describes an article page.
+func (rq *request) articleMeta(m *templates.Meta, a store.Article) {
+	m.Type = "article"
+	if a.Image != "" {
+		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(a.Image), a.ImageAlt, 0, 0
+	}
+	m.Published = rq.iso(a.Date)
+	m.Modified = rq.iso(modified(a.Article))
+	m.Section = a.CategoryTitle
+	for _, t := range a.Tags {
+		m.Tags = append(m.Tags, t.Label)
+	}
+	m.Feeds = append(m.Feeds, rq.categoryFeed(a.Category, a.CategoryTitle))
+}
+
+// modified is when an article last changed: its update, or its publication.
+func modified(a content.Article) time.Time {
+	if a.Updated.After(a.Date) {
+		return a.Updated
+	}
+	return a.Date
+}
+
+// JSON-LD documents (https://schema.org). They are encoded by
+// encoding/json, which also escapes "<" so that no text can close the
+// script element.
+
+type ldImage struct {
+	Type   string `json:"@type"`
+	URL    string `json:"url"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+}
+
+type ldOrganization struct {
+	Context string   `json:"@context,omitempty"`
+	Type    string   `json:"@type"`
+	Name    string   `json:"name"`
+	URL     string   `json:"url"`
+	Logo    *ldImage `json:"logo,omitempty"`
+}
+
+type ldPerson struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+}
+
+type ldWebPage struct {
+	Type string `json:"@type"`
+	ID   string `json:"@id"`
+}
+
+type ldNewsArticle struct {
+	Context          string         `json:"@context"`
+	Type             string         `json:"@type"`
+	Headline         string         `json:"headline"`
+	Description      string         `json:"description,omitempty"`
+	URL              string         `json:"url"`
+	DatePublished    string         `json:"datePublished"`
+	DateModified     string         `json:"dateModified"`
+	Author           any            `json:"author"`
+	Publisher        ldOrganization `json:"publisher"`
+	Image            []string       `json:"image"`
+	ArticleSection   string         `json:"articleSection"`
+	Keywords         []string       `json:"keywords,omitempty"`
+	InLanguage       string         `json:"inLanguage"`
+	MainEntityOfPage ldWebPage      `json:"mainEntityOfPage"`
+}
+
+type ldListItem struct {
+	Type     string `json:"@type"`
+	Position int    `json:"position"`
+	Name     string `json:"name"`
+	Item     string `json:"item"`
+}
+
+type ldBreadcrumbList struct {
+	Context         string       `json:"@context"`
+	Type            string       `json:"@type"`
+	ItemListElement []ldListItem `json:"itemListElement"`
+}
+
+type ldEntryPoint struct {
+	Type        string `json:"@type"`
+	URLTemplate string `json:"urlTemplate"`
+}
+
+type ldSearchAction struct {
+	Type       string       `json:"@type"`
+	Target     ldEntryPoint `json:"target"`
+	QueryInput string       `json:"query-input"`
+}
+
+type ldWebSite struct {
+	Context         string         `json:"@context"`
+	Type            string         `json:"@type"`
+	Name            string         `json:"name"`
+	URL             string         `json:"url"`
+	Description     string         `json:"description,omitempty"`
+	InLanguage      string         `json:"inLanguage"`
+	PotentialAction ldSearchAction `json:"potentialAction"`
+}
+
+const schemaOrg = "https://schema.org"
+
+// publisher is the site as an organisation, with its raster logo.
+func (rq *request) publisher() ldOrganization {
+	return ldOrganization{
+		Type: "Organization", Name: rq.site.Title, URL: rq.abs("/"),
+		Logo: &ldImage{Type: "ImageObject", URL: rq.abs(rq.assets.URL(logoImage)), Width: logoSize, Height: logoSize},
+	}
+}
+
+// newsArticle is the structured data of an article page.
+func (rq *request) newsArticle(a store.Article, m templates.Meta, canonical string) ldNewsArticle {
+	var author any = rq.publisher()
+	if a.Author != "" {
+		author = ldPerson{Type: "Person", Name: a.Author}
+	}
+	return ldNewsArticle{
+		Context: schemaOrg, Type: "NewsArticle",
+		Headline:         a.Title,
+		Description:      a.Description(),
+		URL:              canonical,
+		DatePublished:    m.Published,
+		DateModified:     m.Modified,
+		Author:           author,
+		Publisher:        rq.publisher(),
+		Image:            []string{m.Image},
+		ArticleSection:   a.CategoryTitle,
+		Keywords:         m.Tags,
+		InLanguage:       rq.locale("-"),
+		MainEntityOfPage: ldWebPage{Type: "WebPage", ID: canonical},
+	}
+}
+
+// breadcrumbList is the structured form of a page's breadcrumb trail; the
+// last crumb, the page itself, is at canonical.
+func (rq *request) breadcrumbList(crumbs []templates.Crumb, canonical string) ldBreadcrumbList {
+	l := ldBreadcrumbList{Context: schemaOrg, Type: "BreadcrumbList"}
+	for i, c := range crumbs {
+		item := canonical
+		if c.URL != "" {
+			item = rq.abs(c.URL)
+		}
+		l.ItemListElement = append(l.ItemListElement, ldListItem{Type: "ListItem", Position: i + 1, Name: c.Title, Item: item})
+	}
+	return l
+}
+
+// webSite and organization describe the site on its home page; the search
+// action tells search engines how to search it.
+func (rq *request) webSite() ldWebSite {
+	return ldWebSite{
+		Context: schemaOrg, Type: "WebSite",
+		Name: rq.site.Title, URL: rq.abs("/"), Description: rq.site.Description, InLanguage: rq.locale("-"),
+		PotentialAction: ldSearchAction{
+			Type:       "SearchAction",
+			Target:     ldEntryPoint{Type: "EntryPoint", URLTemplate: rq.abs("/recherche") + "?q={search_term_string}"},
+			QueryInput: "required name=search_term_string",
+		},
+	}
+}
+
+func (rq *request) organization() ldOrganization {
+	o := rq.publisher()
+	o.Context = schemaOrg
+	return o
+}
