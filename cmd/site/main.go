@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the site's time zone must load even where the system has no zoneinfo
@@ -18,10 +21,13 @@ import (
 	bundled "github.com/horizons-expat/site/content"
 	"github.com/horizons-expat/site/internal/app"
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/web"
 )
 
 const usage = `usage:
   site serve [-addr 127.0.0.1:8080] [-content content] [-db data/site.db] [-base-url URL] [-now RFC3339] [-drafts]
+             [-trusted-proxies CIDR,...] [-max-in-flight N] [-read-header-timeout D] [-read-timeout D]
+             [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D] [-max-header-bytes N]
   site check [-content content] [-strict]
   site new [-content content] <rubrique> "Titre de l'article"
 `
@@ -66,10 +72,48 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&cfg.BaseURL, "base-url", env("SITE_BASE_URL", ""), "public URL of the site, overrides site.yaml (SITE_BASE_URL)")
 	fs.StringVar(&now, "now", env("SITE_NOW", ""), "freeze the clock at this RFC 3339 instant (SITE_NOW)")
 	fs.BoolVar(&cfg.Drafts, "drafts", env("SITE_DRAFTS", "") == "1", "show drafts and scheduled articles, for previews (SITE_DRAFTS=1)")
+	proxies := fs.String("trusted-proxies", env("SITE_TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of the reverse proxies whose X-Forwarded-For is believed (SITE_TRUSTED_PROXIES)")
+	limits := []struct {
+		d          *time.Duration
+		name, envv string
+		def        time.Duration
+		usage      string
+	}{
+		{&cfg.ReadHeaderTimeout, "read-header-timeout", "SITE_READ_HEADER_TIMEOUT", app.DefaultReadHeaderTimeout, "time allowed to read a request's headers"},
+		{&cfg.ReadTimeout, "read-timeout", "SITE_READ_TIMEOUT", app.DefaultReadTimeout, "time allowed to read a whole request"},
+		{&cfg.WriteTimeout, "write-timeout", "SITE_WRITE_TIMEOUT", app.DefaultWriteTimeout, "time allowed to write a response"},
+		{&cfg.IdleTimeout, "idle-timeout", "SITE_IDLE_TIMEOUT", app.DefaultIdleTimeout, "how long an idle keep-alive connection stays open"},
+		{&cfg.ShutdownTimeout, "shutdown-timeout", "SITE_SHUTDOWN_TIMEOUT", app.DefaultShutdownTimeout, "time requests in flight get to finish on SIGTERM"},
+	}
+	durations := map[string]*string{}
+	for _, l := range limits {
+		durations[l.name] = fs.String(l.name, env(l.envv, l.def.String()), l.usage+" ("+l.envv+")")
+	}
+	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", envInt("SITE_MAX_HEADER_BYTES", app.DefaultMaxHeaderBytes), "largest request header accepted, in bytes (SITE_MAX_HEADER_BYTES)")
+	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", envInt("SITE_MAX_IN_FLIGHT", web.DefaultMaxInFlight), "requests served at once; more are refused with 503 (SITE_MAX_IN_FLIGHT)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	for _, l := range limits {
+		v := *durations[l.name]
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			log.Error("invalid -"+l.name+": want a positive duration such as 5s or 500ms", "value", v)
+			return 2
+		}
+		*l.d = d
+	}
+	if cfg.MaxHeaderBytes <= 0 || cfg.MaxInFlight <= 0 {
+		log.Error("invalid limits: -max-header-bytes and -max-in-flight must be positive",
+			"max_header_bytes", cfg.MaxHeaderBytes, "max_in_flight", cfg.MaxInFlight)
+		return 2
+	}
+	var err error
+	if cfg.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		log.Error("invalid -trusted-proxies", "err", err)
+		return 2
+	}
 	if now != "" {
 		t, err := time.Parse(time.RFC3339, now)
 		if err != nil {
@@ -84,6 +128,7 @@ func serve(args []string, stderr io.Writer) int {
 			cfg.ContentDir, cfg.Bundled = "", bundled.FS
 		}
 	}
+	testHooks(&cfg, log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a, err := app.New(ctx, cfg, log)
@@ -99,6 +144,43 @@ func serve(args []string, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// envInt returns the environment variable name as an integer, or def when
+// it is unset; a value that is not a number gives -1, which the caller
+// rejects.
+func envInt(name string, def int) int {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// parsePrefixes reads a comma-separated list of CIDR prefixes; a bare
+// address stands for itself alone.
+func parsePrefixes(list string) ([]string, error) {
+	var out []string
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked().String())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a CIDR prefix (10.0.0.0/8) nor an address", item)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()).String())
+	}
+	return out, nil
 }
 
 // explicit reports whether the flag name was given on the command line.

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,52 @@ type Config struct {
 	// Bundled is the content to serve when ContentDir is empty: the copy
 	// embedded in the binary, read-only and never reloaded.
 	Bundled fs.FS
+
+	// HTTP limits; zero values take the defaults below.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	ShutdownTimeout   time.Duration // how long requests in flight may take to finish
+	MaxHeaderBytes    int
+	MaxInFlight       int      // requests served at once, beyond which 503
+	TrustedProxies    []string // CIDR prefixes whose X-Forwarded-For is believed
+
+	// Wrap, when set, wraps the site's handler. It exists for tests (a
+	// request slowed down to test graceful shutdown); `site serve` never
+	// sets it.
+	Wrap func(http.Handler) http.Handler
+}
+
+// Defaults for the HTTP limits.
+const (
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 10 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultShutdownTimeout   = 15 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+)
+
+// withDefaults fills the zero HTTP limits.
+func (cfg Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	def(&cfg.ReadTimeout, DefaultReadTimeout)
+	def(&cfg.WriteTimeout, DefaultWriteTimeout)
+	def(&cfg.IdleTimeout, DefaultIdleTimeout)
+	def(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = web.DefaultMaxInFlight
+	}
+	return cfg
 }
 
 // App is a running site.
@@ -45,6 +92,7 @@ type App struct {
 	server   *http.Server
 	listener net.Listener
 	ready    atomic.Bool
+	tempDir  string // holds the database when cfg.DBPath could not be used
 }
 
 // Clock returns the clock that cfg asks for.
@@ -60,6 +108,7 @@ func (cfg Config) Clock() func() time.Time {
 // when the content folder cannot be read or the address cannot be bound.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	start := time.Now()
+	cfg = cfg.withDefaults()
 	fsys := cfg.Bundled
 	if cfg.ContentDir != "" {
 		root, err := os.OpenRoot(cfg.ContentDir)
@@ -70,19 +119,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a := &App{cfg: cfg, log: log}
 	var err error
-	a.store, err = store.Open(ctx, cfg.DBPath, log)
-	if err != nil {
+	if a.store, err = a.openStore(ctx); err != nil {
 		return nil, err
 	}
 	clock := cfg.Clock()
 	a.syncer, err = ingest.New(ctx, fsys, a.store, log, clock)
 	if err != nil {
-		a.store.Close()
+		a.Close()
 		return nil, err
 	}
 	rep, err := a.syncer.Sync(ctx)
 	if err != nil {
-		a.store.Close()
+		a.Close()
 		return nil, err
 	}
 	status := a.syncer.Status()
@@ -95,29 +143,60 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 	assets, err := web.NewAssets(static.FS)
 	if err != nil {
-		a.store.Close()
+		a.Close()
 		return nil, err
 	}
 	srv := web.New(a.store, assets, web.Config{
 		BaseURL: cfg.BaseURL, Drafts: cfg.Drafts,
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
 		Media: fsys,
+		TrustedProxies: cfg.TrustedProxies, MaxInFlight: cfg.MaxInFlight,
 	}, clock, log, a.ready.Load)
+	handler := srv.Handler()
+	if cfg.Wrap != nil {
+		handler = cfg.Wrap(handler)
+	}
 	a.server = &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		Handler:           handler,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	a.listener, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		a.store.Close()
+		a.Close()
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	return a, nil
+}
+
+// openStore opens the database at cfg.DBPath, which store.Open rebuilds
+// when it is missing or damaged. When that path cannot be used at all (a
+// read-only file or folder), the site still serves: from a database rebuilt
+// from content/ in a temporary folder, removed at Close.
+func (a *App) openStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(ctx, a.cfg.DBPath, a.log)
+	if err == nil {
+		return st, nil
+	}
+	a.log.Warn("database cannot be used where it is: serving from a temporary copy rebuilt from content",
+		"path", a.cfg.DBPath, "err", err)
+	// Not ":memory:": every pooled connection would get its own empty
+	// database. A file in a private temporary folder behaves like the real one.
+	dir, tmpErr := os.MkdirTemp("", "site-db-")
+	if tmpErr != nil {
+		return nil, errors.Join(err, fmt.Errorf("temporary database: %w", tmpErr))
+	}
+	st, tmpErr = store.Open(ctx, filepath.Join(dir, "site.db"), a.log)
+	if tmpErr != nil {
+		os.RemoveAll(dir)
+		return nil, errors.Join(err, fmt.Errorf("temporary database: %w", tmpErr))
+	}
+	a.tempDir = dir
+	return st, nil
 }
 
 // Addr is the address the site listens on.
@@ -134,7 +213,7 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	a.log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	err := a.server.Shutdown(shutdownCtx)
 	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) {
@@ -143,7 +222,11 @@ func (a *App) Run(ctx context.Context) error {
 	return err
 }
 
-// Close releases the database.
+// Close releases the database, and removes it when it was a temporary copy.
 func (a *App) Close() error {
-	return a.store.Close()
+	err := a.store.Close()
+	if a.tempDir != "" {
+		err = errors.Join(err, os.RemoveAll(a.tempDir))
+	}
+	return err
 }

@@ -15,9 +15,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/horizons-expat/site/migrations"
 )
@@ -25,6 +27,11 @@ import (
 // ErrNotFound is returned when the thing asked for does not exist (or is not
 // published at the instant asked about).
 var ErrNotFound = errors.New("not found")
+
+// ErrUnwritable is returned by Open when the database file exists but
+// cannot be written (a read-only file, folder or file system). The file is
+// left as it is: the caller may serve from a rebuilt copy elsewhere.
+var ErrUnwritable = errors.New("database cannot be written")
 
 // Store is the site's database.
 type Store struct {
@@ -62,6 +69,9 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	if err == nil {
 		return s, nil
 	}
+	if unwritable(err) {
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnwritable, path, err)
+	}
 	log.Warn("database unusable, rebuilding it from content", "path", path, "err", err)
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if rmErr := os.Remove(path + suffix); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
@@ -82,6 +92,16 @@ func open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	// A database that can be read but not written would fail only at the
+	// first change of content: find out now. The writer's transactions
+	// begin IMMEDIATE, which takes the write lock at once.
+	if tx, err := w.BeginTx(ctx, nil); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("write to database: %w", err)
+	} else if err := tx.Rollback(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("write to database: %w", err)
+	}
 	s.r, err = sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
@@ -89,6 +109,23 @@ func open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.r.SetMaxIdleConns(8)
 	return s, nil
+}
+
+// unwritable reports whether err says the database cannot be written, as
+// opposed to being damaged.
+func unwritable(err error) bool {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return true
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff { // the primary code, without the extended bits
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+		return true
+	}
+	return false
 }
 
 func (s *Store) migrate(ctx context.Context) error {

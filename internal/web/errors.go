@@ -46,15 +46,24 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, rq *request, 
 // serverError is the French 500 page. It needs nothing from the database,
 // which may be what failed.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request) {
+	s.staticError(w, r, http.StatusInternalServerError, "Erreur du serveur",
+		"Une erreur inattendue nous empêche d’afficher cette page. Nous en sommes informés\u00a0; réessayez dans quelques instants.")
+}
+
+// staticError answers with a French error page built without the database:
+// for failures, refusals and overload, where asking the database would be
+// wrong or too costly.
+func (s *Server) staticError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
 	l := templates.Layout{
-		SiteTitle: "Erreur", Title: "Erreur du serveur", Noindex: true,
+		SiteTitle: "Erreur", Title: heading, Noindex: true,
 		CSS: s.assets.URL("style.css"), Icon: s.assets.URL("logo.svg"), Logo: s.assets.URL("logo.svg"),
 	}
-	page := templates.ErrorPage{Layout: l, Heading: "Erreur du serveur",
-		Message: "Une erreur inattendue nous empêche d’afficher cette page. Nous en sommes informés ; réessayez dans quelques instants."}
+	page := templates.ErrorPage{Layout: l, Heading: heading, Message: message}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusInternalServerError)
-	_ = templates.Error(page).Render(r.Context(), w)
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_ = templates.Error(page).Render(r.Context(), w)
+	}
 }

@@ -10,11 +10,19 @@ import (
 // Handler returns the whole site: every route in one place.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
+	maxInFlight := s.cfg.MaxInFlight
+	if maxInFlight <= 0 {
+		maxInFlight = DefaultMaxInFlight
+	}
 	r.Use(
 		middleware.RequestID,
-		middleware.ClientIPFromRemoteAddr,
+		clientAddresses(s.cfg.TrustedProxies),
+		s.securityHeaders,
 		s.logRequests,
 		s.recoverPanics,
+		s.limitInFlight(maxInFlight),
+		s.refuseLongURIs,
+		s.refuseBodies,
 		canonicalPaths,
 		middleware.GetHead,
 	)

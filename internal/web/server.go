@@ -30,6 +30,12 @@ type Config struct {
 	SitemapMaxURLs, SitemapMaxBytes int
 	// Media is the content folder, whose media/ images the site serves.
 	Media fs.FS
+	// TrustedProxies are the CIDR prefixes of the reverse proxies whose
+	// X-Forwarded-For is believed; empty means the socket peer is the client.
+	TrustedProxies []string
+	// MaxInFlight bounds the requests served at once (DefaultMaxInFlight
+	// when zero); beyond it requests are shed with 503.
+	MaxInFlight int
 }
 
 // Server answers the site's HTTP requests.
@@ -40,6 +46,7 @@ type Server struct {
 	now    func() time.Time
 	log    *slog.Logger
 	ready  func() bool
+	scheme baseScheme
 }
 
 // New returns a Server. ready tells whether content is loaded, for /healthz.

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// Limits protect the server from overload and hostile requests.
+const (
+	// DefaultMaxInFlight bounds the requests handled at once; more wait
+	// briefly, then are shed with 503.
+	DefaultMaxInFlight = 256
+	// inFlightWait is how long a request may wait for a free slot: long
+	// enough to absorb a burst, short enough that a queue cannot build up.
+	inFlightWait = 250 * time.Millisecond
+	// maxURILength bounds the request target: no page of the site has an
+	// address anywhere near it, and long ones cost database lookups.
+	maxURILength = 2048
+)
+
+// contentSecurityPolicy allows exactly what the pages use: the site's own
+// style sheet and images, forms that post to the site. No script may run,
+// inline or not (JSON-LD data blocks are not scripts that run), and no
+// other site may frame the pages.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+	"form-action 'self'; base-uri 'self'; frame-ancestors 'none'"
+
+// permissionsPolicy turns off the powerful browser features the site never
+// needs, so that nothing injected could use them either. Only features that
+// browsers recognise are listed: unknown ones are reported as console errors.
+const permissionsPolicy = "accelerometer=(), autoplay=(), camera=(), display-capture=(), " +
+	"encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), " +
+	"microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), " +
+	"screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=()"
+
+// securityHeaders sets the browser security headers on every response,
+// error pages and static files included.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", permissionsPolicy)
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.https(r) {
+			// Two years, the value HSTS preload lists ask for.
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// baseScheme remembers whether the site's public URL is https. It comes
+// from -base-url or, failing that, from site.yaml, which editors may change
+// while the site runs: it is read again at most every baseSchemeTTL.
+type baseScheme struct {
+	mu      sync.Mutex
+	https   atomic.Bool
+	checked atomic.Int64 // UnixNano of the last read
+}
+
+const baseSchemeTTL = 5 * time.Second
+
+// https reports whether responses should carry HSTS.
+func (s *Server) https(r *http.Request) bool {
+	if s.cfg.BaseURL != "" {
+		return isHTTPS(s.cfg.BaseURL)
+	}
+	b := &s.scheme
+	if time.Since(time.Unix(0, b.checked.Load())) < baseSchemeTTL {
+		return b.https.Load()
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if time.Since(time.Unix(0, b.checked.Load())) >= baseSchemeTTL {
+		// On error keep the last answer: the page itself will report it.
+		if site, err := s.store.Site(r.Context()); err == nil {
+			b.https.Store(isHTTPS(site.BaseURL))
+			b.checked.Store(time.Now().UnixNano())
+		}
+	}
+	return b.https.Load()
+}
+
+func isHTTPS(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && strings.EqualFold(u.Scheme, "https")
+}
+
+// clientAddresses records the client's IP for logs and rate limits: from
+// X-Forwarded-For only when the request comes through one of the trusted
+// proxies, else the socket's peer. X-Real-IP and friends are never trusted
+// on their own: anyone can send them.
+func clientAddresses(trustedProxies []string) func(http.Handler) http.Handler {
+	if len(trustedProxies) == 0 {
+		return middleware.ClientIPFromRemoteAddr
+	}
+	return middleware.ClientIPFromXFF(trustedProxies...)
+}
+
+// refuseBodies answers 413 to a request that carries a body: no route of
+// the site takes one, so reading it would only waste memory and time. The
+// connection is closed after the answer rather than drained.
+func (s *Server) refuseBodies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength != 0 {
+			w.Header().Set("Connection", "close")
+			s.staticError(w, r, http.StatusRequestEntityTooLarge, "Requête refusée",
+				"Cette adresse n’accepte pas de données envoyées avec la requête.")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 0)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refuseLongURIs answers 414 to request targets longer than any address of
+// the site, before they reach routing or the database.
+func (s *Server) refuseLongURIs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.RequestURI) > maxURILength {
+			s.staticError(w, r, http.StatusRequestURITooLong, "Adresse trop longue",
+				"L’adresse demandée est trop longue pour correspondre à une page du site.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitInFlight bounds the requests served at once to max. A request that
+// finds no free slot within inFlightWait is shed with 503 and Retry-After,
+// so that overload costs a quick refusal instead of memory.
+func (s *Server) limitInFlight(max int) func(http.Handler) http.Handler {
+	slots := make(chan struct{}, max)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case slots <- struct{}{}:
+			default:
+				t := time.NewTimer(inFlightWait)
+				select {
+				case slots <- struct{}{}:
+					t.Stop()
+				case <-t.C:
+					s.log.Warn("overloaded: request shed", "path", r.URL.Path, "max_in_flight", max)
+					w.Header().Set("Retry-After", "1")
+					s.staticError(w, r, http.StatusServiceUnavailable, "Service momentanément surchargé",
+						"Le site reçoit trop de demandes en ce moment. Réessayez dans quelques secondes.")
+					return
+				case <-r.Context().Done():
+					t.Stop()
+					return // the client went away while waiting
+				}
+			}
+			defer func() { <-slots }()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
