@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -54,16 +55,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 func canonicalPaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		c := strings.TrimSuffix(p, "index.html")
-		if len(c) > 1 {
-			c = strings.TrimRight(c, "/")
-			if c == "" {
-				c = "/"
-			}
-		}
-		if !strings.HasPrefix(c, "/static/") && !strings.HasPrefix(c, content.MediaPrefix) {
-			c = strings.ToLower(c)
-		}
+		c := canonicalPath(p)
 		if c != p && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			u := *r.URL
 			u.Path, u.RawPath = c, ""
@@ -72,6 +64,31 @@ func canonicalPaths(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// canonicalPath returns the canonical spelling of p. It is idempotent, so a
+// redirect never leads to another. A path that is not valid UTF-8 is left
+// alone: no page has such an address, and lowering it would invent one.
+func canonicalPath(p string) string {
+	if !utf8.ValidString(p) {
+		return p
+	}
+	if !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, content.MediaPrefix) {
+		p = strings.ToLower(p) // file names are exact
+	}
+	for {
+		c := strings.TrimSuffix(p, "index.html")
+		if len(c) > 1 {
+			c = strings.TrimRight(c, "/")
+			if c == "" {
+				c = "/"
+			}
+		}
+		if c == p {
+			return c
+		}
+		p = c
+	}
 }
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
