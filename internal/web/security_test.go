@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -190,7 +192,18 @@ func TestStaticFilesServeOnlyFingerprintedAssets(t *testing.T) {
 	}
 	// Markers of files that must never be served: the content folder's
 	// settings, the module file, the embed source, a dotfile.
-	secrets := []string{"base_url:", "module github.com", "package static", "go:embed", "timezone:"}
+	secrets := []string{"base_url:", "module github.com", "package static", "go:embed", "timezone:", "root:x:0:0"}
+	// Symbolic links in content/media that lead out of the content folder
+	// must not be followed.
+	media := filepath.Join(site.ContentDir, "media")
+	if err := os.MkdirAll(media, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"outside.png": "/etc/passwd", "outside-dir": "/etc"} {
+		if err := os.Symlink(target, filepath.Join(media, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	paths := []string{
 		"/static/",
 		"/static",
@@ -221,6 +234,19 @@ func TestStaticFilesServeOnlyFingerprintedAssets(t *testing.T) {
 		"/.env",
 		"/monde/_index.md",
 		"/../../etc/passwd",
+		"/media/",
+		"/media",
+		"/media/../site.yaml",
+		"/media/%2e%2e/site.yaml",
+		"/media/..%2fsite.yaml",
+		"/media/..%5csite.yaml",
+		`/media/..\site.yaml`,
+		"/media/%2e%2e/monde/_index.md",
+		"/media/.hidden.png",
+		"/media/x.png%00",
+		"/media/outside.png",
+		"/media/outside-dir/passwd.png",
+		"/media//etc/passwd",
 		"/%2e%2e/%2e%2e/etc/passwd",
 	}
 	for _, p := range paths {
