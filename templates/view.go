@@ -63,6 +63,7 @@ type Card struct {
 	URL, Title, Summary   string
 	Category, CategoryURL string
 	Date                  Date
+	Badge                 string // "Brouillon", "Programmé"…: only in an editor's preview
 }
 
 // Crumb is one step of a breadcrumb trail; the last has no URL.
@@ -89,6 +90,13 @@ type ArticlePage struct {
 	BodyHTML              string
 	Tags                  []TagLink
 	Related               []Card
+	Banner                *Banner // only in an editor's preview of an unpublished article
+}
+
+// Banner tells an editor previewing an article why readers cannot see it.
+type Banner struct {
+	Label   string // "Brouillon", "Programmé", "Expiré"
+	Message string
 }
 
 // Pager is the numbered pagination of a listing.
@@ -158,4 +166,23 @@ type ErrorPage struct {
 	Layout
 	Heading, Message string
 	Suggestions      []MenuItem
+}
+
+// StatusPage is the editors' view of the content: problems and reloads.
+type StatusPage struct {
+	Layout
+	LastReload       Date
+	Duration         string
+	Reloads          int
+	Watching         string
+	Articles         int
+	Breakdown        string // "16 en ligne, 1 brouillon…"
+	Errors, Warnings []StatusProblem
+}
+
+// StatusProblem is one content problem.
+type StatusProblem struct {
+	Where   string // "vie-pratique/retraite.md:3"
+	Message string
+	Text    string // the whole "path:line: message", as site check prints it
 }

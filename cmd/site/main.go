@@ -28,6 +28,7 @@ const usage = `usage:
   site serve [-addr 127.0.0.1:8080] [-content content] [-db data/site.db] [-base-url URL] [-now RFC3339] [-drafts]
              [-trusted-proxies CIDR,...] [-max-in-flight N] [-read-header-timeout D] [-read-timeout D]
              [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D] [-max-header-bytes N]
+             [-poll 2s] [-force-poll] [-status-token TOKEN]
   site check [-content content] [-strict]
   site new [-content content] <rubrique> "Titre de l'article"
 `
@@ -65,7 +66,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg app.Config
-	var now string
+	var now, poll string
 	fs.StringVar(&cfg.Addr, "addr", env("SITE_ADDR", "127.0.0.1:8080"), "listen address (SITE_ADDR)")
 	fs.StringVar(&cfg.ContentDir, "content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
 	fs.StringVar(&cfg.DBPath, "db", env("SITE_DB", "data/site.db"), "database file, rebuilt from content when missing (SITE_DB)")
@@ -91,6 +92,9 @@ func serve(args []string, stderr io.Writer) int {
 	}
 	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", envInt("SITE_MAX_HEADER_BYTES", app.DefaultMaxHeaderBytes), "largest request header accepted, in bytes (SITE_MAX_HEADER_BYTES)")
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", envInt("SITE_MAX_IN_FLIGHT", web.DefaultMaxInFlight), "requests served at once; more are refused with 503 (SITE_MAX_IN_FLIGHT)")
+	fs.StringVar(&poll, "poll", env("SITE_POLL", "2s"), "polling interval when the content folder cannot be watched (SITE_POLL)")
+	fs.BoolVar(&cfg.ForcePoll, "force-poll", env("SITE_FORCE_POLL", "") == "1", "poll the content folder even where it could be watched (SITE_FORCE_POLL=1)")
+	fs.StringVar(&cfg.StatusToken, "status-token", env("SITE_STATUS_TOKEN", ""), "token that opens /_status to non-loopback clients, in the X-Status-Token header or ?token= (SITE_STATUS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -114,6 +118,12 @@ func serve(args []string, stderr io.Writer) int {
 		log.Error("invalid -trusted-proxies", "err", err)
 		return 2
 	}
+	d, err := time.ParseDuration(poll)
+	if err != nil || d < 10*time.Millisecond {
+		log.Error("invalid -poll: want a duration of at least 10ms such as 2s or 500ms", "value", poll)
+		return 2
+	}
+	cfg.Poll = d
 	if now != "" {
 		t, err := time.Parse(time.RFC3339, now)
 		if err != nil {
@@ -194,7 +204,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
-	strict := fs.Bool("strict", false, "fail on warnings too")
+	strict := fs.Bool("strict", env("SITE_STRICT", "") == "1", "fail on warnings too (SITE_STRICT=1)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

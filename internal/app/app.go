@@ -32,6 +32,13 @@ type Config struct {
 	// SitemapMaxURLs and SitemapMaxBytes, when set, split the sitemap
 	// sooner than the protocol's limits (tests use it).
 	SitemapMaxURLs, SitemapMaxBytes int
+	// Poll is the polling interval used when the content folder cannot be
+	// watched; ForcePoll polls even when it could be.
+	Poll      time.Duration
+	ForcePoll bool
+	// StatusToken, when set, opens /_status to requests that carry it;
+	// without it, only loopback clients see that page.
+	StatusToken string
 	// Bundled is the content to serve when ContentDir is empty: the copy
 	// embedded in the binary, read-only and never reloaded.
 	Bundled fs.FS
@@ -89,6 +96,7 @@ type App struct {
 	log      *slog.Logger
 	store    *store.Store
 	syncer   *ingest.Syncer
+	watcher  *ingest.Watcher // nil for bundled content, which never changes
 	server   *http.Server
 	listener net.Listener
 	ready    atomic.Bool
@@ -128,6 +136,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	if cfg.ContentDir != "" {
+		// Watching starts before the first pass, so that no change falls
+		// between the two.
+		a.watcher = ingest.NewWatcher(a.syncer, log, ingest.WatchOptions{
+			Dir: cfg.ContentDir, Poll: cfg.Poll, ForcePoll: cfg.ForcePoll,
+		})
+	}
 	rep, err := a.syncer.Sync(ctx)
 	if err != nil {
 		a.Close()
@@ -151,6 +166,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
 		Media:          fsys,
 		TrustedProxies: cfg.TrustedProxies, MaxInFlight: cfg.MaxInFlight,
+		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
 	}, clock, log, a.ready.Load)
 	handler := srv.Handler()
 	if cfg.Wrap != nil {
@@ -199,12 +215,40 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
+// ContentStatus is the content loader's state after its last pass.
+func (a *App) ContentStatus() ingest.Status { return a.syncer.Status() }
+
+// OnContentChange registers fn to run after every reload that changed what
+// readers see. Register before Run.
+func (a *App) OnContentChange(fn func()) { a.syncer.OnChange(fn) }
+
+// contentStatus is what the editors' status page shows.
+func (a *App) contentStatus() web.ContentStatus {
+	st := a.syncer.Status()
+	cs := web.ContentStatus{Problems: st.Problems, LastReload: st.LastSync, Duration: st.Duration, Articles: st.Articles, Reloads: st.Passes,
+		Watching: "jamais (contenu intégré au programme)"}
+	if a.watcher != nil {
+		cs.Watching = a.watcher.Mode()
+	}
+	return cs
+}
+
 // Addr is the address the site listens on.
 func (a *App) Addr() string { return a.listener.Addr().String() }
 
 // Run serves until ctx is done, then lets requests in flight finish.
 func (a *App) Run(ctx context.Context) error {
 	a.log.Info("serving", "url", "http://"+a.Addr())
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		if a.watcher != nil {
+			a.watcher.Run(watchCtx)
+		}
+	}()
+	// The watcher stops before the database closes: no pass may run then.
+	defer func() { stopWatching(); <-watching }()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	select {
@@ -222,9 +266,14 @@ func (a *App) Run(ctx context.Context) error {
 	return err
 }
 
-// Close releases the database, and removes it when it was a temporary copy.
+// Close releases the watcher and the database, and removes the database
+// when it was a temporary copy.
 func (a *App) Close() error {
-	err := a.store.Close()
+	var err error
+	if a.watcher != nil {
+		err = a.watcher.Close()
+	}
+	err = errors.Join(err, a.store.Close())
 	if a.tempDir != "" {
 		err = errors.Join(err, os.RemoveAll(a.tempDir))
 	}

@@ -42,10 +42,15 @@ type frontMatter struct {
 	fields map[string]field
 }
 
+// SizeProblem reports a file of size bytes, more than MaxFileSize.
+func SizeProblem(path string, size int64) Problem {
+	return problemf(path, 0, "fichier trop volumineux (%.1f Mo, maximum %d Mo) : un article ne pèse que quelques kilo-octets ; vérifiez qu'il s'agit bien du bon fichier", float64(size)/(1<<20), MaxFileSize>>20)
+}
+
 // checkSource reports problems that make a file unreadable as text.
 func checkSource(path string, src []byte) *Problem {
 	if len(src) > MaxFileSize {
-		p := problemf(path, 0, "fichier trop volumineux (%.1f Mo, maximum %d Mo)", float64(len(src))/(1<<20), MaxFileSize>>20)
+		p := SizeProblem(path, int64(len(src)))
 		return &p
 	}
 	if len(bytes.TrimSpace(src)) == 0 {

@@ -25,12 +25,16 @@ type Status struct {
 	LastSync time.Time
 	Duration time.Duration
 	Articles int // stored articles, drafts and scheduled ones included
+	Passes   int // passes since the server started
 }
 
 // Report says what one pass did.
 type Report struct {
 	Read, Parsed, Saved, Deleted int
 	Duration                     time.Duration
+	// Changed is true when readers may see something different: site
+	// settings, a category or an article was saved or removed.
+	Changed bool
 }
 
 // Syncer syncs one content folder into one store.
@@ -50,6 +54,8 @@ type Syncer struct {
 
 	statusMu sync.RWMutex
 	status   Status
+
+	onChange []func()
 }
 
 // New returns a Syncer that starts from what st already holds.
@@ -80,6 +86,16 @@ func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now
 		return nil, err
 	}
 	return s, nil
+}
+
+// OnChange registers fn to be called after every pass that changed what
+// readers see (a page cache drops its pages there). fn runs on the pass's
+// goroutine, after the change is committed; it must not call Sync. Register
+// before the first Sync.
+func (s *Syncer) OnChange(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onChange = append(s.onChange, fn)
 }
 
 // Status returns the state after the last pass.
@@ -131,6 +147,14 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		}
 		rec, known := s.files[name]
 		if known && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
+			continue
+		}
+		if f.info.Size() > content.MaxFileSize {
+			// Not worth reading: it cannot be content. Its last good
+			// version, if any, stays online.
+			rec.Path, rec.Size, rec.ModTime = name, f.info.Size(), f.info.ModTime().UnixNano()
+			p.records[name] = rec
+			p.fileProblems[name] = []content.Problem{content.SizeProblem(name, f.info.Size())}
 			continue
 		}
 		src, err := fs.ReadFile(s.fsys, name)
@@ -292,18 +316,41 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	}
 	s.commit(ch, site, siteChanged)
 	rep.Saved, rep.Deleted = len(ch.Articles), len(ch.DeletedArticles)
-	rep.Duration = time.Since(start)
+	rep.Changed = ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+len(ch.DeletedArticles) > 0
 
 	var problems []content.Problem
 	for _, rec := range s.files {
 		problems = append(problems, rec.Problems...)
 	}
 	problems = append(problems, crossProblems...)
+	moves, err := s.store.Moves(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, m := range moves {
+		problems = append(problems, movedProblem(m))
+	}
 	content.SortProblems(problems)
+	rep.Duration = time.Since(start)
 	s.statusMu.Lock()
-	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries)}
+	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}
 	s.statusMu.Unlock()
+	if rep.Changed {
+		for _, fn := range s.onChange {
+			fn()
+		}
+	}
 	return rep, nil
+}
+
+// movedProblem tells the editor that an article's former URL redirects only
+// thanks to the database's memory, and how to make that durable.
+func movedProblem(m store.Move) content.Problem {
+	return content.Problem{
+		Path:    m.Path,
+		Warning: true,
+		Message: fmt.Sprintf("l'article a changé d'adresse : %s redirige vers %s tant que la base s'en souvient ; ajoutez « aliases: [%s] » à son en-tête pour garder cette redirection pour de bon", m.From, m.To, m.From),
+	}
 }
 
 // commit makes the in-memory state match what Apply just stored.

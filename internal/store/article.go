@@ -194,15 +194,19 @@ func (s *Store) Related(ctx context.Context, v View, a Article, limit int) ([]Ar
 		v.args(sql.Named("id", a.ID), sql.Named("category", a.Category), sql.Named("limit", limit))...)
 }
 
-// Redirect returns the current path of the article that used to live at
-// path (an alias, or its URL before a move), or ErrNotFound.
-func (s *Store) Redirect(ctx context.Context, path string) (string, error) {
+// Redirect returns the current path of the article visible in v that used
+// to live at path (an alias, or its URL before a move), or ErrNotFound: a
+// redirect must never reveal a draft or lead to a page that is not there.
+func (s *Store) Redirect(ctx context.Context, v View, path string) (string, error) {
 	var category, slug string
 	err := s.r.QueryRowContext(ctx, `
-		SELECT a.category, a.slug FROM article_aliases x JOIN articles a ON a.id = x.article_id WHERE x.path = :path
-		UNION ALL
-		SELECT a.category, a.slug FROM redirects x JOIN articles a ON a.id = x.article_id WHERE x.path = :path
-		LIMIT 1`, sql.Named("path", path)).Scan(&category, &slug)
+		SELECT a.category, a.slug FROM (
+			SELECT article_id FROM article_aliases WHERE path = :path
+			UNION ALL
+			SELECT article_id FROM redirects WHERE path = :path
+		) x JOIN articles a ON a.id = x.article_id
+		WHERE `+visible+`
+		LIMIT 1`, v.args(sql.Named("path", path))...).Scan(&category, &slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("redirect %s: %w", path, ErrNotFound)
 	}
@@ -213,15 +217,18 @@ func (s *Store) Redirect(ctx context.Context, path string) (string, error) {
 }
 
 // Gone reports whether path is the URL of an article that no longer exists:
-// deleted, or expired at the instant v.Now.
+// deleted, or expired at the instant v.Now (its URL, an alias or a former
+// URL of it).
 func (s *Store) Gone(ctx context.Context, v View, path string) (bool, error) {
 	category, slug, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	var n int
 	err := s.r.QueryRowContext(ctx, `
 		SELECT (SELECT count(*) FROM gone WHERE path = :path)
 		     + (SELECT count(*) FROM articles a
-		        WHERE a.category = :category AND a.slug = :slug AND a.draft = 0
-		          AND a.expires_at IS NOT NULL AND a.expires_at <= :now)`,
+		        WHERE a.draft = 0 AND a.expires_at IS NOT NULL AND a.expires_at <= :now
+		          AND ((a.category = :category AND a.slug = :slug)
+		            OR a.id IN (SELECT article_id FROM article_aliases WHERE path = :path
+		                        UNION ALL SELECT article_id FROM redirects WHERE path = :path)))`,
 		v.args(sql.Named("path", path), sql.Named("category", category), sql.Named("slug", slug))...).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("gone %s: %w", path, err)

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/frdate"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -44,6 +45,14 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		ReadingMinutes: max(1, (a.Words+wordsPerMinute/2)/wordsPerMinute),
 		BodyHTML:       a.BodyHTML,
 		Related:        rq.cards(related),
+	}
+	switch label := rq.unpublished(a); label {
+	case "Brouillon":
+		page.Banner = &templates.Banner{Label: label, Message: "cet article n’est pas publié (draft: true) ; seul l’aperçu de la rédaction l’affiche."}
+	case "Programmé":
+		page.Banner = &templates.Banner{Label: label, Message: "cet article paraîtra de lui-même le " + frdate.AbsoluteTime(a.Date, rq.site.Location) + " ; d’ici là, seul l’aperçu de la rédaction l’affiche."}
+	case "Expiré":
+		page.Banner = &templates.Banner{Label: label, Message: "cet article est retiré du site depuis le " + frdate.AbsoluteTime(a.Expires, rq.site.Location) + " (expires) ; les lecteurs reçoivent « 410 Gone »."}
 	}
 	if !a.Updated.IsZero() {
 		u := rq.date(a.Updated)

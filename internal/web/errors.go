@@ -14,14 +14,14 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // address of a live article, 410 when its article was deleted, 404 else.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if target, err := s.store.Redirect(ctx, r.URL.Path); err == nil {
-		http.Redirect(w, r, target, http.StatusMovedPermanently)
-		return
-	}
 	rq, err := s.begin(ctx)
 	if err != nil {
 		s.log.Error("error page", "err", err)
 		s.serverError(w, r)
+		return
+	}
+	if target, err := s.store.Redirect(ctx, rq.view, r.URL.Path); err == nil {
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
 		return
 	}
 	if gone, err := s.store.Gone(ctx, rq.view, r.URL.Path); err == nil && gone {

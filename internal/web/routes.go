@@ -30,6 +30,7 @@ func (s *Server) Handler() http.Handler {
 	r.MethodNotAllowed(methodNotAllowed)
 
 	r.Get("/healthz", s.healthz)
+	r.Get("/_status", s.status)
 	r.Handle("/static/*", s.assets)
 	r.Get("/media/*", s.media)
 

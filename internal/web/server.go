@@ -36,6 +36,12 @@ type Config struct {
 	// MaxInFlight bounds the requests served at once (DefaultMaxInFlight
 	// when zero); beyond it requests are shed with 503.
 	MaxInFlight int
+	// StatusToken opens the editors' status page to requests carrying it;
+	// without it only loopback clients see the page.
+	StatusToken string
+	// ContentStatus reports the content loader's state for the editors'
+	// status page; nil leaves the page out.
+	ContentStatus func() ContentStatus
 }
 
 // Server answers the site's HTTP requests.
@@ -120,7 +126,22 @@ func (rq *request) card(a store.Article) templates.Card {
 		Category:    a.CategoryTitle,
 		CategoryURL: content.CategoryPath(a.Category),
 		Date:        rq.date(a.Date),
+		Badge:       rq.unpublished(a),
 	}
+}
+
+// unpublished names why readers cannot see a, which only an editor's
+// preview shows: "Brouillon", "Programmé" or "Expiré"; "" when published.
+func (rq *request) unpublished(a store.Article) string {
+	switch {
+	case a.Draft:
+		return "Brouillon"
+	case a.Date.After(rq.now):
+		return "Programmé"
+	case !a.Expires.IsZero() && !a.Expires.After(rq.now):
+		return "Expiré"
+	}
+	return ""
 }
 
 func (rq *request) cards(list []store.Article) []templates.Card {
@@ -170,6 +191,9 @@ type response struct {
 	// caches must not keep it longer.
 	validUntil time.Time
 	now        time.Time
+	// private is for editors' eyes only: never stored by a cache, never
+	// indexed.
+	private bool
 }
 
 // render renders a page into memory, so that a template failure still gets
@@ -187,10 +211,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *
 func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
 	h := w.Header()
 	h.Set("Content-Type", resp.contentType)
-	if resp.status == http.StatusOK {
+	switch {
+	case resp.private:
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Robots-Tag", "noindex, nofollow")
+	case resp.status == http.StatusOK:
 		age := resp.validUntil.Sub(resp.now).Truncate(time.Second)
 		h.Set("Cache-Control", "public, max-age="+itoa(int(age/time.Second)))
-	} else {
+	default:
 		h.Set("Cache-Control", "no-cache")
 	}
 	w.WriteHeader(resp.status)

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/templates"
+)
+
+// ContentStatus is the content loader's state, as the editors' status page
+// shows it.
+type ContentStatus struct {
+	Problems   []content.Problem
+	LastReload time.Time
+	Duration   time.Duration // of the last reload
+	Articles   int           // stored, drafts and scheduled ones included
+	Watching   string        // how changes are noticed
+	Reloads    int           // since the server started
+}
+
+// milliseconds writes d for editors: "12 ms".
+func milliseconds(d time.Duration) string {
+	n := strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64)
+	return strings.Replace(n, ".", ",", 1) + "\u00a0ms"
+}
+
+// count writes n things in French: 0 and 1 take the singular.
+func count(n int, one, many string) string {
+	if n > 1 {
+		return itoa(n) + " " + many
+	}
+	return itoa(n) + " " + one
+}
+
+// statusTokenHeader carries the status token when it is not in the query.
+const statusTokenHeader = "X-Status-Token"
+
+// status is the editors' status page: every current content problem, the
+// last reload, the number of articles. Readers must not even learn that it
+// exists, so anyone else gets the ordinary 404.
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.ContentStatus == nil || !s.mayseeStatus(r) {
+		s.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	rq, err := s.begin(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	counts, err := s.store.Count(ctx, rq.view)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st := s.cfg.ContentStatus()
+	l := rq.layout("/_status", "État du contenu", "État du contenu pour la rédaction.", "")
+	l.Noindex = true
+	page := templates.StatusPage{
+		Layout:    l,
+		Articles:  st.Articles,
+		Breakdown: count(counts.Published, "en ligne", "en ligne") + ", " + count(counts.Drafts, "brouillon", "brouillons") + ", " +
+			count(counts.Scheduled, "programmé", "programmés") + ", " + count(counts.Expired, "expiré", "expirés"),
+		Watching: st.Watching,
+		Reloads:  st.Reloads,
+		Duration: milliseconds(st.Duration),
+	}
+	if !st.LastReload.IsZero() {
+		t := st.LastReload.In(rq.site.Location)
+		page.LastReload = templates.Date{
+			ISO:      t.Format(time.RFC3339),
+			Absolute: frdate.Absolute(t, rq.site.Location) + " à " + t.Format("15:04:05"),
+			Relative: frdate.Relative(t, rq.now),
+		}
+	}
+	for _, p := range st.Problems {
+		item := templates.StatusProblem{Where: p.Path, Message: p.Message, Text: p.String()}
+		if p.Line > 0 {
+			item.Where += ":" + itoa(p.Line)
+		}
+		if p.Warning {
+			page.Warnings = append(page.Warnings, item)
+		} else {
+			page.Errors = append(page.Errors, item)
+		}
+	}
+	var buf bytes.Buffer
+	if err := templates.Status(page).Render(ctx, &buf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.send(w, r, &response{status: http.StatusOK, contentType: "text/html; charset=utf-8", body: buf.Bytes(), now: rq.now, private: true})
+}
+
+// mayseeStatus reports whether r may see the status page: it carries the
+// status token, or it comes straight from this machine. A request relayed by
+// a proxy on this machine says so in its headers and needs the token.
+func (s *Server) mayseeStatus(r *http.Request) bool {
+	if tok := s.cfg.StatusToken; tok != "" {
+		given := r.Header.Get(statusTokenHeader)
+		if given == "" {
+			given = r.URL.Query().Get("token")
+		}
+		if subtle.ConstantTimeCompare([]byte(given), []byte(tok)) == 1 {
+			return true
+		}
+	}
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
