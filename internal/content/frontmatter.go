@@ -91,6 +91,10 @@ func decodeFrontMatter(path string, raw []byte, firstLine int, known map[string]
 			line = n + offset
 			msg = msg[:m[0]] + msg[m[1]:]
 		}
+		if strings.Contains(msg, "mapping values are not allowed") {
+			// The usual cause: a French title with « : » left unquoted.
+			msg += " (une valeur qui contient « : » doit être entre guillemets, par exemple title: \"Études : mode d'emploi\")"
+		}
 		return fm, []Problem{problemf(path, line, "en-tête YAML invalide : %s", msg)}
 	}
 	if len(doc.Content) == 0 {

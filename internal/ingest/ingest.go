@@ -274,6 +274,27 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	}
 	sort.Slice(ch.Articles, func(i, j int) bool { return ch.Articles[i].Path < ch.Articles[j].Path })
 
+	// A deleted article whose bytes reappear under a new name was renamed
+	// (mv, git mv): it stays the same article, so its former URL redirects
+	// to the new one instead of answering 410.
+	deletedByHash := map[string]string{}
+	for _, name := range deleted {
+		if _, stored := s.entries[name]; stored && content.Classify(name) == content.KindArticle {
+			deletedByHash[s.files[name].Hash] = name
+		}
+	}
+	renamed := map[string]bool{}
+	for _, a := range ch.Articles {
+		if _, stored := s.entries[a.Path]; stored {
+			continue
+		}
+		if from, ok := deletedByHash[a.Hash]; ok {
+			delete(deletedByHash, a.Hash)
+			ch.Renames = append(ch.Renames, store.Rename{From: from, To: a.Path})
+			renamed[from] = true
+		}
+	}
+
 	// Deleted files.
 	folderHasArticles := map[string]bool{}
 	for name, f := range seen {
@@ -285,7 +306,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		ch.DeletedFiles = append(ch.DeletedFiles, name)
 		switch content.Classify(name) {
 		case content.KindArticle:
-			if _, stored := s.entries[name]; stored {
+			if _, stored := s.entries[name]; stored && !renamed[name] {
 				ch.DeletedArticles = append(ch.DeletedArticles, name)
 			}
 		case content.KindCategory:
@@ -363,6 +384,9 @@ func (s *Syncer) commit(ch store.Changes, site content.Site, siteChanged bool) {
 	}
 	for _, slug := range ch.DeletedCategories {
 		delete(s.categories, slug)
+	}
+	for _, r := range ch.Renames {
+		delete(s.entries, r.From)
 	}
 	for _, a := range ch.Articles {
 		s.entries[a.Path] = a.Entry()

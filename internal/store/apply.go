@@ -19,14 +19,20 @@ type Changes struct {
 	DeletedCategories []string // slugs
 	Articles          []content.Article
 	DeletedArticles   []string // paths of their files
+	Renames           []Rename // article files moved; the articles are in Articles under their new path
 	Files             []FileRecord
 	DeletedFiles      []string
+}
+
+// Rename is an article file moved from one path to another.
+type Rename struct {
+	From, To string
 }
 
 // Empty reports whether ch changes nothing.
 func (ch *Changes) Empty() bool {
 	return ch.Site == nil && len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+
-		len(ch.DeletedArticles)+len(ch.Files)+len(ch.DeletedFiles) == 0
+		len(ch.DeletedArticles)+len(ch.Renames)+len(ch.Files)+len(ch.DeletedFiles) == 0
 }
 
 // Apply writes ch in one transaction: readers see the content before it or
@@ -50,6 +56,13 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 	for _, c := range ch.Categories {
 		if err := a.category(ctx, c); err != nil {
 			return err
+		}
+	}
+	for _, r := range ch.Renames {
+		// The article keeps its row: saving it under its new path below
+		// then records its former URL as a redirect.
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET path = ? WHERE path = ?`, r.To, r.From); err != nil {
+			return fmt.Errorf("rename article %s to %s: %w", r.From, r.To, err)
 		}
 	}
 	for _, p := range ch.DeletedArticles {
