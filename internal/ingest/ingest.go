@@ -153,6 +153,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			// Not worth reading: it cannot be content. Its last good
 			// version, if any, stays online.
 			rec.Path, rec.Size, rec.ModTime = name, f.info.Size(), f.info.ModTime().UnixNano()
+			rec.Hash = "" // unknown: whatever comes next must be parsed
 			p.records[name] = rec
 			p.fileProblems[name] = []content.Problem{content.SizeProblem(name, f.info.Size())}
 			continue
@@ -415,6 +416,7 @@ func (p *pass) unreadable(name string, err error) {
 	rec := p.files[name]
 	rec.Path = name
 	rec.Size, rec.ModTime = -1, -1 // read it again next time
+	rec.Hash = ""                  // and parse it, even if its bytes are the last good ones
 	p.records[name] = rec
 	p.fileProblems[name] = []content.Problem{content.ReadProblem(name, err)}
 }

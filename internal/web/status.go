@@ -65,8 +65,8 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	l := rq.layout("/_status", "État du contenu", "État du contenu pour la rédaction.", "")
 	l.Noindex = true
 	page := templates.StatusPage{
-		Layout:    l,
-		Articles:  st.Articles,
+		Layout:   l,
+		Articles: st.Articles,
 		Breakdown: count(counts.Published, "en ligne", "en ligne") + ", " + count(counts.Drafts, "brouillon", "brouillons") + ", " +
 			count(counts.Scheduled, "programmé", "programmés") + ", " + count(counts.Expired, "expiré", "expirés"),
 		Watching: st.Watching,
