@@ -123,7 +123,9 @@ func aliasesFor(filePath string, fm frontMatter, problems *[]Problem) []string {
 			*problems = append(*problems, problemf(filePath, line, "alias « %s » invalide : écrivez un chemin du site commençant par /, par exemple /ancienne-rubrique/ancien-article", a))
 			continue
 		}
-		out = append(out, strings.TrimSuffix(a, "/"))
+		// The site answers lower-case paths only (others redirect there),
+		// so an alias is matched in lower case too.
+		out = append(out, strings.ToLower(strings.TrimSuffix(a, "/")))
 	}
 	return out
 }

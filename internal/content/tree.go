@@ -114,6 +114,13 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 		}
 		owner[url] = e.Path
 	}
+	aliasesOf := map[string]map[string]bool{} // path → its aliases, to tell loops apart
+	for _, e := range entries {
+		aliasesOf[e.Path] = map[string]bool{}
+		for _, a := range e.Aliases {
+			aliasesOf[e.Path][a] = true
+		}
+	}
 	for i, e := range entries {
 		if rejected[e.Path] {
 			continue
@@ -126,6 +133,8 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est l'adresse même de l'article : il redirigerait vers lui-même", alias))
 			case taken && other == e.Path:
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est donné deux fois", alias))
+			case taken && aliasesOf[other][target]:
+				problems = append(problems, problemf(e.Path, 0, "boucle de redirection : l'alias %s est l'adresse de %s, dont un alias renvoie ici (%s) ; retirez l'un des deux", alias, other, target))
 			case taken:
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est déjà l'adresse ou un alias de %s", alias, other))
 			case isSiteRoute(alias):
