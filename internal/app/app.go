@@ -149,8 +149,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	status := a.syncer.Status()
-	for _, p := range status.Problems {
-		log.Warn("content problem", "problem", p.String())
+	if a.watcher != nil {
+		a.watcher.LogProblems(ctx, status.Problems)
+	} else {
+		for _, p := range status.Problems {
+			log.Warn("content problem", "problem", p.String())
+		}
 	}
 	log.Info("content loaded", "articles", status.Articles, "problems", len(status.Problems),
 		"parsed", rep.Parsed, "content", cfg.ContentDir, "db", cfg.DBPath, "duration", time.Since(start))

@@ -226,6 +226,11 @@ func TestBadInputNeverBreaksTheSite(t *testing.T) {
 				}
 			}
 
+			// The log names it too, once.
+			if logs := site.Logs(); !strings.Contains(logs, "content problem") || !strings.Contains(logs, tt.problem[0]) {
+				t.Errorf("the log does not report %q", tt.problem[0])
+			}
+
 			tt.undo(t)
 			site.WaitForStatusWithout(t, tt.problem[len(tt.problem)-1])
 			if r := site.Get(t, "/_status"); !strings.Contains(r.Body, "Erreurs (0)") {

@@ -43,6 +43,9 @@ type Watcher struct {
 	opts   WatchOptions
 	fsw    *fsnotify.Watcher // nil when polling
 	mode   string
+	// problems are those of the last pass, so that each is logged once
+	// when it appears and once when it is fixed.
+	problems map[string]bool
 }
 
 // retryDelay is the wait before a failed pass is tried again.
@@ -61,7 +64,7 @@ func NewWatcher(syncer *Syncer, log *slog.Logger, opts WatchOptions) *Watcher {
 	if opts.MaxDelay < opts.Quiet {
 		opts.MaxDelay = max(opts.Quiet, 500*time.Millisecond)
 	}
-	w := &Watcher{syncer: syncer, log: log, opts: opts}
+	w := &Watcher{syncer: syncer, log: log, opts: opts, problems: map[string]bool{}}
 	switch fsType, remote := remoteFS(opts.Dir); {
 	case opts.ForcePoll:
 		w.poll("polling was asked for (-force-poll)")
@@ -262,5 +265,26 @@ func (w *Watcher) pass(ctx context.Context, trigger string, waited time.Duration
 		"read", rep.Read, "parsed", rep.Parsed, "saved", rep.Saved, "deleted", rep.Deleted,
 		"articles", st.Articles, "problems", len(st.Problems),
 		"burst", waited.Round(time.Millisecond), "duration", rep.Duration.Round(time.Microsecond))
+	w.LogProblems(ctx, st.Problems)
 	return true
+}
+
+// LogProblems logs the problems that appeared since the last call, as
+// "path:line: message", and those that were fixed. Passes call it; the
+// first Sync's caller should too.
+func (w *Watcher) LogProblems(ctx context.Context, problems []content.Problem) {
+	now := make(map[string]bool, len(problems))
+	for _, p := range problems {
+		text := p.String()
+		now[text] = true
+		if !w.problems[text] {
+			w.log.WarnContext(ctx, "content problem", "problem", text)
+		}
+	}
+	for text := range w.problems {
+		if !now[text] {
+			w.log.InfoContext(ctx, "content problem fixed", "problem", text)
+		}
+	}
+	w.problems = now
 }
