@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/sitetest"
+)
+
+// FuzzRequestPath sends any path and query to the real site: the answer is
+// never a server error, and redirects end on a page after at most two hops
+// (an old address, then its canonical spelling).
+func FuzzRequestPath(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"/", ""}, {"/monde", ""}, {"/monde/page/2", ""}, {"/monde/page/02", ""}, {"/Monde/", "x=1"},
+		{"/pratique/retraite", ""}, {"/pratique/brouillon", ""}, {"/tags/retraite/page/2", ""},
+		{"/tags/", ""}, {"/static/style.css", ""}, {"/media/retraite.png", ""}, {"/media/../site.yaml", ""},
+		{"/monde/index.html", ""}, {"/\xff", "q=\xff"}, {"/%00", "q=%00"}, {"/sitemap-0.xml", ""},
+		{"/sitemap-99999999999999999999.xml", ""}, {"/monde/rss.xml", ""}, {"/robots.txt", ""},
+		{"/recherche", "q=retraite"}, {"/recherche", "q=\"\"*-OR("}, {"/tags/x/page/1", ""},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	site := sitetest.Start(f, sitetest.Options{})
+	client := &http.Client{
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	f.Fuzz(func(t *testing.T, path, query string) {
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		u, err := url.Parse(site.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Path, u.RawQuery = path, url.QueryEscape(query)
+		target := u.String()
+		for hop := 0; ; hop++ {
+			resp, err := client.Get(target)
+			if err != nil {
+				t.Fatalf("GET %q: %v", target, err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode >= 500 {
+				t.Fatalf("GET %q = %d", target, resp.StatusCode)
+			}
+			if resp.StatusCode < 300 || resp.StatusCode >= 400 {
+				return
+			}
+			if hop == 2 {
+				t.Fatalf("GET %q: still redirected after %d hops", u.String(), hop+1)
+			}
+			loc, err := resp.Location()
+			if err != nil {
+				t.Fatalf("GET %q = %d without a usable Location: %v", target, resp.StatusCode, err)
+			}
+			if loc.Host != u.Host {
+				t.Fatalf("GET %q redirects off the site, to %q", target, loc)
+			}
+			target = loc.String()
+		}
+	})
+}
