@@ -100,6 +100,7 @@ type App struct {
 	server   *http.Server
 	listener net.Listener
 	ready    atomic.Bool
+	dbPath   string // where the database is: cfg.DBPath, or a temporary copy
 	tempDir  string // holds the database when cfg.DBPath could not be used
 }
 
@@ -157,7 +158,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 	}
 	log.Info("content loaded", "articles", status.Articles, "problems", len(status.Problems),
-		"parsed", rep.Parsed, "content", cfg.ContentDir, "db", cfg.DBPath, "duration", time.Since(start))
+		"parsed", rep.Parsed, "content", cfg.ContentDir, "db", a.dbPath, "duration", time.Since(start))
 	a.ready.Store(true)
 
 	assets, err := web.NewAssets(static.FS)
@@ -198,7 +199,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // read-only file or folder), the site still serves: from a database rebuilt
 // from content/ in a temporary folder, removed at Close.
 func (a *App) openStore(ctx context.Context) (*store.Store, error) {
-	st, err := store.Open(ctx, a.cfg.DBPath, a.log)
+	a.dbPath = a.cfg.DBPath
+	st, err := store.Open(ctx, a.dbPath, a.log)
 	if err == nil {
 		return st, nil
 	}
@@ -210,7 +212,8 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 	if tmpErr != nil {
 		return nil, errors.Join(err, fmt.Errorf("temporary database: %w", tmpErr))
 	}
-	st, tmpErr = store.Open(ctx, filepath.Join(dir, "site.db"), a.log)
+	a.dbPath = filepath.Join(dir, "site.db")
+	st, tmpErr = store.Open(ctx, a.dbPath, a.log)
 	if tmpErr != nil {
 		os.RemoveAll(dir)
 		return nil, errors.Join(err, fmt.Errorf("temporary database: %w", tmpErr))

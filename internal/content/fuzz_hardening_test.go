@@ -1,6 +1,7 @@
 package content
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -10,7 +11,9 @@ import (
 // line inside it (or none), and say something.
 func checkProblems(t *testing.T, file string, src []byte, problems []Problem) {
 	t.Helper()
-	lines := strings.Count(string(src), "\n") + 1
+	// A lone CR ends a line too, as in old Mac files: YAML counts it.
+	text := strings.ReplaceAll(string(src), "\r\n", "\n")
+	lines := strings.Count(text, "\n") + strings.Count(text, "\r") + 1
 	for _, p := range problems {
 		if p.Path != file {
 			t.Errorf("problem names %q, want %q: %v", p.Path, file, p)
@@ -56,6 +59,11 @@ func FuzzSite(f *testing.F) {
 	})
 }
 
+// activeHTML matches what would run in a page: raw HTML must not get
+// through Markdown, nor script links. Text that merely reads "javascript:"
+// is harmless.
+var activeHTML = regexp.MustCompile(`(?i)<(?:script|iframe|object|embed|style)|\son[a-z]+\s*=|(?:href|src)\s*=\s*"\s*(?:javascript|vbscript|data):`)
+
 func FuzzCategory(f *testing.F) {
 	for _, seed := range []string{
 		"---\ntitle: Monde\ndescription: L'actualité internationale\nweight: 2\n---\n\nIntroduction *en Markdown*.\n",
@@ -81,8 +89,8 @@ func FuzzCategory(f *testing.F) {
 		if c.Slug != "monde" || c.Title == "" {
 			t.Errorf("accepted category without slug or title: %+v", c)
 		}
-		if raw := strings.ToLower(c.IntroHTML); strings.Contains(raw, "<script") || strings.Contains(raw, "javascript:") {
-			t.Errorf("intro renders script: %q", c.IntroHTML)
+		if m := activeHTML.FindString(c.IntroHTML); m != "" {
+			t.Errorf("intro renders active HTML %q: %q", m, c.IntroHTML)
 		}
 	})
 }
