@@ -77,6 +77,41 @@ func checkSource(path string, src []byte) *Problem {
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
+// yamlHints explain yaml.v3's most common messages to editors.
+var yamlHints = []struct{ prefix, hint string }{
+	{"found unexpected end of stream", "fin inattendue : un guillemet ouvert n'est pas refermé ?"},
+	{"mapping values are not allowed", "deux-points inattendu : une valeur qui contient « : » doit être entre guillemets, par exemple title: \"Études : mode d'emploi\""},
+	{"found a tab character", "tabulation interdite : indentez avec des espaces"},
+	{"found character that cannot start any token", "caractère inattendu en début de valeur : mettez la valeur entre guillemets"},
+	{"did not find expected ',' or ']'", "liste entre crochets non refermée : il manque « ] » ou une virgule"},
+	{"did not find expected ',' or '}'", "accolade non refermée : il manque « } » ou une virgule"},
+	{"did not find expected key", "clé attendue : vérifiez l'indentation et les guillemets de cette ligne"},
+	{"block sequence entries are not allowed", "tiret de liste inattendu : une liste commence sur la ligne qui suit sa clé"},
+	{"could not find expected ':'", "il manque « : » après la clé"},
+}
+
+// yamlError returns the line (within the YAML text) and an editor-facing
+// message of a yaml.v3 error.
+func yamlError(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
+		line, _ = strconv.Atoi(msg[m[2]:m[3]])
+		msg = msg[:m[0]] + msg[m[1]:]
+	}
+	// yaml.v3 numbers the lines of its parser errors ("did not find
+	// expected …") from 0 and those of its scanner errors from 1.
+	if strings.HasPrefix(msg, "did not find expected") || line == 0 {
+		line++
+	}
+	for _, h := range yamlHints {
+		if strings.HasPrefix(msg, h.prefix) {
+			return line, h.hint + " (" + msg + ")"
+		}
+	}
+	return line, msg
+}
+
 // decodeFrontMatter turns raw YAML, whose first line is line firstLine of the
 // file, into fields, reporting problems at their line in the file.
 func decodeFrontMatter(path string, raw []byte, firstLine int, known map[string]bool) (frontMatter, []Problem) {
@@ -84,18 +119,8 @@ func decodeFrontMatter(path string, raw []byte, firstLine int, known map[string]
 	fm := frontMatter{path: path, offset: firstLine - 1, fields: map[string]field{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := firstLine
-		if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
-			n, _ := strconv.Atoi(msg[m[2]:m[3]])
-			line = n + offset
-			msg = msg[:m[0]] + msg[m[1]:]
-		}
-		if strings.Contains(msg, "mapping values are not allowed") {
-			// The usual cause: a French title with « : » left unquoted.
-			msg += " (une valeur qui contient « : » doit être entre guillemets, par exemple title: \"Études : mode d'emploi\")"
-		}
-		return fm, []Problem{problemf(path, line, "en-tête YAML invalide : %s", msg)}
+		line, msg := yamlError(err)
+		return fm, []Problem{problemf(path, line+offset, "en-tête YAML invalide : %s", msg)}
 	}
 	if len(doc.Content) == 0 {
 		return fm, nil // empty front matter: the required keys will be reported missing

@@ -102,7 +102,7 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 			rejected[e.Path] = true
 			if !missing[e.Category] {
 				missing[e.Category] = true
-				problems = append(problems, problemf(e.Category+"/"+CategoryFile, 0, "fichier manquant : la rubrique « %s » doit avoir un _index.md valide (avec au moins title) pour que ses articles soient publiés", e.Category))
+				problems = append(problems, problemf(e.Category+"/"+CategoryFile, 0, "fichier manquant ou invalide : la rubrique « %s » doit avoir un _index.md valide (avec au moins title) pour que ses articles soient publiés", e.Category))
 			}
 			continue
 		}

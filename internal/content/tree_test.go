@@ -1,0 +1,282 @@
+package content
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const siteYAML = "title: Horizons\nbase_url: https://horizons.example\ntimezone: Europe/Paris\n"
+
+func file(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
+
+func categoryFile(title string) *fstest.MapFile {
+	return file("---\ntitle: " + title + "\nweight: 10\n---\n")
+}
+
+func articleFile(title, date, extra string) *fstest.MapFile {
+	return file("---\ntitle: " + title + "\ndate: " + date + "\n" + extra + "---\n\nTexte de l'article.\n")
+}
+
+func problemStrings(ps []Problem) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
+}
+
+func articlePaths(as []Article) string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Path)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name     string
+		fs       fstest.MapFS
+		articles string   // paths of the articles served
+		problems []string // prefixes of every problem, in order
+	}{
+		{
+			name: "clean tree",
+			fs: fstest.MapFS{
+				"site.yaml":           file(siteYAML),
+				"monde/_index.md":     categoryFile("Monde"),
+				"monde/a.md":          articleFile("A", "2024-11-13", ""),
+				"monde/b.md":          articleFile("B", "2024-11-14", ""),
+				"monde/.a.md.swp":     file("garbage"),
+				"monde/photo.jpg":     file("\xff\xd8"),
+				".git/config":         file("x"),
+				"monde/_brouillon.md": file("not an article"),
+			},
+			articles: "monde/a.md monde/b.md",
+		},
+		{
+			name: "category folder without _index.md",
+			fs: fstest.MapFS{
+				"site.yaml":       file(siteYAML),
+				"monde/_index.md": categoryFile("Monde"),
+				"monde/a.md":      articleFile("A", "2024-11-13", ""),
+				"sport/match.md":  articleFile("Match", "2024-11-13", ""),
+				"sport/score.md":  articleFile("Score", "2024-11-13", ""),
+			},
+			articles: "monde/a.md",
+			problems: []string{"sport/_index.md: fichier manquant ou invalide : la rubrique « sport » doit avoir un _index.md"},
+		},
+		{
+			name: "category _index.md without title",
+			fs: fstest.MapFS{
+				"site.yaml":       file(siteYAML),
+				"monde/_index.md": file("---\ndescription: Sans titre\n---\n"),
+				"monde/a.md":      articleFile("A", "2024-11-13", ""),
+			},
+			problems: []string{
+				"monde/_index.md: fichier manquant ou invalide : la rubrique « monde » doit avoir un _index.md valide",
+				"monde/_index.md:2: le titre de la rubrique (title) est obligatoire",
+			},
+		},
+		{
+			name: "two articles with the same URL",
+			fs: fstest.MapFS{
+				"site.yaml":       file(siteYAML),
+				"monde/_index.md": categoryFile("Monde"),
+				"monde/a.md":      articleFile("A", "2024-11-13", ""),
+				"monde/b.md":      articleFile("B", "2024-11-13", "slug: a\n"),
+			},
+			articles: "monde/a.md",
+			problems: []string{"monde/b.md: même adresse /monde/a que monde/a.md"},
+		},
+		{
+			name: "bad files left out, others served",
+			fs: fstest.MapFS{
+				"site.yaml":       file(siteYAML),
+				"monde/_index.md": categoryFile("Monde"),
+				"monde/a.md":      articleFile("A", "2024-11-13", ""),
+				"monde/b.md":      file("---\ntitle: B\n---\n"),
+				"monde/c.md":      articleFile("C", "hier", ""),
+				"monde/d.md":      articleFile("D", "2024-11-13", "titel: D\n"),
+				"monde/e.md":      file(""),
+			},
+			articles: "monde/a.md monde/d.md",
+			problems: []string{
+				"monde/b.md:2: la date (date) est obligatoire",
+				"monde/c.md:3: date « hier » illisible",
+				"monde/d.md:4: avertissement : clé inconnue « titel »",
+				"monde/e.md: fichier vide",
+			},
+		},
+		{
+			name: "misplaced Markdown files",
+			fs: fstest.MapFS{
+				"site.yaml":            file(siteYAML),
+				"monde/_index.md":      categoryFile("Monde"),
+				"a-la-racine.md":       articleFile("A", "2024-11-13", ""),
+				"monde/archives/vx.md": articleFile("V", "2024-11-13", ""),
+			},
+			problems: []string{
+				"a-la-racine.md: article hors rubrique",
+				"monde/archives/vx.md: sous-dossier non pris en charge",
+			},
+		},
+		{
+			name: "bad category folder names",
+			fs: fstest.MapFS{
+				"site.yaml":           file(siteYAML),
+				"Monde/_index.md":     categoryFile("Monde"),
+				"Monde/a.md":          articleFile("A", "2024-11-13", ""),
+				"tags/_index.md":      categoryFile("Tags"),
+				"recherche/_index.md": categoryFile("Recherche"),
+			},
+			problems: []string{
+				"Monde/_index.md: nom de dossier « Monde » invalide pour une rubrique",
+				"Monde/_index.md: fichier manquant ou invalide",
+				"recherche/_index.md: « recherche » est une adresse réservée du site",
+				"tags/_index.md: « tags » est une adresse réservée du site",
+			},
+		},
+		{
+			name: "aliases",
+			fs: fstest.MapFS{
+				"site.yaml":       file(siteYAML),
+				"monde/_index.md": categoryFile("Monde"),
+				"monde/a.md":      articleFile("A", "2024-11-13", "aliases: [/vieux/a, /monde/a, /monde]\n"),
+				"monde/b.md":      articleFile("B", "2024-11-13", "aliases: [/vieux/a, /tags/x, /vieux/b, /vieux/b]\n"),
+			},
+			articles: "monde/a.md monde/b.md",
+			problems: []string{
+				"monde/a.md: l'alias /monde/a est l'adresse même de l'article",
+				"monde/a.md: l'alias /monde est une adresse du site",
+				"monde/b.md: l'alias /vieux/a est déjà l'adresse ou un alias de monde/a.md",
+				"monde/b.md: l'alias /tags/x est une adresse du site",
+				"monde/b.md: l'alias /vieux/b est donné deux fois",
+			},
+		},
+		{
+			name: "missing site.yaml",
+			fs: fstest.MapFS{
+				"monde/_index.md": categoryFile("Monde"),
+				"monde/a.md":      articleFile("A", "2024-11-13", ""),
+			},
+			articles: "monde/a.md",
+			problems: []string{"site.yaml: fichier manquant"},
+		},
+		{
+			name: "bad site.yaml",
+			fs: fstest.MapFS{
+				"site.yaml":       file("title: Horizons\nbase_url: horizons.example\ntimezone: Europe/Lutece\nlangue: fr\n"),
+				"monde/_index.md": categoryFile("Monde"),
+				"monde/a.md":      articleFile("A", "2024-11-13", ""),
+			},
+			articles: "monde/a.md",
+			problems: []string{
+				"site.yaml:2: base_url « horizons.example » invalide",
+				"site.yaml:3: fuseau horaire « Europe/Lutece » inconnu",
+				"site.yaml:4: avertissement : clé inconnue « langue » ignorée (vouliez-vous écrire « language » ?)",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := Load(tt.fs, NewParser())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := articlePaths(set.Articles); got != tt.articles {
+				t.Errorf("articles = %q, want %q", got, tt.articles)
+			}
+			got := problemStrings(set.Problems)
+			if len(got) != len(tt.problems) {
+				t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.problems, "\n"))
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tt.problems[i]) {
+					t.Errorf("problem %d = %q\nwant prefix %q", i, got[i], tt.problems[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLoadSortsCategories(t *testing.T) {
+	set, err := Load(fstest.MapFS{
+		"site.yaml":   file(siteYAML),
+		"b/_index.md": file("---\ntitle: Bêta\nweight: 20\n---\n"),
+		"a/_index.md": file("---\ntitle: Alpha\nweight: 30\n---\n"),
+		"c/_index.md": file("---\ntitle: Gamma\nweight: 20\n---\n"),
+		"d/_index.md": file("---\ntitle: Delta\n---\n"),
+	}, NewParser())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range set.Categories {
+		got = append(got, c.Slug)
+	}
+	if s := strings.Join(got, " "); s != "d b c a" {
+		t.Errorf("category order = %q, want by weight then title: %q", s, "d b c a")
+	}
+}
+
+func TestLoadTimeZone(t *testing.T) {
+	set, err := Load(fstest.MapFS{
+		"site.yaml":       file("title: T\ntimezone: America/New_York\n"),
+		"monde/_index.md": categoryFile("Monde"),
+		"monde/a.md":      articleFile("A", "2024-11-13 09:30", ""),
+	}, NewParser())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.Articles[0].Date.UTC().Format("2006-01-02 15:04"); got != "2024-11-13 14:30" {
+		t.Errorf("date read in the site's zone = %s UTC, want 2024-11-13 14:30", got)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		path string
+		want Kind
+	}{
+		{"site.yaml", KindSite},
+		{"monde/_index.md", KindCategory},
+		{"monde/a.md", KindArticle},
+		{"monde/_brouillon.md", KindIgnored},
+		{"monde/.a.md", KindIgnored},
+		{"monde/a.md~", KindIgnored},
+		{"monde/#a.md#", KindIgnored},
+		{"monde/.a.md.swp", KindIgnored},
+		{"monde/a.md.tmp", KindIgnored},
+		{"monde/photo.jpg", KindIgnored},
+		{".cache/monde/a.md", KindIgnored},
+		{"a.md", KindMisplaced},
+		{"_index.md", KindMisplaced},
+		{"monde/archives/a.md", KindMisplaced},
+	}
+	for _, tt := range tests {
+		if got := Classify(tt.path); got != tt.want {
+			t.Errorf("Classify(%q) = %d, want %d", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestBrokenLinks(t *testing.T) {
+	set, err := Load(fstest.MapFS{
+		"site.yaml":       file(siteYAML),
+		"monde/_index.md": categoryFile("Monde"),
+		"monde/a.md": file("---\ntitle: A\ndate: 2024-11-13\ntags: [Europe]\naliases: [/vieux/a]\n---\n\n" +
+			"[b](/monde/b) [cat](/monde/) [tag](/tags/europe) [alias](/vieux/a#x) [accueil](/)\n\n" +
+			"[css](/static/style.css) [ext](https://example.org/x) [rien](/monde/c?x=1)\n"),
+		"monde/b.md": articleFile("B", "2024-11-13", ""),
+	}, NewParser())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := problemStrings(set.BrokenLinks())
+	want := []string{"monde/a.md:10: lien interne cassé vers /monde/c?x=1"}
+	if len(got) != len(want) || !strings.HasPrefix(got[0], want[0]) {
+		t.Errorf("broken links = %q, want %q", got, want)
+	}
+}
