@@ -40,11 +40,11 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	}
 
 	a.Title, _ = fm.scalar("title", &problems)
-	if a.Title == "" {
-		problems = append(problems, problemf(filePath, 2, "le titre (title) est obligatoire"))
+	if empty, line := fm.empty("title"); empty {
+		problems = append(problems, problemf(filePath, line, "le titre (title) est obligatoire"))
 	}
-	if _, ok := fm.fields["date"]; !ok {
-		problems = append(problems, problemf(filePath, 2, "la date (date) est obligatoire, par exemple date: 2024-11-13 09:30"))
+	if empty, line := fm.empty("date"); empty {
+		problems = append(problems, problemf(filePath, line, "la date (date) est obligatoire, par exemple date: 2024-11-13 09:30"))
 	}
 	a.Date = fm.date("date", loc, &problems)
 	a.Updated = fm.date("updated", loc, &problems)

@@ -181,6 +181,16 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
+// empty reports whether key is absent or has a blank value ("title:"), and
+// the line to name: the key's own, or else the first of the front matter.
+func (fm frontMatter) empty(key string) (bool, int) {
+	f, ok := fm.fields[key]
+	if !ok {
+		return true, fm.offset + 1
+	}
+	return f.node.Kind == yaml.ScalarNode && strings.TrimSpace(f.node.Value) == "", f.line
+}
+
 // scalar returns the text of key, "" when absent. A non-scalar value is a problem.
 func (fm frontMatter) scalar(key string, problems *[]Problem) (string, int) {
 	f, ok := fm.fields[key]

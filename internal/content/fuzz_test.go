@@ -1,0 +1,60 @@
+package content
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzArticle feeds arbitrary files to the article parser: it must never
+// panic, every problem must name the file, and an article without errors
+// must be publishable (a title, a slug, a date).
+func FuzzArticle(f *testing.F) {
+	seeds := []string{
+		"---\ntitle: Titre\ndate: 2024-11-13 09:30\n---\n\nTexte.\n",
+		"---\ntitle: \"Études : mode d'emploi\"\ndate: 2024-11-13T09:30:00+01:00\ntags: [a, b]\naliases: [/x/y]\nslug: etudes\n---\n\n# Titre\n\n[lien](/monde/a)\n",
+		"---\ntitle: 'l'été'\n---\n",
+		"---\ntitle: Titre\n",
+		"---\n---\n",
+		"---\n- a\n- b\n---\n",
+		"---\ntitle: [a\n---\n",
+		"---\ntitle: &a x\nsummary: *a\ndate: 2024-11-13\n---\n",
+		"\ufeff---\ntitle: T\ndate: 2024-11-13\n---\n",
+		"---\r\ntitle: T\r\ndate: 2024-11-13\r\n---\r\n\r\nTexte\r\n",
+		"",
+		"\xff\xfe",
+		"---\ntitle: T\ndate: 2024-11-13\ntags: {a: b}\ndraft: peut-être\n---\n",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	prs := NewParser()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		a, problems := prs.Article("monde/fuzz.md", src, paris)
+		for _, p := range problems {
+			if p.Path != "monde/fuzz.md" {
+				t.Fatalf("problem without the file's path: %+v", p)
+			}
+			if p.Message == "" || p.Line < 0 {
+				t.Fatalf("empty or misplaced problem: %+v", p)
+			}
+			if !strings.HasPrefix(p.String(), "monde/fuzz.md") {
+				t.Fatalf("problem text does not start with the path: %q", p)
+			}
+		}
+		if HasErrors(problems) {
+			return
+		}
+		if strings.TrimSpace(a.Title) == "" || !IsSlug(a.Slug) || a.Date.IsZero() || a.Category != "monde" {
+			t.Fatalf("article accepted without title, slug or date: %+v", a)
+		}
+		if !utf8.ValidString(a.BodyHTML) || !utf8.ValidString(a.Title) {
+			t.Fatal("accepted article with invalid UTF-8")
+		}
+		for _, alias := range a.Aliases {
+			if !strings.HasPrefix(alias, "/") {
+				t.Fatalf("alias %q is not a site path", alias)
+			}
+		}
+	})
+}
