@@ -146,7 +146,15 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			continue
 		}
 		rec, known := s.files[name]
-		if known && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
+		// A valid article that another file kept offline (its category
+		// was missing, its URL taken) is judged again at every pass: it
+		// goes online as soon as the other file is fixed.
+		retry := known && f.kind == content.KindArticle && !content.HasErrors(rec.Problems)
+		if retry {
+			_, online := s.entries[name]
+			retry = !online
+		}
+		if known && !retry && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
 			continue
 		}
 		if f.info.Size() > content.MaxFileSize {
@@ -165,7 +173,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			continue
 		}
 		newRec := store.FileRecord{Path: name, Hash: content.Hash(src), Size: f.info.Size(), ModTime: f.info.ModTime().UnixNano()}
-		if known && rec.Hash == newRec.Hash {
+		if known && !retry && rec.Hash == newRec.Hash {
 			newRec.Problems = rec.Problems
 			p.records[name] = newRec // touched, not changed
 			continue
