@@ -101,7 +101,7 @@ func TestArticleProblems(t *testing.T) {
 			"monde/a.md:4: avertissement : clé inconnue « couleur » ignorée", true},
 		{"h1 in body", article(validFM, "Intro.\n\n# Titre\n\nTexte.\n"),
 			"monde/a.md:8: avertissement : titre de niveau 1", true},
-		{"image without alt", article(validFM+"image: /static/photo.jpg\n", "Texte."),
+		{"image without alt", article(validFM+"image: /media/photo.jpg\n", "Texte."),
 			"monde/a.md:4: avertissement : image sans texte alternatif", true},
 		{"updated before date", article(validFM+"updated: 2024-11-01\n", "Texte."),
 			"monde/a.md:4: avertissement : la mise à jour (updated) précède", true},
@@ -181,7 +181,7 @@ summary: Un résumé.
 tags: [Sécurité sociale, retraite, "Sécurité  sociale", retraite]
 aliases: [/ancien/chemin/, /autre]
 author: La rédaction
-image: /static/photo.jpg
+image: /media/photo.jpg
 image_alt: Une photo
 draft: false
 ---
@@ -206,7 +206,7 @@ Un <script>alert(1)</script> et un [piège](javascript:alert(1)).
 		{"updated", a.Updated.Format(time.RFC3339), "2024-11-14T00:00:00+01:00"},
 		{"summary", a.Summary, "Un résumé."},
 		{"author", a.Author, "La rédaction"},
-		{"image", a.Image + " | " + a.ImageAlt, "/static/photo.jpg | Une photo"},
+		{"image", a.Image + " | " + a.ImageAlt, "/media/photo.jpg | Une photo"},
 		{"first paragraph", a.FirstParagraph, "Premier paragraphe avec un lien interne, un lien externe et du gras."},
 		{"aliases", strings.Join(a.Aliases, " "), "/ancien/chemin /autre"},
 	}
