@@ -41,6 +41,8 @@ func TestArticleProblems(t *testing.T) {
 			"monde/a.md:3: en-tête YAML invalide : tabulation interdite", false},
 		{"broken YAML: unclosed list", article("title: Titre\ndate: 2024-11-13\ntags: [a, b\nauthor: Moi\n", "Texte."),
 			"monde/a.md:4: en-tête YAML invalide : liste entre crochets non refermée", false},
+		{"broken YAML: list unclosed at the end", article("date: 2024-11-13\ntitle: [cassé\n", "Texte."),
+			"monde/a.md:3: en-tête YAML invalide : liste entre crochets non refermée", false},
 		{"broken YAML: apostrophe in quotes", article("date: 2024-11-13\ntitle: 'l'été'\n", "Texte."),
 			"monde/a.md:3: en-tête YAML invalide : clé attendue", false},
 		{"broken YAML: first line", article("title: 'l'été'\ndate: 2024-11-13\n", "Texte."),

@@ -90,6 +90,13 @@ var yamlHints = []struct{ prefix, hint string }{
 	{"could not find expected ':'", "il manque « : » après la clé"},
 }
 
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // yamlError returns the line (within the YAML text) and an editor-facing
 // message of a yaml.v3 error.
 func yamlError(err error) (int, string) {
@@ -120,6 +127,11 @@ func decodeFrontMatter(path string, raw []byte, firstLine int, known map[string]
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		line, msg := yamlError(err)
+		// An error found at the end of the text (an unclosed list or
+		// quote) is named on its last line, not on the closing ---.
+		if last := bytes.Count(raw, []byte("\n")) + 1 - boolInt(bytes.HasSuffix(raw, []byte("\n"))); line > last && last > 0 {
+			line = last
+		}
 		return fm, []Problem{problemf(path, line+offset, "en-tête YAML invalide : %s", msg)}
 	}
 	if len(doc.Content) == 0 {

@@ -141,7 +141,7 @@ func TestBadInputNeverBreaksTheSite(t *testing.T) {
 				site.Write(t, "inconnue/article.md", article("Perdu dans une rubrique inconnue", "2024-11-24"))
 			},
 			undo:    func(t *testing.T) { site.Remove(t, "inconnue") },
-			problem: []string{"inconnue/_index.md: fichier manquant : la rubrique « inconnue » doit avoir un _index.md valide"},
+			problem: []string{"inconnue/_index.md: fichier manquant ou invalide : la rubrique « inconnue » doit avoir un _index.md valide"},
 			pages: []page{
 				{"/inconnue/article", http.StatusNotFound, nil, nil},
 				{"/", http.StatusOK, []string{"Nouvelle numéro 14"}, []string{"Perdu dans une rubrique"}},
@@ -152,7 +152,7 @@ func TestBadInputNeverBreaksTheSite(t *testing.T) {
 			bad:     func(t *testing.T) { site.Remove(t, "pratique/_index.md") },
 			undo:    func(t *testing.T) { site.Write(t, "pratique/_index.md", goodIndex) },
 			problem: []string{"pratique/_index.md: fichier supprimé alors que la rubrique contient encore des articles"},
-			check:   []string{"pratique/_index.md: fichier manquant : la rubrique « pratique » doit avoir un _index.md valide"},
+			check:   []string{"pratique/_index.md: fichier manquant ou invalide : la rubrique « pratique » doit avoir un _index.md valide"},
 			pages: []page{
 				stillOnline,
 				{"/pratique", http.StatusOK, []string{"Vie pratique", "Les démarches."}, nil},

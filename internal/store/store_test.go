@@ -308,7 +308,7 @@ func TestMovesAndDeletions(t *testing.T) {
 	a.Aliases = []string{"/vieux/chemin"}
 	st := seeded(t, a, art("monde", "autre", at(2, 9)))
 
-	target, err := st.Redirect(ctx, "/vieux/chemin")
+	target, err := st.Redirect(ctx, v, "/vieux/chemin")
 	if err != nil || target != "/monde/ancien" {
 		t.Fatalf("alias Redirect = %q, %v", target, err)
 	}
@@ -318,7 +318,7 @@ func TestMovesAndDeletions(t *testing.T) {
 	moved.Slug, moved.Category = "nouveau", "pratique"
 	apply(t, st, store.Changes{Articles: []content.Article{moved}})
 	for _, from := range []string{"/monde/ancien", "/vieux/chemin"} {
-		target, err := st.Redirect(ctx, from)
+		target, err := st.Redirect(ctx, v, from)
 		if err != nil || target != "/pratique/nouveau" {
 			t.Errorf("Redirect(%s) = %q, %v; want /pratique/nouveau", from, target, err)
 		}
@@ -333,7 +333,7 @@ func TestMovesAndDeletions(t *testing.T) {
 	// Then deletes it: every URL it had is gone, none redirects.
 	apply(t, st, store.Changes{DeletedArticles: []string{a.Path}})
 	for _, p := range []string{"/pratique/nouveau", "/monde/ancien", "/vieux/chemin"} {
-		if _, err := st.Redirect(ctx, p); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Redirect(ctx, v, p); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("Redirect(%s) after deletion: %v, want ErrNotFound", p, err)
 		}
 		gone, err := st.Gone(ctx, v, p)
@@ -382,7 +382,7 @@ func TestNotFound(t *testing.T) {
 	_, checks["Article"] = st.Article(ctx, v, "monde", "rien")
 	_, checks["Category"] = st.Category(ctx, "rien")
 	_, checks["Tag"] = st.Tag(ctx, v, "rien")
-	_, checks["Redirect"] = st.Redirect(ctx, "/rien")
+	_, checks["Redirect"] = st.Redirect(ctx, v, "/rien")
 	for name, err := range checks {
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: %v, want ErrNotFound", name, err)
