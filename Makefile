@@ -32,8 +32,25 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$'); echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 
+# Root installs with apt-get directly; anyone else through sudo.
+SUDO      := $(shell test "$$(id -u)" -eq 0 || echo sudo)
+AXE       := internal/browsertest/node_modules/axe-core/axe.min.js
+
+.PHONY: browser-deps
+browser-deps: ## Install what the browser tests need when missing: Chromium (apt-get), axe-core (npm)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo 'Chromium is missing: installing it with apt-get (Debian package chromium)'; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-dejavu-core fonts-liberation; \
+	} || { echo 'Could not install Chromium. Install it with: sudo apt-get install -y chromium'; exit 1; }
+	@test -f $(AXE) || { \
+		command -v npm >/dev/null 2>&1 || { \
+			echo 'npm is missing: installing it with apt-get (Debian package npm)'; \
+			$(SUDO) apt-get update && $(SUDO) apt-get install -y npm; \
+		} && npm ci --no-audit --no-fund --prefix internal/browsertest; \
+	} || { echo 'Could not install axe-core. Install npm (sudo apt-get install -y npm), then run: npm ci --prefix internal/browsertest'; exit 1; }
+
 .PHONY: test
-test: lint ## Run every test, with the race detector
+test: lint browser-deps ## Run every test, with the race detector (browser tests included)
 	$(GO) test -race -count=1 ./...
 
 .PHONY: bench
