@@ -56,3 +56,21 @@ test: lint browser-deps ## Run every test, with the race detector (browser tests
 .PHONY: bench
 bench: ## Run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+SOAK     ?= 5m
+FUZZTIME ?= 5m
+# Fuzz targets as package:Name, run one after the other by `make fuzz`.
+FUZZ_TARGETS ?= internal/frdate:FuzzNextChange internal/content:FuzzSite internal/content:FuzzCategory \
+	internal/content:FuzzSlugify internal/web:FuzzCanonicalPath internal/web:FuzzPageNumber \
+	internal/web:FuzzRequestPath
+
+.PHONY: soak
+soak: ## Soak test: the real site under loopback load while articles change (SOAK=5m)
+	$(GO) test -count=1 -run '^TestSoak$$' -timeout 60m -v ./internal/soak -soak=$(SOAK) -soak.workers=4
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (seeds alone run in make test)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $${t#*:} ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -parallel 1 ./$${t%%:*}; \
+	done

@@ -37,7 +37,7 @@ var ErrUnwritable = errors.New("database cannot be written")
 type Store struct {
 	path string
 	w    *sql.DB // the single writer
-	r    *sql.DB // readers
+	r    readers // every read, in the request's snapshot if any
 }
 
 // pragmas go in the DSN so that every pooled connection gets them; a
@@ -102,12 +102,13 @@ func open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("write to database: %w", err)
 	}
-	s.r, err = sql.Open("sqlite", dsn(path, true))
+	rdb, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database readers: %w", err)
 	}
-	s.r.SetMaxIdleConns(8)
+	rdb.SetMaxIdleConns(8)
+	s.r = readers{db: rdb}
 	return s, nil
 }
 
@@ -151,7 +152,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // Close closes the database, checkpointing the WAL into the main file.
 func (s *Store) Close() error {
 	_, cerr := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-	return errors.Join(cerr, s.r.Close(), s.w.Close())
+	return errors.Join(cerr, s.r.db.Close(), s.w.Close())
 }
 
 // placeholders returns "?, ?, ?" for n values.

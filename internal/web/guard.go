@@ -165,3 +165,18 @@ func (s *Server) limitInFlight(max int) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// snapshot makes every database read of a request see one version of the
+// content, so that a page built from several queries while a reload
+// commits never mixes the old and the new.
+func (s *Server) snapshot(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, release, err := s.store.Snapshot(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

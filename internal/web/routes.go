@@ -24,6 +24,7 @@ func (s *Server) Handler() http.Handler {
 		s.refuseLongURIs,
 		s.refuseBodies,
 		canonicalPaths,
+		s.snapshot,
 		middleware.GetHead,
 	)
 	r.NotFound(s.notFound)

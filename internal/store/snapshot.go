@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// readers runs the store's reads: in the request's snapshot when the
+// context carries one, else on any pooled read connection. Every read
+// method goes through it, so a page built from several queries is built
+// from one version of the content even while a reload commits.
+type readers struct{ db *sql.DB }
+
+type snapshotKey struct{}
+
+func (r readers) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if tx, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
+		return tx.QueryContext(ctx, query, args...)
+	}
+	return r.db.QueryContext(ctx, query, args...)
+}
+
+func (r readers) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
+		return tx.QueryRowContext(ctx, query, args...)
+	}
+	return r.db.QueryRowContext(ctx, query, args...)
+}
+
+// Snapshot returns a context whose reads all see the same version of the
+// content, and the function that ends the snapshot. In WAL mode a read
+// transaction sees the database as of its first read and never blocks the
+// writer; release must be called once the reads are done.
+func (s *Store) Snapshot(ctx context.Context) (context.Context, func(), error) {
+	tx, err := s.r.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return ctx, func() {}, fmt.Errorf("begin snapshot: %w", err)
+	}
+	return context.WithValue(ctx, snapshotKey{}, tx), func() { tx.Rollback() }, nil
+}
