@@ -26,7 +26,7 @@ import (
 
 const usage = `usage:
   site serve [-addr 127.0.0.1:8080] [-content content] [-db data/site.db] [-base-url URL] [-now RFC3339] [-drafts]
-             [-trusted-proxies CIDR,...] [-max-in-flight N] [-read-header-timeout D] [-read-timeout D]
+             [-trusted-proxies CIDR,...] [-max-in-flight N] [-search-rate N] [-read-header-timeout D] [-read-timeout D]
              [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D] [-max-header-bytes N]
              [-poll 2s] [-force-poll] [-status-token TOKEN]
   site check [-content content] [-strict]
@@ -91,6 +91,7 @@ func serve(args []string, stderr io.Writer) int {
 		durations[l.name] = fs.String(l.name, env(l.envv, l.def.String()), l.usage+" ("+l.envv+")")
 	}
 	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", envInt("SITE_MAX_HEADER_BYTES", app.DefaultMaxHeaderBytes), "largest request header accepted, in bytes (SITE_MAX_HEADER_BYTES)")
+	fs.IntVar(&cfg.SearchesPerMinute, "search-rate", envInt("SITE_SEARCH_RATE", web.DefaultSearchesPerMinute), "searches one client may run per minute; more get 429 (SITE_SEARCH_RATE)")
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", envInt("SITE_MAX_IN_FLIGHT", web.DefaultMaxInFlight), "requests served at once; more are refused with 503 (SITE_MAX_IN_FLIGHT)")
 	fs.StringVar(&poll, "poll", env("SITE_POLL", "2s"), "polling interval when the content folder cannot be watched (SITE_POLL)")
 	fs.BoolVar(&cfg.ForcePoll, "force-poll", env("SITE_FORCE_POLL", "") == "1", "poll the content folder even where it could be watched (SITE_FORCE_POLL=1)")
@@ -108,9 +109,9 @@ func serve(args []string, stderr io.Writer) int {
 		}
 		*l.d = d
 	}
-	if cfg.MaxHeaderBytes <= 0 || cfg.MaxInFlight <= 0 {
-		log.Error("invalid limits: -max-header-bytes and -max-in-flight must be positive",
-			"max_header_bytes", cfg.MaxHeaderBytes, "max_in_flight", cfg.MaxInFlight)
+	if cfg.MaxHeaderBytes <= 0 || cfg.MaxInFlight <= 0 || cfg.SearchesPerMinute <= 0 {
+		log.Error("invalid limits: -max-header-bytes, -max-in-flight and -search-rate must be positive",
+			"max_header_bytes", cfg.MaxHeaderBytes, "max_in_flight", cfg.MaxInFlight, "search_rate", cfg.SearchesPerMinute)
 		return 2
 	}
 	var err error

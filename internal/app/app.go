@@ -52,6 +52,7 @@ type Config struct {
 	MaxHeaderBytes    int
 	MaxInFlight       int      // requests served at once, beyond which 503
 	TrustedProxies    []string // CIDR prefixes whose X-Forwarded-For is believed
+	SearchesPerMinute int      // one client's searches a minute, beyond which 429
 
 	// Wrap, when set, wraps the site's handler. It exists for tests (a
 	// request slowed down to test graceful shutdown); `site serve` never
@@ -86,6 +87,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = web.DefaultMaxInFlight
+	}
+	if cfg.SearchesPerMinute <= 0 {
+		cfg.SearchesPerMinute = web.DefaultSearchesPerMinute
 	}
 	return cfg
 }
@@ -171,7 +175,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
 		Media:          fsys,
 		TrustedProxies: cfg.TrustedProxies, MaxInFlight: cfg.MaxInFlight,
-		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
+		SearchesPerMinute: cfg.SearchesPerMinute,
+		StatusToken:       cfg.StatusToken, ContentStatus: a.contentStatus,
 	}, clock, log, a.ready.Load)
 	handler := srv.Handler()
 	if cfg.Wrap != nil {

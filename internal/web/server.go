@@ -36,6 +36,9 @@ type Config struct {
 	// MaxInFlight bounds the requests served at once (DefaultMaxInFlight
 	// when zero); beyond it requests are shed with 503.
 	MaxInFlight int
+	// SearchesPerMinute bounds one client's searches
+	// (DefaultSearchesPerMinute when zero); beyond it, 429.
+	SearchesPerMinute int
 	// StatusToken opens the editors' status page to requests carrying it;
 	// without it only loopback clients see the page.
 	StatusToken string

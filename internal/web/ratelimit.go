@@ -1,0 +1,33 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+)
+
+// DefaultSearchesPerMinute is how many searches one client may run in a
+// minute: far more than a reader types, few enough that a scraper or a
+// loop cannot keep the full-text index busy.
+const DefaultSearchesPerMinute = 60
+
+// limitSearches rate-limits searches per client, keyed by the address the
+// ClientIPFrom* middleware resolved (IPv6 clients by their /64), so that a
+// forged X-Forwarded-For cannot dodge the limit. Over the limit the client
+// gets the French 429 page with Retry-After.
+func (s *Server) limitSearches(perMinute int) func(http.Handler) http.Handler {
+	if perMinute <= 0 {
+		perMinute = DefaultSearchesPerMinute
+	}
+	return httprate.LimitBy(perMinute, time.Minute,
+		func(r *http.Request) (string, error) {
+			return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context())), nil
+		},
+		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+			s.staticError(w, r, http.StatusTooManyRequests, "Trop de recherches",
+				"Vous avez lancé beaucoup de recherches en peu de temps. Patientez une minute avant de recommencer\u00a0: vos recherches seront de nouveau possibles.")
+		}),
+	)
+}
