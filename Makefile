@@ -60,7 +60,7 @@ bench: ## Run the benchmarks
 SOAK     ?= 5m
 FUZZTIME ?= 5m
 # Fuzz targets as package:Name, run one after the other by `make fuzz`.
-FUZZ_TARGETS ?= internal/frdate:FuzzNextChange internal/content:FuzzSite internal/content:FuzzCategory \
+FUZZ_TARGETS ?= internal/frdate:FuzzNextChange internal/content:FuzzArticle internal/content:FuzzSite internal/content:FuzzCategory \
 	internal/content:FuzzSlugify internal/web:FuzzCanonicalPath internal/web:FuzzPageNumber \
 	internal/web:FuzzRequestPath
 
