@@ -28,7 +28,10 @@ type Config struct {
 	DBPath     string
 	BaseURL    string
 	Now        time.Time // when set, the clock is frozen there
-	Drafts     bool
+	// NowFunc, when set, is the clock, ahead of Now: tests move it to
+	// show that scheduled articles appear by themselves.
+	NowFunc func() time.Time
+	Drafts  bool
 	// SitemapMaxURLs and SitemapMaxBytes, when set, split the sitemap
 	// sooner than the protocol's limits (tests use it).
 	SitemapMaxURLs, SitemapMaxBytes int
@@ -110,6 +113,9 @@ type App struct {
 
 // Clock returns the clock that cfg asks for.
 func (cfg Config) Clock() func() time.Time {
+	if cfg.NowFunc != nil {
+		return cfg.NowFunc
+	}
 	if !cfg.Now.IsZero() {
 		frozen := cfg.Now
 		return func() time.Time { return frozen }
