@@ -221,7 +221,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 			errs++
 		}
 	}
-	fmt.Fprintf(stderr, "%d articles, %d rubriques, %d problèmes\n", len(set.Articles), len(set.Categories), len(set.Problems))
+	fmt.Fprintf(stderr, "%s, %s, %s\n", count(len(set.Articles), "article"), count(len(set.Categories), "rubrique"), count(len(set.Problems), "problème"))
 	if errs > 0 {
 		return 1
 	}
@@ -246,4 +246,12 @@ func newArticle(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, path)
 	return 0
+}
+
+// count writes n and the French noun, plural from 2 on ("0 problème").
+func count(n int, noun string) string {
+	if n >= 2 {
+		noun += "s"
+	}
+	return fmt.Sprintf("%d %s", n, noun)
 }

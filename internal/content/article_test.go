@@ -33,6 +33,8 @@ func TestArticleProblems(t *testing.T) {
 	}{
 		{"broken YAML: unclosed quote", article("title: Titre\nsummary: 'Résumé sans fin\ndate: 2024-11-13\n", "Texte."),
 			"monde/a.md:3: en-tête YAML invalide : fin inattendue : un guillemet ouvert n'est pas refermé ?", false},
+		{"broken YAML: unclosed double quote", article("title: \"Titre sans fin\ndate: 2024-11-13\nauthor: Moi\n", "Texte."),
+			"monde/a.md:2: en-tête YAML invalide : fin inattendue : un guillemet ouvert n'est pas refermé ?", false},
 		{"broken YAML: colon in value", article("title: Titre : sous-titre: suite\ndate: 2024-11-13\n", "Texte."),
 			"monde/a.md:2: en-tête YAML invalide : deux-points inattendu", false},
 		{"broken YAML: indentation", article("title: Titre\n  date: 2024-11-13\n", "Texte."),

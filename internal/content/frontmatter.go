@@ -90,6 +90,28 @@ var yamlHints = []struct{ prefix, hint string }{
 	{"could not find expected ':'", "il manque « : » après la clé"},
 }
 
+// quotedValue is a "key: value" line whose value opens with a quote.
+var quotedValue = regexp.MustCompile(`^\s*[\w-]+:\s*(["'])(.*)$`)
+
+// unclosedQuote returns the first line of raw whose quoted value is not
+// closed on that line, 0 when there is none.
+func unclosedQuote(raw []byte) int {
+	for i, l := range strings.Split(string(raw), "\n") {
+		m := quotedValue.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		rest := strings.ReplaceAll(m[2], `\`+m[1], "")
+		if m[1] == "'" {
+			rest = strings.ReplaceAll(m[2], "''", "")
+		}
+		if !strings.Contains(rest, m[1]) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -127,6 +149,9 @@ func decodeFrontMatter(path string, raw []byte, firstLine int, known map[string]
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		line, msg := yamlError(err)
+		if q := unclosedQuote(raw); q > 0 && strings.HasPrefix(msg, "fin inattendue") {
+			line = q // yaml.v3 names the end of the text, not the opening quote
+		}
 		// An error found at the end of the text (an unclosed list or
 		// quote) is named on its last line, not on the closing ---.
 		if last := bytes.Count(raw, []byte("\n")) + 1 - boolInt(bytes.HasSuffix(raw, []byte("\n"))); line > last && last > 0 {

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/horizons-expat/site/internal/sitetest"
+)
+
+// TestCheckBundledContent keeps the shipped content clean: not one error
+// and not one warning.
+func TestCheckBundledContent(t *testing.T) {
+	code, stdout, stderr := runSite(t, "check", "-strict", "-content", sitetest.Bundled())
+	if code != 0 {
+		t.Fatalf("site check on content/ = %d, want 0\n%s%s", code, stdout, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("site check printed problems:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, "0 problème") {
+		t.Errorf("summary = %q", stderr)
+	}
+}
+
+// TestCheckBrokenFixture runs site check on testdata/broken, where every
+// kind of bad input of the issue sits beside one good article.
+func TestCheckBrokenFixture(t *testing.T) {
+	code, stdout, stderr := runSite(t, "check", "-content", filepath.Join("testdata", "broken"))
+	if code != 1 {
+		t.Fatalf("site check = %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	want := []string{
+		"monde/cle-inconnue.md:2: avertissement : clé inconnue « titel » ignorée (vouliez-vous écrire « title » ?)",
+		"monde/date-illisible.md:3: date « 13 novembre 2024 » illisible",
+		"monde/doublon.md: même adresse /monde/correct que monde/correct.md",
+		"monde/latin1.md:2: caractères invalides : le fichier doit être enregistré en UTF-8",
+		"monde/non-ferme.md:6: en-tête YAML non fermé",
+		"monde/sans-date.md:2: la date (date) est obligatoire",
+		"monde/vide.md: fichier vide",
+		"monde/yaml-casse.md:2: en-tête YAML invalide : fin inattendue : un guillemet ouvert n'est pas refermé ?",
+		"sport/_index.md: fichier manquant ou invalide : la rubrique « sport » doit avoir un _index.md valide",
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("site check printed %d problems, want %d:\n%s", len(lines), len(want), stdout)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d = %q\nwant prefix %q", i+1, lines[i], w)
+		}
+	}
+	if !strings.Contains(stderr, "2 articles, 1 rubrique, 9 problèmes") {
+		t.Errorf("summary = %q", stderr)
+	}
+}
+
+func TestCheckUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no command", nil, 2, "usage:"},
+		{"unknown command", []string{"publier"}, 2, `unknown command "publier"`},
+		{"missing folder", []string{"check", "-content", filepath.Join(t.TempDir(), "absent")}, 1, "open content folder"},
+		{"bad flag", []string{"check", "-nope"}, 2, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runSite(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("site %q = %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
