@@ -28,7 +28,7 @@ const usage = `usage:
   site serve [-addr 127.0.0.1:8080] [-content content] [-db data/site.db] [-base-url URL] [-now RFC3339] [-drafts]
              [-trusted-proxies CIDR,...] [-max-in-flight N] [-search-rate N] [-read-header-timeout D] [-read-timeout D]
              [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D] [-max-header-bytes N]
-             [-poll 2s] [-force-poll] [-status-token TOKEN]
+             [-poll 2s] [-force-poll] [-status-token TOKEN] [-pprof 127.0.0.1:6060]
   site check [-content content] [-strict]
   site new [-content content] <rubrique> "Titre de l'article"
 `
@@ -72,6 +72,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&cfg.DBPath, "db", env("SITE_DB", "data/site.db"), "database file, rebuilt from content when missing (SITE_DB)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("SITE_BASE_URL", ""), "public URL of the site, overrides site.yaml (SITE_BASE_URL)")
 	fs.StringVar(&now, "now", env("SITE_NOW", ""), "freeze the clock at this RFC 3339 instant (SITE_NOW)")
+	fs.StringVar(&cfg.PprofAddr, "pprof", env("SITE_PPROF", ""), "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty (SITE_PPROF)")
 	fs.BoolVar(&cfg.Drafts, "drafts", env("SITE_DRAFTS", "") == "1", "show drafts and scheduled articles, for previews (SITE_DRAFTS=1)")
 	proxies := fs.String("trusted-proxies", env("SITE_TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of the reverse proxies whose X-Forwarded-For is believed (SITE_TRUSTED_PROXIES)")
 	limits := []struct {

@@ -42,6 +42,8 @@ type Config struct {
 	// StatusToken, when set, opens /_status to requests that carry it;
 	// without it, only loopback clients see that page.
 	StatusToken string
+	// PprofAddr is a loopback address for net/http/pprof; empty: off.
+	PprofAddr string
 	// Bundled is the content to serve when ContentDir is empty: the copy
 	// embedded in the binary, read-only and never reloaded.
 	Bundled fs.FS
@@ -109,6 +111,9 @@ type App struct {
 	ready    atomic.Bool
 	dbPath   string // where the database is: cfg.DBPath, or a temporary copy
 	tempDir  string // holds the database when cfg.DBPath could not be used
+	// pprof is the optional profiling server, on its own loopback listener.
+	pprof         *http.Server
+	pprofListener net.Listener
 }
 
 // Clock returns the clock that cfg asks for.
@@ -197,6 +202,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.PprofAddr != "" {
+		if a.pprofListener, a.pprof, err = listenPprof(cfg.PprofAddr); err != nil {
+			a.store.Close()
+			return nil, err
+		}
+	}
 	a.listener, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		a.Close()
@@ -269,6 +280,11 @@ func (a *App) Run(ctx context.Context) error {
 	defer func() { stopWatching(); <-watching }()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
+	if a.pprof != nil {
+		a.log.Info("profiling", "url", "http://"+a.pprofListener.Addr().String()+"/debug/pprof/")
+		go a.pprof.Serve(a.pprofListener)
+		defer a.pprof.Close()
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

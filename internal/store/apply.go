@@ -89,6 +89,7 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.generation.Add(1)
 	return nil
 }
 

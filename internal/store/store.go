@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"sync/atomic"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -38,7 +39,15 @@ type Store struct {
 	path string
 	w    *sql.DB // the single writer
 	r    readers // every read, in the request's snapshot if any
+	// generation counts the changes applied since Open. This process is
+	// the database's only writer, so it is exact, and costs page caches an
+	// atomic load instead of a query.
+	generation atomic.Uint64
 }
+
+// Generation changes after every applied change: a page rendered while it
+// had another value may be stale.
+func (s *Store) Generation() uint64 { return s.generation.Load() }
 
 // pragmas go in the DSN so that every pooled connection gets them; a
 // db.Exec("PRAGMA …") would set only one connection.

@@ -91,11 +91,17 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+// acceptsGzip reports whether r's Accept-Encoding takes gzip.
+func acceptsGzip(r *http.Request) bool { return accepts(r, "gzip") }
+
+// accepts reports whether r's Accept-Encoding takes coding (without
+// allocating: it runs on every request).
+func accepts(r *http.Request, coding string) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
 		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
-			return true
+		if strings.EqualFold(strings.TrimSpace(name), coding) {
+			q = strings.TrimSpace(q)
+			return !(strings.HasPrefix(q, "q=0") && strings.Trim(q[3:], ".0") == "")
 		}
 	}
 	return false

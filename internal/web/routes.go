@@ -26,6 +26,7 @@ func (s *Server) Handler() http.Handler {
 		canonicalPaths,
 		s.snapshot,
 		middleware.GetHead,
+		s.cachePages, // last: a cached page skips only the routing and the handler
 	)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(methodNotAllowed)

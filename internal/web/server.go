@@ -45,6 +45,9 @@ type Config struct {
 	// ContentStatus reports the content loader's state for the editors'
 	// status page; nil leaves the page out.
 	ContentStatus func() ContentStatus
+	// CacheBytes bounds the memory of the rendered-page cache; 0 means
+	// DefaultCacheBytes.
+	CacheBytes uint64
 }
 
 // Server answers the site's HTTP requests.
@@ -56,11 +59,16 @@ type Server struct {
 	log    *slog.Logger
 	ready  func() bool
 	scheme baseScheme
+	cache  *pageCache
 }
 
 // New returns a Server. ready tells whether content is loaded, for /healthz.
 func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log *slog.Logger, ready func() bool) *Server {
-	return &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	return &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
+		cache: newPageCache(cfg.CacheBytes, st.Generation)}
 }
 
 // perPage is the number of articles on a listing page.
@@ -68,6 +76,10 @@ const perPage = 12
 
 // maxAge bounds how long a browser may keep a page without asking again.
 const maxAge = 5 * time.Minute
+
+// maxValidity bounds how long a rendered page is kept when nothing in it is
+// due to change: a day, so that even a forgotten case heals by itself.
+const maxValidity = 24 * time.Hour
 
 // request is what every page handler starts from: the instant it answers
 // for, the site settings and the menu.
@@ -84,7 +96,7 @@ type request struct {
 
 func (s *Server) begin(ctx context.Context) (*request, error) {
 	now := s.now()
-	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxAge), assets: s.assets}
+	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxValidity), assets: s.assets}
 	var err error
 	if rq.site, err = s.store.Site(ctx); err != nil {
 		return nil, err
@@ -165,6 +177,9 @@ func (rq *request) layout(path, title, description, currentCategory string) temp
 	if description == "" {
 		description = rq.site.Description
 	}
+	// The copyright year in the footer changes on New Year's Day.
+	y := rq.now.In(rq.site.Location).Year()
+	rq.until(time.Date(y+1, time.January, 1, 0, 0, 0, 0, rq.site.Location))
 	l := templates.Layout{
 		SiteTitle:   rq.site.Title,
 		Tagline:     rq.site.Tagline,
@@ -210,22 +225,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *
 	s.send(w, r, &response{status: status, contentType: "text/html; charset=utf-8", body: buf.Bytes(), validUntil: rq.validUntil, now: rq.now})
 }
 
-// send writes resp with its caching headers.
+// send writes resp with its caching headers, compressed when the client
+// takes gzip, answering 304 to a request whose validators match. A 200
+// answer to a GET or HEAD is kept in the page cache until resp.validUntil
+// or the next content change.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
-	h := w.Header()
-	h.Set("Content-Type", resp.contentType)
-	switch {
-	case resp.private:
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Robots-Tag", "noindex, nofollow")
-	case resp.status == http.StatusOK:
-		age := resp.validUntil.Sub(resp.now).Truncate(time.Second)
-		h.Set("Cache-Control", "public, max-age="+itoa(int(age/time.Second)))
-	default:
-		h.Set("Cache-Control", "no-cache")
+	if f, ok := r.Context().Value(fillKey{}).(*fill); ok && cacheable(w, resp) {
+		e := newPrepared(resp, true)
+		e.generation = f.generation
+		s.cache.put(f.key, e)
+		e.serve(w, r, resp.now)
+		return
 	}
-	w.WriteHeader(resp.status)
-	w.Write(resp.body)
+	newPrepared(resp, false).serve(w, r, resp.now)
 }
 
 // fail answers a request that could not be served: a missing thing is a
