@@ -15,8 +15,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
