@@ -24,9 +24,10 @@ func (s *Server) Handler() http.Handler {
 		s.refuseLongURIs,
 		s.refuseBodies,
 		canonicalPaths,
+		// A cached page needs no database snapshot: it skips the rest.
+		s.cachePages,
 		s.snapshot,
 		middleware.GetHead,
-		s.cachePages, // last: a cached page skips only the routing and the handler
 	)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(methodNotAllowed)
