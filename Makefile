@@ -49,8 +49,19 @@ browser-deps: ## Install what the browser tests need when missing: Chromium (apt
 		} && npm ci --no-audit --no-fund --prefix internal/browsertest; \
 	} || { echo 'Could not install axe-core. Install npm (sudo apt-get install -y npm), then run: npm ci --prefix internal/browsertest'; exit 1; }
 
+HTMLVALIDATE := internal/htmlcheck/node_modules/html-validate/bin/html-validate.mjs
+
+.PHONY: html-deps
+html-deps: ## Install html-validate (npm, pinned in internal/htmlcheck) when missing
+	@test -f $(HTMLVALIDATE) || { \
+		command -v npm >/dev/null 2>&1 || { \
+			echo 'npm is missing: installing it with apt-get (Debian package npm)'; \
+			$(SUDO) apt-get update && $(SUDO) apt-get install -y npm; \
+		} && npm ci --no-audit --no-fund --prefix internal/htmlcheck; \
+	} || { echo 'Could not install html-validate. Install npm (sudo apt-get install -y npm), then run: npm ci --prefix internal/htmlcheck'; exit 1; }
+
 .PHONY: test
-test: lint browser-deps ## Run every test, with the race detector (browser tests included)
+test: lint browser-deps html-deps ## Run every test, with the race detector (browser tests and HTML validation included)
 	$(GO) test -race -count=1 ./...
 
 .PHONY: bench
