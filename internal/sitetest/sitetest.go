@@ -44,6 +44,9 @@ type Options struct {
 	DBPath  string // default: a new file in t.TempDir()
 	// Configure, when set, may change the app configuration last.
 	Configure func(*app.Config)
+	// Log, when set, receives the site's log instead of memory (Logs is
+	// then empty): long runs would otherwise keep every line.
+	Log io.Writer
 }
 
 // Site is a running site.
@@ -79,7 +82,11 @@ func Start(t testing.TB, opts Options) *Site {
 		opts.Configure(&cfg)
 	}
 	logs := &lockedWriter{}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var out io.Writer = logs
+	if opts.Log != nil {
+		out = opts.Log
+	}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
