@@ -17,6 +17,7 @@ func FuzzCanonicalPath(f *testing.F) {
 		"/", "", "/Monde/", "/monde//", "/monde/index.html", "/monde/index.htmlindex.html",
 		"/INDEX.HTML", "/static/Style.ABC.css", "/STATIC/x", "/media/Photo.PNG", "/\xff\xfe",
 		"/İstanbul", "/K", "//", "/index.html/", "/static/", "/a/b/c/", "/ÉTÉ",
+		"//evil.example", "//Evil.example/", "///x", "/static//x", "/\\evil.example", "//0A",
 	} {
 		f.Add(seed)
 	}
@@ -36,6 +37,9 @@ func FuzzCanonicalPath(f *testing.F) {
 		}
 		if len(c) > 1 && strings.HasSuffix(c, "/") {
 			t.Errorf("%q → %q keeps a trailing slash", p, c)
+		}
+		if strings.Contains(c, "//") {
+			t.Errorf("%q → %q: a doubled slash, which a redirect would send off the site", p, c)
 		}
 		if strings.HasSuffix(c, "index.html") {
 			t.Errorf("%q → %q keeps index.html", p, c)

@@ -51,7 +51,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // canonicalPaths sends every other spelling of a page's path to its one
-// canonical URL: no trailing slash, no index.html, lower case.
+// canonical URL: no trailing slash, no index.html, no doubled slash, lower
+// case.
 func canonicalPaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
@@ -77,7 +78,10 @@ func canonicalPath(p string) string {
 		p = strings.ToLower(p) // file names are exact
 	}
 	for {
-		c := strings.TrimSuffix(p, "index.html")
+		// Runs of slashes become one: "//host" in a Location header would
+		// send the reader to another site.
+		c := strings.ReplaceAll(p, "//", "/")
+		c = strings.TrimSuffix(c, "index.html")
 		if len(c) > 1 {
 			c = strings.TrimRight(c, "/")
 			if c == "" {

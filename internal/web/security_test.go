@@ -275,3 +275,25 @@ func TestStaticFilesServeOnlyFingerprintedAssets(t *testing.T) {
 		})
 	}
 }
+
+// TestNoOpenRedirect: no spelling of a path makes the site redirect to
+// another host (a "//host" Location is another site for browsers).
+func TestNoOpenRedirect(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{})
+	for _, p := range []string{
+		"//evil.example", "//evil.example/", "///evil.example", "//EVIL.example", "//evil.example/index.html",
+		`/\evil.example`, `/\/evil.example/`, "/%2F%2Fevil.example", "/%2f%2fEvil.example/", "/%5C%5Cevil.example/",
+		"//evil.example/monde/", "/monde//", "/.//evil.example",
+	} {
+		t.Run(p, func(t *testing.T) {
+			resp := raw(t, site, get(p))
+			if resp.closed || resp.status < 300 || resp.status >= 400 {
+				return
+			}
+			loc := resp.header.Get("Location")
+			if !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, `/\`) {
+				t.Errorf("%s redirects to %q", p, loc)
+			}
+		})
+	}
+}
