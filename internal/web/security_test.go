@@ -268,8 +268,14 @@ func TestStaticFilesServeOnlyFingerprintedAssets(t *testing.T) {
 			}
 			if resp.status == 301 {
 				// A redirect must stay a site path, never a file's.
-				if loc := resp.header.Get("Location"); strings.Contains(loc, "..") {
-					t.Errorf("%s redirects to %q", p, loc)
+				loc := resp.header.Get("Location")
+				for _, seg := range strings.Split(loc, "/") {
+					if seg == ".." || strings.EqualFold(seg, "%2e%2e") {
+						t.Errorf("%s redirects to %q", p, loc)
+					}
+				}
+				if strings.HasPrefix(loc, "//") {
+					t.Errorf("%s redirects off the site, to %q", p, loc)
 				}
 			}
 		})
