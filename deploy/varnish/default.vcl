@@ -1,0 +1,102 @@
+# Varnish configuration for Horizons: N identical replicas behind one cache.
+#
+# The replicas say everything the cache needs in their answers:
+#   Cache-Control: public, max-age=…, s-maxage=…, stale-while-revalidate=…
+#     every lifetime ends before the page's text would change (a relative
+#     date moving on, a scheduled article appearing), so the TTL and grace
+#     that Varnish derives from them are always safe;
+#   Surrogate-Key: the ids of what the page shows (a12 c-vie-pratique home…),
+#     so that a content change bans exactly the pages that show it.
+# When content changes, each replica sends
+#   BAN / with "Surrogate-Key: a12 home feeds"
+# and this VCL bans every object whose Surrogate-Key header holds one of them.
+#
+# Start varnishd with -p http_gzip_support=off: the replicas compress
+# (gzip and brotli) themselves and answer Vary: Accept-Encoding, which the
+# normalisation below keeps to three variants.
+vcl 4.1;
+
+import directors;
+import std;
+
+probe healthz {
+    .url = "/healthz";
+    .interval = 1s;
+    .timeout = 1s;
+    .window = 3;
+    .threshold = 2;
+    .initial = 2;
+}
+
+# backends.vcl defines the replicas (each with .probe = healthz), adds them
+# to the round-robin director "replicas" in vcl_init, and lists in the acl
+# "purgers" the addresses allowed to ban (the replicas themselves).
+include "backends.vcl";
+
+sub vcl_recv {
+    set req.backend_hint = replicas.backend();
+
+    if (req.method == "BAN" || req.method == "PURGE") {
+        if (!client.ip ~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.Surrogate-Key || req.http.Surrogate-Key !~ "^[a-z0-9 -]+$") {
+            return (synth(400, "Surrogate-Key header of [a-z0-9-] keys required"));
+        }
+        # Keys are whole words of the object's Surrogate-Key header.
+        ban("obj.http.Surrogate-Key ~ (^|\s)(" +
+            regsuball(std.tolower(req.http.Surrogate-Key), "\s+", "|") + ")(\s|$)");
+        return (synth(200, "Banned"));
+    }
+
+    # The editors' status page is for the replicas' operators only.
+    if (req.url ~ "^/_status" && !client.ip ~ purgers) {
+        return (synth(404, "Not Found"));
+    }
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+
+    # The site sets no cookie and reads none: a cookie must not split the cache.
+    unset req.http.Cookie;
+    unset req.http.Authorization;
+
+    # Three variants at most: br, gzip or identity.
+    if (req.http.Accept-Encoding ~ "\bbr\b") {
+        set req.http.Accept-Encoding = "br";
+    } elsif (req.http.Accept-Encoding ~ "\bgzip\b") {
+        set req.http.Accept-Encoding = "gzip";
+    } else {
+        unset req.http.Accept-Encoding;
+    }
+    return (hash);
+}
+
+sub vcl_backend_response {
+    # A replica that fails or was killed mid-answer: try another one.
+    if (beresp.status >= 500 && bereq.retries < 2 && bereq.method == "GET") {
+        return (retry);
+    }
+    unset beresp.http.Set-Cookie;
+    # Grace comes from stale-while-revalidate (bounded by the replicas like
+    # every lifetime); keep objects a little longer for conditional fetches.
+    set beresp.keep = 10s;
+}
+
+sub vcl_backend_error {
+    if (bereq.retries < 2) {
+        return (retry);
+    }
+}
+
+sub vcl_deliver {
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+    # Keys are for this cache only.
+    unset resp.http.Surrogate-Key;
+    unset resp.http.Cache-Tag;
+}
