@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+)
+
+// Surrogate keys name what a page shows, so that a shared cache can drop
+// exactly the pages a content change affects. Pages carry them in the
+// Surrogate-Key header; a reload purges the keys of what it changed.
+const (
+	KeySite    = "site"    // every page: the menu shows the site settings and categories
+	KeyHome    = "home"    // the home page
+	KeyLatest  = "latest"  // pages listing the newest articles of the whole site
+	KeyFeeds   = "feeds"   // RSS feeds
+	KeySitemap = "sitemap" // sitemaps
+	KeyTags    = "tags"    // the tag index
+	KeySearch  = "search"  // search results
+)
+
+// ArticleKey is the key of pages showing article id.
+func ArticleKey(id int64) string { return "a" + strconv.FormatInt(id, 10) }
+
+// CategoryKey is the key of pages listing category slug.
+func CategoryKey(slug string) string { return "c-" + slug }
+
+// TagKey is the key of pages listing tag slug.
+func TagKey(slug string) string { return "t-" + slug }
+
+// SurrogateKeys returns the keys of the articles stored for the given file
+// paths: each article, its category and its tags. Called before and after a
+// change, it names every page that showed or will show those articles.
+func (s *Store) SurrogateKeys(ctx context.Context, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(paths))
+	for i, p := range paths {
+		args[i] = p
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT 'a' || a.id FROM articles a WHERE a.path IN (`+placeholders(len(paths))+`)
+		UNION
+		SELECT 'c-' || a.category FROM articles a WHERE a.path IN (`+placeholders(len(paths))+`)
+		UNION
+		SELECT 't-' || t.tag FROM article_tags t JOIN articles a ON a.id = t.article_id
+		WHERE a.path IN (`+placeholders(len(paths))+`)`,
+		append(append(args, args...), args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("surrogate keys: %w", err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("surrogate keys: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
