@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -97,8 +98,21 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&poll, "poll", env("SITE_POLL", "2s"), "polling interval when the content folder cannot be watched (SITE_POLL)")
 	fs.BoolVar(&cfg.ForcePoll, "force-poll", env("SITE_FORCE_POLL", "") == "1", "poll the content folder even where it could be watched (SITE_FORCE_POLL=1)")
 	fs.StringVar(&cfg.StatusToken, "status-token", env("SITE_STATUS_TOKEN", ""), "token that opens /_status to non-loopback clients, in the X-Status-Token header or ?token= (SITE_STATUS_TOKEN)")
+	var purgeURLs []string
+	fs.Func("purge-url", "caching proxy to send BAN requests with the Surrogate-Key of changed pages; repeatable (SITE_PURGE_URL, comma-separated)", func(v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("want an http(s) URL such as http://127.0.0.1:6081/")
+		}
+		purgeURLs = append(purgeURLs, v)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	cfg.PurgeURLs = purgeURLs
+	if len(purgeURLs) == 0 {
+		cfg.PurgeURLs = strings.Fields(strings.ReplaceAll(env("SITE_PURGE_URL", ""), ",", " "))
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	for _, l := range limits {

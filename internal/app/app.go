@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/horizons-expat/site/internal/ingest"
+	"github.com/horizons-expat/site/internal/purge"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/web"
 	"github.com/horizons-expat/site/static"
@@ -58,6 +59,7 @@ type Config struct {
 	MaxInFlight       int      // requests served at once, beyond which 503
 	TrustedProxies    []string // CIDR prefixes whose X-Forwarded-For is believed
 	SearchesPerMinute int      // one client's searches a minute, beyond which 429
+	PurgeURLs         []string // caching proxies told of every content change
 
 	// Wrap, when set, wraps the site's handler. It exists for tests (a
 	// request slowed down to test graceful shutdown); `site serve` never
@@ -106,6 +108,7 @@ type App struct {
 	store    *store.Store
 	syncer   *ingest.Syncer
 	watcher  *ingest.Watcher // nil for bundled content, which never changes
+	purger   *purge.Purger
 	server   *http.Server
 	listener net.Listener
 	ready    atomic.Bool
@@ -159,6 +162,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			Dir: cfg.ContentDir, Poll: cfg.Poll, ForcePoll: cfg.ForcePoll,
 		})
 	}
+	a.purger = purge.New(cfg.PurgeURLs, log)
+	a.syncer.OnChangeKeys(a.purger.Purge)
 	rep, err := a.syncer.Sync(ctx)
 	if err != nil {
 		a.Close()
@@ -272,6 +277,7 @@ func (a *App) Run(ctx context.Context) error {
 	watching := make(chan struct{})
 	go func() {
 		defer close(watching)
+		go a.purger.Run(watchCtx)
 		if a.watcher != nil {
 			a.watcher.Run(watchCtx)
 		}

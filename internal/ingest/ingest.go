@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -55,7 +56,8 @@ type Syncer struct {
 	statusMu sync.RWMutex
 	status   Status
 
-	onChange []func()
+	onChange     []func()
+	onChangeKeys []func(keys []string)
 }
 
 // New returns a Syncer that starts from what st already holds.
@@ -96,6 +98,15 @@ func (s *Syncer) OnChange(fn func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onChange = append(s.onChange, fn)
+}
+
+// OnChangeKeys registers fn to be called, like OnChange's functions, with
+// the surrogate keys of every page the pass changed (see store.KeySite),
+// for shared caches to purge. Register before the first Sync.
+func (s *Syncer) OnChangeKeys(fn func(keys []string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onChangeKeys = append(s.onChangeKeys, fn)
 }
 
 // Status returns the state after the last pass.
@@ -339,6 +350,12 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	}
 	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
 
+	var keysBefore []string
+	if len(s.onChangeKeys) > 0 {
+		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch)); err != nil {
+			return rep, err
+		}
+	}
 	if !ch.Empty() {
 		if err := s.store.Apply(ctx, ch); err != nil {
 			return rep, fmt.Errorf("save content: %w", err)
@@ -369,8 +386,46 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		for _, fn := range s.onChange {
 			fn()
 		}
+		if len(s.onChangeKeys) > 0 {
+			keys, err := s.changedKeys(ctx, ch, keysBefore)
+			if err != nil {
+				return rep, err
+			}
+			for _, fn := range s.onChangeKeys {
+				fn(keys)
+			}
+		}
 	}
 	return rep, nil
+}
+
+// changedPaths are the article files a change saves or deletes.
+func changedPaths(ch store.Changes) []string {
+	paths := append([]string(nil), ch.DeletedArticles...)
+	for _, a := range ch.Articles {
+		paths = append(paths, a.Path)
+	}
+	return paths
+}
+
+// changedKeys names every page a committed change may have altered: the
+// pages of its articles as they were (keysBefore) and as they are now, and
+// the lists of newest articles, feeds and sitemaps. Site settings and
+// categories show on every page.
+func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, keysBefore []string) ([]string, error) {
+	after, err := s.store.SurrogateKeys(ctx, changedPaths(ch))
+	if err != nil {
+		return nil, err
+	}
+	keys := append(keysBefore, after...)
+	if len(ch.Articles)+len(ch.DeletedArticles) > 0 {
+		keys = append(keys, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeyTags, store.KeySearch)
+	}
+	if ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories) > 0 {
+		keys = append(keys, store.KeySite)
+	}
+	sort.Strings(keys)
+	return slices.Compact(keys), nil
 }
 
 // movedProblem tells the editor that an article's former URL redirects only

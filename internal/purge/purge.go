@@ -21,6 +21,14 @@ import (
 // else, since keys end up in a ban expression.
 var validKey = regexp.MustCompile(`^[a-z0-9-]+$`)
 
+// maxKeys bounds one ban: a larger change (a first load, a big git pull)
+// bans every page at once through the key that all of them carry, rather
+// than send a header no proxy would accept.
+const maxKeys = 200
+
+// allPages is the key that every page of the site carries (store.KeySite).
+const allPages = "site"
+
 // Purger sends surrogate-key bans to proxies.
 type Purger struct {
 	urls    []string
@@ -82,6 +90,9 @@ func (p *Purger) Run(ctx context.Context) {
 		}
 		p.pending = map[string]bool{}
 		p.mu.Unlock()
+		if len(keys) > maxKeys {
+			keys = []string{allPages}
+		}
 		sort.Strings(keys)
 		var wg sync.WaitGroup
 		for _, u := range p.urls {

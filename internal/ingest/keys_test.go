@@ -1,0 +1,110 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/ingest"
+	"github.com/horizons-expat/site/internal/sitetest"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// TestChangedKeys checks that a pass names the surrogate keys of every page
+// it changed, before and after, so that shared caches purge exactly those.
+func TestChangedKeys(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "content")
+	sitetest.CopyDir(t, sitetest.Fixture(), dir)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	s, err := ingest.New(ctx, root.FS(), st, slog.New(slog.DiscardHandler), func() time.Time { return sitetest.FixtureNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	s.OnChangeKeys(func(keys []string) { got = append(got, keys) })
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	retraite := entryID(t, st, "pratique/retraite.md")
+
+	// Moving the article to another category with other tags: both the old
+	// and the new category and tags must be purged.
+	write(t, filepath.Join(dir, "pratique", "retraite.md"), "---\ntitle: Retraite\ndate: 2024-11-20\ntags: [pension]\n---\n\nTexte.\n")
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d key sets, want 1", len(got))
+	}
+	for _, want := range []string{store.ArticleKey(retraite), "c-pratique", "t-retraite", "t-securite-sociale", "t-pension",
+		store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeySearch} {
+		if !slices.Contains(got[0], want) {
+			t.Errorf("keys %v lack %q", got[0], want)
+		}
+	}
+	if slices.Contains(got[0], store.KeySite) {
+		t.Errorf("an article edit must not purge every page: %v", got[0])
+	}
+
+	// A category's settings show in every page's menu.
+	got = nil
+	write(t, filepath.Join(dir, "monde", "_index.md"), "---\ntitle: Le monde\nweight: 10\n---\n")
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !slices.Contains(got[0], store.KeySite) {
+		t.Errorf("category change keys = %v, want %q", got, store.KeySite)
+	}
+
+	// Nothing changed: nothing to purge.
+	got = nil
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 {
+		t.Errorf("a pass that changed nothing purged %v", got)
+	}
+}
+
+func entryID(t *testing.T, st *store.Store, path string) int64 {
+	t.Helper()
+	keys, err := st.SurrogateKeys(context.Background(), []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		var id int64
+		if n, _ := fmt.Sscanf(k, "a%d", &id); n == 1 {
+			return id
+		}
+	}
+	t.Fatalf("no article key for %s in %v", path, keys)
+	return 0
+}
+
+func write(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The stat-based skip compares size and modification time: make sure
+	// the time moves even on coarse clocks.
+	future := time.Now().Add(time.Duration(len(body)) * time.Millisecond)
+	os.Chtimes(path, future, future)
+}
