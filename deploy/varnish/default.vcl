@@ -79,8 +79,16 @@ sub vcl_backend_response {
         return (retry);
     }
     unset beresp.http.Set-Cookie;
-    # Grace comes from stale-while-revalidate (bounded by the replicas like
-    # every lifetime); keep objects a little longer for conditional fetches.
+    # Grace comes from stale-while-revalidate only, which the replicas bound
+    # like every lifetime: Varnish's default grace would serve a page past
+    # the moment its relative dates change.
+    if (beresp.http.Cache-Control ~ "stale-while-revalidate=[0-9]+") {
+        set beresp.grace = std.duration(regsub(beresp.http.Cache-Control,
+            "^.*stale-while-revalidate=([0-9]+).*$", "\1s"), 0s);
+    } else {
+        set beresp.grace = 0s;
+    }
+    # Keep objects a little longer for conditional fetches (If-None-Match).
     set beresp.keep = 10s;
 }
 

@@ -1,0 +1,265 @@
+package cluster_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/cluster"
+	"github.com/horizons-expat/site/internal/sitetest"
+)
+
+// The article whose page the tests watch, and its publication instant
+// (2024-11-20 09:00 in Paris).
+const (
+	articlePath = "/vie-pratique/retraite-partir-travailler-a-l-etranger"
+	articleFile = "vie-pratique/retraite-partir-travailler-a-l-etranger.md"
+)
+
+var published = time.Date(2024, 11, 20, 8, 0, 0, 0, time.UTC)
+
+// TestCluster runs three replicas behind Varnish (deploy/varnish) and checks
+// what a shared cache in front of the site must get right.
+func TestCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the cluster test starts Varnish and three servers")
+	}
+	work := t.TempDir()
+	bin := filepath.Join(work, "site")
+	build := exec.Command("go", "build", "-o", bin, "../../cmd/site")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build site: %v\n%s", err, out)
+	}
+	contentDir := filepath.Join(work, "content")
+	sitetest.CopyDir(t, sitetest.Bundled(), contentDir)
+	logFile, err := os.Create(filepath.Join(work, "cluster.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+
+	// The clock starts 3 s before the article turns "il y a 3 jours".
+	boundary := published.Add(3 * 24 * time.Hour)
+	ctx := context.Background()
+	c, err := cluster.Start(ctx, cluster.Options{
+		Binary: bin, ContentDir: contentDir, VCLDir: "../../deploy/varnish",
+		WorkDir: filepath.Join(work, "cluster"), Log: logFile,
+		ExtraArgs: []string{"-now", boundary.Add(-3 * time.Second).Format(time.RFC3339)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c.Stop()
+		if t.Failed() {
+			b, _ := os.ReadFile(logFile.Name())
+			t.Logf("cluster log (tail):\n%s", tail(string(b), 3000))
+		}
+	})
+	client := &http.Client{Timeout: 5 * time.Second}
+
+	t.Run("second request is a cache hit", func(t *testing.T) {
+		first := get(t, client, c.URL+"/etudier-et-travailler")
+		second := get(t, client, c.URL+"/etudier-et-travailler")
+		if first.header.Get("X-Cache") != "MISS" || second.header.Get("X-Cache") != "HIT" {
+			t.Errorf("X-Cache = %q then %q, want MISS then HIT", first.header.Get("X-Cache"), second.header.Get("X-Cache"))
+		}
+		if second.header.Get("Age") == "" {
+			t.Error("a cached answer must carry Age")
+		}
+		if second.header.Get("Surrogate-Key") != "" {
+			t.Error("surrogate keys must not leave the cache")
+		}
+	})
+
+	t.Run("relative date right across a boundary", func(t *testing.T) {
+		before := get(t, client, c.URL+articlePath)
+		if !strings.Contains(before.body, "il y a 2 jours") {
+			t.Fatalf("before the boundary the page should say « il y a 2 jours »")
+		}
+		maxAge := sharedMaxAge(t, before.header.Get("Cache-Control"))
+		if maxAge > 3 {
+			t.Fatalf("Cache-Control %q outlives the boundary 3 s away", before.header.Get("Cache-Control"))
+		}
+		// Let the cached copy run out, then move the replicas' clocks past
+		// the boundary, as time would.
+		time.Sleep(time.Duration(maxAge+1) * time.Second)
+		if err := c.RestartReplicas(ctx, "-now", boundary.Add(time.Second).Format(time.RFC3339)); err != nil {
+			t.Fatal(err)
+		}
+		after := get(t, client, c.URL+articlePath)
+		if !strings.Contains(after.body, "il y a 3 jours") {
+			t.Errorf("after the boundary the proxy served %s with the old relative date", after.header.Get("X-Cache"))
+		}
+	})
+
+	t.Run("edit visible through the proxy within 2 s", func(t *testing.T) {
+		other := "/actualites-politiques"
+		get(t, client, c.URL+articlePath)
+		get(t, client, c.URL+other)
+		if h := get(t, client, c.URL+articlePath).header.Get("X-Cache"); h != "HIT" {
+			t.Fatalf("article not cached before the edit: X-Cache %q", h)
+		}
+		file := filepath.Join(contentDir, articleFile)
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(string(src), "title: \"Retraite : le titre corrigé\"")
+		start := time.Now()
+		if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for !strings.Contains(get(t, client, c.URL+articlePath).body, "le titre corrigé") {
+			if time.Since(start) > 2*time.Second {
+				t.Fatalf("edit not visible through the proxy after %v", time.Since(start))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Logf("edit visible through Varnish %v after the write (reload + purge)", time.Since(start).Round(time.Millisecond))
+		if h := get(t, client, c.URL+other).header.Get("X-Cache"); h != "HIT" {
+			t.Errorf("a page that does not show the article was purged too (X-Cache %q)", h)
+		}
+	})
+
+	t.Run("replica killed mid-load", func(t *testing.T) {
+		// Distinct query strings miss the cache, so every request reaches a
+		// replica: the proxy must retry another when one dies.
+		var served, failed atomic.Int64
+		var firstErr atomic.Value
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					r, err := client.Get(fmt.Sprintf("%s/?w=%d&i=%d", c.URL, w, i))
+					if err == nil {
+						io.Copy(io.Discard, r.Body)
+						r.Body.Close()
+						if r.StatusCode >= 500 {
+							err = fmt.Errorf("status %d", r.StatusCode)
+						}
+					}
+					if err != nil {
+						failed.Add(1)
+						firstErr.CompareAndSwap(nil, err.Error())
+					} else {
+						served.Add(1)
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Second)
+		if err := c.KillReplica(1); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * time.Second)
+		close(stop)
+		wg.Wait()
+		t.Logf("replica 2 killed mid-load: %d requests served, %d failed", served.Load(), failed.Load())
+		if failed.Load() > 0 {
+			t.Errorf("%d requests failed (first: %v)", failed.Load(), firstErr.Load())
+		}
+	})
+
+	t.Run("throughput through Varnish and from one replica", func(t *testing.T) {
+		proxied := load(client, c.URL+articlePath, 2*time.Second)
+		direct := load(client, "http://"+c.Replicas[0].Addr+articlePath, 2*time.Second)
+		t.Logf("article page, 16 connections, 2 s: Varnish %.0f req/s, one replica %.0f req/s (× %.1f)", proxied, direct, proxied/direct)
+		if proxied == 0 || direct == 0 {
+			t.Error("a load run served nothing")
+		}
+	})
+}
+
+type page struct {
+	header http.Header
+	body   string
+}
+
+func get(t *testing.T, client *http.Client, url string) page {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	return page{header: resp.Header, body: string(b)}
+}
+
+// sharedMaxAge is the lifetime a shared cache gives an answer.
+func sharedMaxAge(t *testing.T, cc string) int {
+	t.Helper()
+	for _, name := range []string{"s-maxage", "max-age"} {
+		if m := regexp.MustCompile(`\b` + name + `=(\d+)`).FindStringSubmatch(cc); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+	}
+	t.Fatalf("no lifetime in Cache-Control %q", cc)
+	return 0
+}
+
+// load sends requests from 16 connections for d and returns the rate of
+// successful answers.
+func load(client *http.Client, url string, d time.Duration) float64 {
+	var ok atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	tr := &http.Transport{MaxIdleConnsPerHost: 16}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, Timeout: client.Timeout}
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				req, _ := http.NewRequest(http.MethodGet, url, nil)
+				req.Header.Set("Accept-Encoding", "gzip")
+				r, err := c.Do(req)
+				if err != nil {
+					continue
+				}
+				io.Copy(io.Discard, r.Body)
+				r.Body.Close()
+				if r.StatusCode == http.StatusOK {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(ok.Load()) / d.Seconds()
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
