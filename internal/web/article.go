@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/frdate"
 	"github.com/horizons-expat/site/templates"
 )
@@ -31,6 +32,18 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// The page shows the article and its "À lire aussi" list, which draws
+	// on articles of the same category or tags, and else on the newest.
+	rq.key(store.ArticleKey(a.ID), store.CategoryKey(a.Category))
+	for _, t := range a.Tags {
+		rq.key(store.TagKey(t.Slug))
+	}
+	for _, r := range related {
+		if r.Category != a.Category {
+			rq.key(store.KeyLatest)
+			break
+		}
 	}
 	catURL := content.CategoryPath(a.Category)
 	page := templates.ArticlePage{

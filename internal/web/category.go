@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -27,6 +28,7 @@ func (s *Server) category(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	rq.key(store.CategoryKey(c.Slug))
 	list, total, err := s.store.InCategory(ctx, rq.view, c.Slug, perPage, (n-1)*perPage)
 	if err != nil {
 		s.fail(w, r, err)

@@ -100,6 +100,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, category string) {
 		s.fail(w, r, err)
 		return
 	}
+	rq.key(store.KeyFeeds)
 	ch := rssChannel{
 		Title:       rq.site.Title,
 		Link:        rq.abs("/"),
@@ -195,5 +196,5 @@ func (s *Server) sendXML(w http.ResponseWriter, r *http.Request, rq *request, co
 		return
 	}
 	buf.WriteByte('\n')
-	s.send(w, r, &response{status: http.StatusOK, contentType: contentType, body: buf.Bytes(), validUntil: rq.validUntil, now: rq.now})
+	s.send(w, r, rq.response(contentType, buf.Bytes()))
 }

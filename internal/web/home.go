@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -22,6 +23,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	rq.key(store.KeyHome, store.KeyLatest)
 	page := templates.HomePage{Layout: rq.layout("/", "", "", "")}
 	if len(latest) > 0 {
 		lead := rq.card(latest[0])
@@ -34,6 +36,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		rq.key(store.CategoryKey(c.Slug))
 		if len(list) > 0 {
 			page.Sections = append(page.Sections, templates.Section{Title: c.Title, URL: content.CategoryPath(c.Slug), Cards: rq.cards(list)})
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,9 @@ type prepared struct {
 	lastModified   time.Time
 	lastModText    []string
 	validUntil     time.Time
+	// surrogate and cacheTag list the page's surrogate keys, for Varnish
+	// and Fastly (space-separated) and for Cloudflare and Bunny (commas).
+	surrogate, cacheTag []string
 }
 
 func (e *prepared) weight() int { return len(e.body) + len(e.gzipped) }
@@ -53,13 +57,6 @@ var (
 	hdrNoCache    = []string{"no-cache"}
 	hdrNoStore    = []string{"no-store"}
 	hdrNoIndex    = []string{"noindex, nofollow"}
-	maxAgeHeaders = func() [][]string {
-		out := make([][]string, int(maxAge/time.Second)+1)
-		for i := range out {
-			out[i] = []string{"public, max-age=" + strconv.Itoa(i)}
-		}
-		return out
-	}()
 )
 
 var gzipWriters = sync.Pool{New: func() any {
@@ -106,6 +103,13 @@ func newPrepared(resp *response, cached bool) *prepared {
 		body:         resp.body,
 		validUntil:   resp.validUntil,
 	}
+	if len(resp.keys) > 0 {
+		keys := slices.Clone(resp.keys)
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		e.surrogate = []string{strings.Join(keys, " ")}
+		e.cacheTag = []string{strings.Join(keys, ",")}
+	}
 	if resp.status == http.StatusOK {
 		sum := sha256.Sum256(resp.body)
 		e.hash = base64.RawURLEncoding.EncodeToString(sum[:12])
@@ -144,8 +148,11 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 	}
 	if e.status == http.StatusOK {
 		if !e.private {
-			age := min(e.validUntil.Sub(now), maxAge)
-			h["Cache-Control"] = maxAgeHeaders[max(0, int(age/time.Second))]
+			h["Cache-Control"] = []string{cacheControl(e.validUntil.Sub(now))}
+			if e.surrogate != nil {
+				h["Surrogate-Key"] = e.surrogate
+				h["Cache-Tag"] = e.cacheTag
+			}
 		}
 		h["Last-Modified"] = e.lastModText
 		if gz {
@@ -182,6 +189,34 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// sharedMaxAge bounds how long a shared cache keeps a page between two
+// requests to the site: the site purges it on content changes (see
+// internal/purge), but a proxy without purges (nginx) still shows an edit
+// that late at most.
+const sharedMaxAge = 10 * time.Minute
+
+// cacheControl says how browsers and shared caches may keep a page whose
+// text changes in ttl (a relative date moving on, a scheduled article
+// appearing): browsers for at most maxAge, shared caches for at most
+// sharedMaxAge, and a shared cache may serve it stale, while it revalidates
+// or while the site fails, for what is left of ttl. No lifetime, stale ones
+// included, ever reaches past ttl.
+func cacheControl(ttl time.Duration) string {
+	ttl = max(0, ttl)
+	shared := min(ttl, sharedMaxAge)
+	stale := ttl - shared
+	b := make([]byte, 0, 96)
+	b = append(b, "public, max-age="...)
+	b = strconv.AppendInt(b, int64(min(ttl, maxAge)/time.Second), 10)
+	b = append(b, ", s-maxage="...)
+	b = strconv.AppendInt(b, int64(shared/time.Second), 10)
+	b = append(b, ", stale-while-revalidate="...)
+	b = strconv.AppendInt(b, int64(min(stale, time.Minute)/time.Second), 10)
+	b = append(b, ", stale-if-error="...)
+	b = strconv.AppendInt(b, int64(min(stale, 24*time.Hour)/time.Second), 10)
+	return string(b)
 }
 
 // compressible reports whether a body of contentType shrinks under gzip:

@@ -23,5 +23,5 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	}
 	b.WriteString("\nSitemap: " + rq.abs("/sitemap.xml") + "\n")
 	b.WriteString("Sitemap: " + rq.abs("/sitemap-news.xml") + "\n")
-	s.send(w, r, &response{status: http.StatusOK, contentType: "text/plain; charset=utf-8", body: []byte(b.String()), validUntil: rq.validUntil, now: rq.now})
+	s.send(w, r, rq.response("text/plain; charset=utf-8", []byte(b.String())))
 }

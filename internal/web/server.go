@@ -92,11 +92,15 @@ type request struct {
 	// validUntil is the first instant at which the page's text would
 	// change: a relative date moving on, a scheduled article appearing.
 	validUntil time.Time
+	// keys are the surrogate keys of what the page shows (store.KeySite…),
+	// for shared caches to purge exactly the pages a change affects.
+	keys []string
 }
 
 func (s *Server) begin(ctx context.Context) (*request, error) {
 	now := s.now()
-	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxValidity), assets: s.assets}
+	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxValidity), assets: s.assets,
+		keys: []string{store.KeySite}}
 	var err error
 	if rq.site, err = s.store.Site(ctx); err != nil {
 		return nil, err
@@ -122,6 +126,15 @@ func (rq *request) until(t time.Time) {
 	}
 }
 
+// key notes surrogate keys of what the page shows.
+func (rq *request) key(keys ...string) { rq.keys = append(rq.keys, keys...) }
+
+// response is body as the answer to this request, valid as long as the
+// page's text and carrying its surrogate keys.
+func (rq *request) response(contentType string, body []byte) *response {
+	return &response{status: http.StatusOK, contentType: contentType, body: body, validUntil: rq.validUntil, now: rq.now, keys: rq.keys}
+}
+
 // date converts an instant for display, noting when its relative text
 // will change.
 func (rq *request) date(t time.Time) templates.Date {
@@ -134,6 +147,7 @@ func (rq *request) date(t time.Time) templates.Date {
 }
 
 func (rq *request) card(a store.Article) templates.Card {
+	rq.key(store.ArticleKey(a.ID))
 	return templates.Card{
 		URL:         a.URLPath(),
 		Title:       a.Title,
@@ -212,6 +226,7 @@ type response struct {
 	// private is for editors' eyes only: never stored by a cache, never
 	// indexed.
 	private bool
+	keys    []string // surrogate keys, see request.keys
 }
 
 // render renders a page into memory, so that a template failure still gets
@@ -222,7 +237,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *
 		s.fail(w, r, err)
 		return
 	}
-	s.send(w, r, &response{status: status, contentType: "text/html; charset=utf-8", body: buf.Bytes(), validUntil: rq.validUntil, now: rq.now})
+	resp := rq.response("text/html; charset=utf-8", buf.Bytes())
+	resp.status = status
+	s.send(w, r, resp)
 }
 
 // send writes resp with its caching headers, compressed when the client

@@ -181,6 +181,7 @@ func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, part int) {
 		s.fail(w, r, err)
 		return
 	}
+	rq.key(store.KeySitemap)
 	entries, err := s.sitemapEntries(r, rq)
 	if err != nil {
 		s.fail(w, r, err)
@@ -258,6 +259,7 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	rq.key(store.KeySitemap)
 	articles, err := s.store.PublishedArticles(r.Context(), rq.view)
 	if err != nil {
 		s.fail(w, r, err)

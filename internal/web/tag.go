@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -28,6 +29,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	rq.key(store.TagKey(slug))
 	list, total, err := s.store.WithTag(ctx, rq.view, slug, perPage, (n-1)*perPage)
 	if err != nil {
 		s.fail(w, r, err)
@@ -62,6 +64,7 @@ func (s *Server) tags(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	rq.key(store.KeyTags)
 	list, err := s.store.Tags(ctx, rq.view)
 	if err != nil {
 		s.fail(w, r, err)
