@@ -7,8 +7,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/horizons-expat/site/internal/content"
-	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
 

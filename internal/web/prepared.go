@@ -52,11 +52,11 @@ func (e *prepared) weight() int { return len(e.body) + len(e.gzipped) }
 // allocates nothing, and each has len == cap, so that an append by a later
 // middleware copies instead of writing into the shared array.
 var (
-	hdrVary       = []string{"Accept-Encoding"}
-	hdrGzip       = []string{"gzip"}
-	hdrNoCache    = []string{"no-cache"}
-	hdrNoStore    = []string{"no-store"}
-	hdrNoIndex    = []string{"noindex, nofollow"}
+	hdrVary    = []string{"Accept-Encoding"}
+	hdrGzip    = []string{"gzip"}
+	hdrNoCache = []string{"no-cache"}
+	hdrNoStore = []string{"no-store"}
+	hdrNoIndex = []string{"noindex, nofollow"}
 )
 
 var gzipWriters = sync.Pool{New: func() any {
