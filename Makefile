@@ -60,8 +60,23 @@ html-deps: ## Install html-validate (npm, pinned in internal/htmlcheck) when mis
 		} && npm ci --no-audit --no-fund --prefix internal/htmlcheck; \
 	} || { echo 'Could not install html-validate. Install npm (sudo apt-get install -y npm), then run: npm ci --prefix internal/htmlcheck'; exit 1; }
 
+.PHONY: cluster-deps
+cluster-deps: ## Install Varnish (apt-get, Debian package varnish) when missing
+	@command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd || { \
+		echo 'Varnish is missing: installing it with apt-get (Debian package varnish)'; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y varnish; \
+	} || { echo 'Could not install Varnish. Install it with: sudo apt-get install -y varnish'; exit 1; }
+
+.PHONY: cluster
+cluster: build cluster-deps ## Three replicas behind Varnish on loopback, sharing content/ (Ctrl-C stops)
+	$(GO) run ./cmd/cluster -bin $(BIN) -content content -vcl deploy/varnish -work data/cluster
+
+.PHONY: cluster-test
+cluster-test: cluster-deps ## Test the replicas behind Varnish: hits, date boundaries, purges, failover, throughput
+	$(GO) test -count=1 -run '^TestCluster$$' -v ./internal/cluster
+
 .PHONY: test
-test: lint browser-deps html-deps ## Run every test, with the race detector (browser tests and HTML validation included)
+test: lint browser-deps html-deps cluster-deps ## Run every test, with the race detector (browser tests and HTML validation included)
 	$(GO) test -race -count=1 ./...
 
 .PHONY: bench
