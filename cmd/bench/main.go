@@ -1,0 +1,32 @@
+// Command bench measures the site binary on a generated corpus against
+// nginx and a minimal Go handler. `make bench` builds and runs it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/horizons-expat/site/internal/bench"
+)
+
+func main() {
+	o := bench.Options{Out: os.Stdout}
+	flag.StringVar(&o.Binary, "bin", "bin/site", "site binary to measure")
+	flag.IntVar(&o.Articles, "n", 10000, "articles in the generated corpus")
+	flag.DurationVar(&o.Duration, "d", 10*time.Second, "duration of one load run")
+	flag.IntVar(&o.Rounds, "rounds", 3, "alternating rounds of site, nginx and minimal Go handler")
+	flag.IntVar(&o.Conns, "c", 64, "keep-alive connections")
+	flag.IntVar(&o.Threads, "t", 2, "wrk threads")
+	flag.BoolVar(&o.Keep, "keep", false, "keep the temporary folder (corpus, database, logs)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := bench.Run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
