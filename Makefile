@@ -80,8 +80,19 @@ test: lint browser-deps html-deps cluster-deps ## Run every test, with the race 
 	$(GO) test -race -count=1 ./...
 
 .PHONY: bench
-bench: ## Run the benchmarks
+BENCH_ARTICLES ?= 10000
+BENCH_DURATION ?= 10s
+
+.PHONY: bench-deps
+bench-deps: ## Install what make bench needs when missing: wrk and nginx-light (apt-get)
+	@{ command -v wrk >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; }; } || { \
+		echo 'wrk or nginx is missing: installing them with apt-get (Debian packages wrk, nginx-light)'; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y wrk nginx-light; \
+	} || { echo 'Could not install wrk and nginx. Install them with: sudo apt-get install -y wrk nginx-light'; exit 1; }
+
+bench: build bench-deps ## Go benchmarks, then the binary on a 10,000-article corpus vs nginx and a minimal Go handler
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./cmd/bench -bin $(BIN) -n $(BENCH_ARTICLES) -d $(BENCH_DURATION)
 
 SOAK     ?= 5m
 FUZZTIME ?= 5m

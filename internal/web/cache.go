@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,11 +32,35 @@ type pageCache struct {
 	seen       atomic.Uint64 // the generation the cached pages belong to
 	hits       atomic.Uint64
 	misses     atomic.Uint64
+	// flights are the pages being rendered after a miss: other requests
+	// for the same page wait for it instead of rendering it too, so that
+	// a page expiring under load costs one rendering, not one per client.
+	mu      sync.Mutex
+	flights map[string]chan struct{}
+}
+
+// join returns, for the first request of key, a function to call when its
+// answer is cached (leader true); for the others, a channel closed then.
+func (c *pageCache) join(key string) (done func(), wait <-chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.flights[key]; ok {
+		return nil, ch
+	}
+	ch := make(chan struct{})
+	c.flights[key] = ch
+	return sync.OnceFunc(func() {
+		c.mu.Lock()
+		delete(c.flights, key)
+		c.mu.Unlock()
+		close(ch)
+	}), nil
 }
 
 func newPageCache(maxBytes uint64, generation func() uint64) *pageCache {
 	c := &pageCache{
 		generation: generation,
+		flights:    map[string]chan struct{}{},
 		pages: otter.Must(&otter.Options[string, *prepared]{
 			MaximumWeight: maxBytes,
 			Weigher: func(key string, e *prepared) uint32 {
@@ -97,6 +122,10 @@ func (s *Server) CacheStats() CacheStats { return s.cache.stats() }
 type fill struct {
 	key        string
 	generation uint64
+	// cached, when set, releases the requests waiting for this page: it
+	// is called as soon as the page is cached, before it is written to a
+	// client that may be slow.
+	cached func()
 }
 
 type fillKey struct{}
@@ -115,7 +144,23 @@ func (s *Server) cachePages(next http.Handler) http.Handler {
 			e.serve(w, r, now)
 			return
 		}
-		f := &fill{key: key, generation: s.cache.generation()}
+		done, wait := s.cache.join(key)
+		if wait != nil {
+			select {
+			case <-wait:
+			case <-r.Context().Done():
+				return // the client went away
+			}
+			now = s.now()
+			if e := s.cache.get(key, now); e != nil {
+				e.serve(w, r, now)
+				return
+			}
+			// Not cacheable (an error, a private page): render it too.
+		} else {
+			defer done() // when the answer was not cached
+		}
+		f := &fill{key: key, generation: s.cache.generation(), cached: done}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), fillKey{}, f)))
 	})
 }

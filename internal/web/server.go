@@ -251,6 +251,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
 		e := newPrepared(resp, true)
 		e.generation = f.generation
 		s.cache.put(f.key, e)
+		if f.cached != nil {
+			f.cached()
+		}
 		e.serve(w, r, resp.now)
 		return
 	}

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/horizons-expat/site/internal/corpus"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// benchArticles is the corpus size of the Go benchmarks; `make bench` runs
+// the real binary on 10,000 articles besides.
+const benchArticles = 1000
+
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+// benchContent generates the benchmarks' corpus once per test binary.
+func benchContent(b *testing.B) string {
+	b.Helper()
+	benchOnce.Do(func() {
+		if benchDir, benchErr = os.MkdirTemp("", "web-bench-"); benchErr == nil {
+			benchErr = corpus.Generate(benchDir, benchArticles, 1)
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// benchPages returns an article path, a category path and a tag path of
+// the site.
+func benchPages(b *testing.B, ts *testSite) (article, category, tag string) {
+	b.Helper()
+	list, err := ts.srv.store.Latest(context.Background(), store.View{Now: fixtureNow}, 1, 0)
+	if err != nil || len(list) == 0 {
+		b.Fatal("no article", err)
+	}
+	a := list[0]
+	// The corpus's first tag is its most used one.
+	return a.URLPath(), "/" + a.Category, "/tags/expatriation"
+}
+
+func BenchmarkCachedPage(b *testing.B) {
+	ts := newTestSite(b, benchContent(b), 0)
+	article, _, _ := benchPages(b, ts)
+	r := httptest.NewRequest("GET", article, nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	ts.handler.ServeHTTP(httptest.NewRecorder(), r)
+	b.Run("serial", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			ts.handler.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				b.Fatal(w.Code)
+			}
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				ts.handler.ServeHTTP(httptest.NewRecorder(), r)
+			}
+		})
+	})
+}
+
+// BenchmarkRenderPage measures a cache miss: queries, rendering, gzip.
+// Each iteration asks for another query string, which the cache keys on.
+func BenchmarkRenderPage(b *testing.B) {
+	ts := newTestSite(b, benchContent(b), 1<<20)
+	article, category, tag := benchPages(b, ts)
+	for _, p := range []struct{ name, path string }{
+		{"home", "/"},
+		{"article", article},
+		{"category", category},
+		{"category-page-5", category + "/page/5"},
+		{"tag", tag},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				r := httptest.NewRequest("GET", fmt.Sprintf("%s?i=%d", p.path, i), nil)
+				r.Header.Set("Accept-Encoding", "gzip")
+				w := httptest.NewRecorder()
+				ts.handler.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("GET %s = %d", p.path, w.Code)
+				}
+			}
+		})
+	}
+}
