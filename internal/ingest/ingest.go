@@ -38,6 +38,11 @@ type Report struct {
 	Changed bool
 }
 
+// racyWindow covers the coarsest file time granularity that matters here
+// (ext4 ticks, network file systems); files modified within it of a pass
+// are compared by hash, not by size and time.
+const racyWindow = 2 * time.Second
+
 // Syncer syncs one content folder into one store.
 type Syncer struct {
 	fsys   fs.FS
@@ -52,6 +57,10 @@ type Syncer struct {
 	categories map[string]bool          // stored categories
 	site       content.Site             // last good settings
 	hasSite    bool
+
+	// lastScan is when the previous pass began to look at the files, by
+	// the real clock (file times are real, whatever the site's clock).
+	lastScan time.Time
 
 	statusMu sync.RWMutex
 	status   Status
@@ -129,6 +138,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
+	scan := start
 	var rep Report
 	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
 
@@ -165,7 +175,11 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			_, online := s.entries[name]
 			retry = !online
 		}
-		if known && !retry && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
+		// A file modified around the previous pass may have changed again
+		// within the file system's timestamp granularity, keeping its size
+		// and time: only its bytes can tell.
+		racy := !s.lastScan.IsZero() && !f.info.ModTime().Before(s.lastScan.Add(-racyWindow))
+		if known && !retry && !racy && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
 			continue
 		}
 		if f.info.Size() > content.MaxFileSize {
@@ -362,6 +376,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		}
 	}
 	s.commit(ch, site, siteChanged)
+	s.lastScan = scan
 	rep.Saved, rep.Deleted = len(ch.Articles), len(ch.DeletedArticles)
 	rep.Changed = ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+len(ch.DeletedArticles) > 0
 
