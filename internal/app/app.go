@@ -59,6 +59,7 @@ type Config struct {
 	MaxInFlight       int      // requests served at once, beyond which 503
 	TrustedProxies    []string // CIDR prefixes whose X-Forwarded-For is believed
 	SearchesPerMinute int      // one client's searches a minute, beyond which 429
+	CacheBytes        uint64   // bound of the rendered-page cache; 0: web.DefaultCacheBytes
 	PurgeURLs         []string // caching proxies told of every content change
 
 	// Wrap, when set, wraps the site's handler. It exists for tests (a
@@ -191,8 +192,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
 		Media:          fsys,
 		TrustedProxies: cfg.TrustedProxies, MaxInFlight: cfg.MaxInFlight,
-		SearchesPerMinute: cfg.SearchesPerMinute,
-		StatusToken:       cfg.StatusToken, ContentStatus: a.contentStatus,
+		SearchesPerMinute: cfg.SearchesPerMinute, CacheBytes: cfg.CacheBytes,
+		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
 	}, clock, log, a.ready.Load)
 	handler := srv.Handler()
 	if cfg.Wrap != nil {

@@ -24,12 +24,14 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/horizons-expat/site/internal/app"
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
 var (
-	duration = flag.Duration("soak", 15*time.Second, "how long the soak test runs")
-	workers  = flag.Uint64("soak.workers", 4, "concurrent clients of the load generator")
+	duration   = flag.Duration("soak", 15*time.Second, "how long the soak test runs")
+	workers    = flag.Uint64("soak.workers", 4, "concurrent clients of the load generator")
+	cacheBytes = flag.Uint64("soak.cache", 2<<20, "bound of the site's page cache, in bytes")
 )
 
 // marker is written into an article's title, summary and body together, so
@@ -200,7 +202,10 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { logFile.Close() }) // after the site stops: cleanups run last-in first-out
-	site := sitetest.Start(t, sitetest.Options{Log: logFile})
+	// A small page cache: it fills within seconds, so that growth of the
+	// heap after the first window is a leak, not the cache filling to its
+	// (larger) default bound as every edit adds new page versions.
+	site := sitetest.Start(t, sitetest.Options{Log: logFile, Configure: func(c *app.Config) { c.CacheBytes = *cacheBytes }})
 	ed := &editor{t: t, dir: site.ContentDir, rng: rand.New(rand.NewPCG(1, 2)), expected: map[string][]byte{}, ops: map[string]int{}}
 	err = filepath.WalkDir(site.ContentDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -376,10 +381,10 @@ func TestSoak(t *testing.T) {
 			fivexx += n
 		}
 	}
-	report := fmt.Sprintf("soak %v, %d clients: %d requests (%.0f/s), statuses %v; %d edits %v; %d article versions seen; "+
+	report := fmt.Sprintf("soak %v, %d clients, page cache %.0f MiB: %d requests (%.0f/s), statuses %v; %d edits %v; %d article versions seen; "+
 		"errors: %d 5xx or failed, %d inconsistent pages, %d content files changed by the server; "+
 		"first %v: %d goroutines, %.1f MiB heap; last %v: %d goroutines, %.1f MiB heap; after: %d goroutines, %.1f MiB",
-		*duration, *workers, requests, float64(requests)/duration.Seconds(), statusString(byStatus), edits, ed.ops, len(seenVersions),
+		*duration, *workers, mib(*cacheBytes), requests, float64(requests)/duration.Seconds(), statusString(byStatus), edits, ed.ops, len(seenVersions),
 		fivexx, inconsistent, len(changed),
 		window, first.goroutines, mib(first.heap), window, last.goroutines, mib(last.heap), final.goroutines, mib(final.heap))
 	t.Log(report)
