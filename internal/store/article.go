@@ -178,18 +178,40 @@ func (s *Store) WithTag(ctx context.Context, v View, tag string, limit, offset i
 // Related returns up to limit visible articles to read after a: those
 // sharing most of its tags first, then those of its category, then the
 // newest.
+//
+// Only three small sets can hold them, each read through an index: the
+// articles sharing a tag, the newest of the category and the newest of
+// all. An article of the category without a shared tag that makes the
+// list has fewer than limit articles of the category above it, so it is
+// among the category's newest limit; likewise for the newest of all.
+// Ranking those candidates gives what ranking every article would, at a
+// cost that does not grow with the site.
 func (s *Store) Related(ctx context.Context, v View, a Article, limit int) ([]Article, error) {
 	return s.cards(ctx, `
-		SELECT `+cardColumns+`
-		FROM articles a JOIN categories c ON c.slug = a.category
-		LEFT JOIN (
-			SELECT t.article_id, count(*) AS shared
+		WITH shared AS (
+			SELECT t.article_id AS id, count(*) AS n
 			FROM article_tags t
-			WHERE t.tag IN (SELECT tag FROM article_tags WHERE article_id = :id)
+			WHERE t.tag IN (SELECT tag FROM article_tags WHERE article_id = :id) AND t.article_id != :id
 			GROUP BY t.article_id
-		) r ON r.article_id = a.id
-		WHERE a.id != :id AND `+visible+`
-		ORDER BY coalesce(r.shared, 0) * 2 + (a.category = :category) DESC, a.published_at DESC, a.id DESC
+		), candidates AS (
+			SELECT id FROM shared
+			UNION
+			SELECT id FROM (
+				SELECT a.id FROM articles a
+				WHERE a.category = :category AND a.id != :id AND `+visible+`
+				ORDER BY a.published_at DESC, a.id DESC LIMIT :limit)
+			UNION
+			SELECT id FROM (
+				SELECT a.id FROM articles a
+				WHERE a.id != :id AND `+visible+`
+				ORDER BY a.published_at DESC, a.id DESC LIMIT :limit)
+		)
+		SELECT `+cardColumns+`
+		FROM candidates k JOIN articles a ON a.id = k.id
+		JOIN categories c ON c.slug = a.category
+		LEFT JOIN shared r ON r.id = a.id
+		WHERE `+visible+`
+		ORDER BY coalesce(r.n, 0) * 2 + (a.category = :category) DESC, a.published_at DESC, a.id DESC
 		LIMIT :limit`,
 		v.args(sql.Named("id", a.ID), sql.Named("category", a.Category), sql.Named("limit", limit))...)
 }

@@ -121,3 +121,19 @@ func (s *Store) FeedArticles(ctx context.Context, v View, category string, limit
 	}
 	return out, nil
 }
+
+// Namesakes reports whether other visible articles share a's title, in
+// its category and in other ones: their pages need more than the title to
+// be told apart.
+func (s *Store) Namesakes(ctx context.Context, v View, a Article) (sameCategory, otherCategory bool, err error) {
+	err = s.r.QueryRowContext(ctx, `
+		SELECT coalesce(max(a.category = :category), 0), coalesce(max(a.category != :category), 0)
+		FROM articles a
+		WHERE a.title = :title AND a.id != :id AND `+visible,
+		v.args(sql.Named("title", a.Title), sql.Named("id", a.ID), sql.Named("category", a.Category))...).
+		Scan(&sameCategory, &otherCategory)
+	if err != nil {
+		return false, false, fmt.Errorf("namesakes of %s: %w", a.Path, err)
+	}
+	return sameCategory, otherCategory, nil
+}

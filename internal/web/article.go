@@ -45,9 +45,23 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	sameCategory, otherCategory, err := s.store.Namesakes(ctx, rq.view, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Every page's <title> is unique: namesakes are told apart by their
+	// rubrique, then by their date.
+	title := a.Title
+	if sameCategory || otherCategory {
+		title += " – " + a.CategoryTitle
+	}
+	if sameCategory {
+		title += ", " + frdate.Absolute(a.Date, rq.site.Location)
+	}
 	catURL := content.CategoryPath(a.Category)
 	page := templates.ArticlePage{
-		Layout:         rq.layout(a.URLPath(), a.Title, a.Description(), a.Category),
+		Layout:         rq.layout(a.URLPath(), title, a.Description(), a.Category),
 		Crumbs:         []templates.Crumb{{Title: "Accueil", URL: "/"}, {Title: a.CategoryTitle, URL: catURL}, {Title: a.Title}},
 		Title:          a.Title,
 		Summary:        a.Summary,

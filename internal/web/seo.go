@@ -68,6 +68,7 @@ func (rq *request) categoryFeed(slug, title string) templates.FeedLink {
 // articleMeta describes an article page.
 func (rq *request) articleMeta(m *templates.Meta, a store.Article) {
 	m.Type = "article"
+	m.Title = a.Title
 	if a.Image != "" {
 		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(a.Image), a.ImageAlt, 0, 0
 	}
