@@ -75,8 +75,15 @@ cluster: build cluster-deps ## Three replicas behind Varnish on loopback, sharin
 cluster-test: cluster-deps ## Test the replicas behind Varnish: hits, date boundaries, purges, failover, throughput
 	$(GO) test -count=1 -run '^TestCluster$$' -v ./internal/cluster
 
+.PHONY: xml-deps
+xml-deps: ## Install xmllint when missing (apt-get libxml2-utils): the sitemap tests validate with it
+	@command -v xmllint >/dev/null 2>&1 || { \
+		echo 'xmllint is missing: installing it with apt-get (Debian package libxml2-utils)'; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y libxml2-utils; \
+	} || { echo 'Could not install xmllint. Install it with: sudo apt-get install -y libxml2-utils'; exit 1; }
+
 .PHONY: test
-test: lint browser-deps html-deps cluster-deps ## Run every test, with the race detector (browser tests and HTML validation included)
+test: lint browser-deps html-deps cluster-deps xml-deps ## Run every test, with the race detector (browser tests and HTML validation included)
 	$(GO) test -race -count=1 ./...
 
 .PHONY: bench
