@@ -73,14 +73,21 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("ETag", f.etag)
 	h.Set("Vary", "Accept-Encoding")
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, f.etag) {
+	gz := f.gzipped != nil && acceptsGzip(r)
+	// The gzipped bytes are another representation: they get their own
+	// strong tag, and either tag revalidates (the file is the same).
+	if gz {
+		h.Set("ETag", strings.TrimSuffix(f.etag, `"`)+`-gz"`)
+	} else {
+		h.Set("ETag", f.etag)
+	}
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, strings.Trim(f.etag, `"`)) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	body := f.body
-	if f.gzipped != nil && acceptsGzip(r) {
+	if gz {
 		h.Set("Content-Encoding", "gzip")
 		body = f.gzipped
 	}
