@@ -28,7 +28,7 @@ func parsePage(t testing.TB, path, body string) page {
 	return page{root}
 }
 
-func attr(n *html.Node, key string) (string, bool) {
+func attrOf(n *html.Node, key string) (string, bool) {
 	for _, a := range n.Attr {
 		if a.Key == key {
 			return a.Val, true
@@ -49,10 +49,10 @@ func (p page) all(tag string, keep func(*html.Node) bool) []*html.Node {
 }
 
 func has(key, val string) func(*html.Node) bool {
-	return func(n *html.Node) bool { v, ok := attr(n, key); return ok && v == val }
+	return func(n *html.Node) bool { v, ok := attrOf(n, key); return ok && v == val }
 }
 
-func text(n *html.Node) string {
+func textOf(n *html.Node) string {
 	var b strings.Builder
 	for c := range n.Descendants() {
 		if c.Type == html.TextNode {
@@ -68,17 +68,17 @@ func (p page) title() string {
 	if len(ts) != 1 {
 		return ""
 	}
-	return text(ts[0])
+	return textOf(ts[0])
 }
 
 // meta returns the content of every <meta> whose name or property is key.
 func (p page) meta(key string) []string {
 	var out []string
 	for _, m := range p.all("meta", nil) {
-		name, _ := attr(m, "name")
-		prop, _ := attr(m, "property")
+		name, _ := attrOf(m, "name")
+		prop, _ := attrOf(m, "property")
 		if name == key || prop == key {
-			c, _ := attr(m, "content")
+			c, _ := attrOf(m, "content")
 			out = append(out, c)
 		}
 	}
@@ -96,7 +96,7 @@ func (p page) meta1(key string) string {
 func (p page) links(rel string) []string {
 	var out []string
 	for _, l := range p.all("link", has("rel", rel)) {
-		h, _ := attr(l, "href")
+		h, _ := attrOf(l, "href")
 		out = append(out, h)
 	}
 	return out
@@ -108,7 +108,7 @@ func (p page) jsonLD(t testing.TB, path string) []map[string]any {
 	var out []map[string]any
 	for _, s := range p.all("script", has("type", "application/ld+json")) {
 		var doc map[string]any
-		if err := json.Unmarshal([]byte(text(s)), &doc); err != nil {
+		if err := json.Unmarshal([]byte(textOf(s)), &doc); err != nil {
 			t.Errorf("%s: JSON-LD does not decode: %v", path, err)
 			continue
 		}

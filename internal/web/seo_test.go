@@ -361,7 +361,7 @@ func TestFeeds(t *testing.T) {
 	}
 }
 
-func TestHead(t *testing.T) {
+func TestMachineHead(t *testing.T) {
 	site := sitetest.Start(t, sitetest.Options{})
 	get := func(t *testing.T, path string) (page, []map[string]any) {
 		resp := site.Get(t, path)
@@ -374,8 +374,8 @@ func TestHead(t *testing.T) {
 	feeds := func(p page) []string {
 		var out []string
 		for _, l := range p.all("link", has("rel", "alternate")) {
-			if typ, _ := attr(l, "type"); typ == "application/rss+xml" {
-				h, _ := attr(l, "href")
+			if typ, _ := attrOf(l, "type"); typ == "application/rss+xml" {
+				h, _ := attrOf(l, "href")
 				out = append(out, h)
 			}
 		}
