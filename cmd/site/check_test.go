@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,5 +75,34 @@ func TestCheckUsage(t *testing.T) {
 				t.Errorf("site %q = %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
 			}
 		})
+	}
+}
+
+// TestCheckSuggestsAliasesForMovedArticles: an article whose URL changed
+// while the server ran redirects only thanks to the server's database;
+// `site check -db` reads it and tells the editor which alias to add.
+func TestCheckSuggestsAliasesForMovedArticles(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{})
+	site.Write(t, "pratique/retraite.md", "---\ntitle: Préparer sa retraite\ndate: 2024-11-20 10:30\nslug: preparer-sa-retraite\n---\n\nTexte.\n")
+	site.WaitFor(t, "/pratique/retraite", http.StatusMovedPermanently)
+
+	code, stdout, _ := runSite(t, "check", "-content", site.ContentDir, "-db", site.DBPath)
+	if code != 0 {
+		t.Errorf("a move is a warning, not an error: exit %d", code)
+	}
+	want := "pratique/retraite.md: avertissement : l'article a changé d'adresse : /pratique/retraite redirige vers /pratique/preparer-sa-retraite"
+	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "« aliases: [/pratique/retraite] »") {
+		t.Errorf("site check output lacks the alias suggestion:\n%s", stdout)
+	}
+	// Links to the former URL still work, through the redirect: to update,
+	// not broken.
+	if want := "monde/nouvelle-01.md:9: avertissement : lien vers l'ancienne adresse /pratique/retraite"; !strings.Contains(stdout, want) {
+		t.Errorf("site check output lacks %q:\n%s", want, stdout)
+	}
+
+	// Without the database, the same links are broken.
+	code, stdout, _ = runSite(t, "check", "-content", site.ContentDir, "-db", filepath.Join(t.TempDir(), "absent.db"))
+	if code != 1 || strings.Contains(stdout, "aliases") || !strings.Contains(stdout, "lien interne cassé vers /pratique/retraite") {
+		t.Errorf("without a database: exit %d, output:\n%s", code, stdout)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	bundled "github.com/horizons-expat/site/content"
 	"github.com/horizons-expat/site/internal/app"
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/web"
 )
 
@@ -221,14 +222,34 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
 	strict := fs.Bool("strict", env("SITE_STRICT", "") == "1", "fail on warnings too (SITE_STRICT=1)")
+	db := fs.String("db", env("SITE_DB", "data/site.db"), "the server's database, when there is one: articles that moved get an alias suggested (SITE_DB)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	set, err := content.Check(*dir)
+	// Only the server's database remembers where moved articles were.
+	moves, err := store.MovesIn(context.Background(), *db)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(stderr, "base non lue, pas de suggestion d'alias :", err)
+	}
+	moved := map[string]string{}
+	for _, m := range moves {
+		moved[m.From] = m.To
+	}
+	set, err := content.CheckWithMoves(*dir, moved)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	live := map[string]bool{}
+	for _, a := range set.Articles {
+		live[a.Path] = true
+	}
+	for _, m := range moves {
+		if live[m.Path] {
+			set.Problems = append(set.Problems, content.MovedProblem(m.Path, m.From, m.To))
+		}
+	}
+	content.SortProblems(set.Problems)
 	errs := 0
 	for _, p := range set.Problems {
 		fmt.Fprintln(stdout, p.String())

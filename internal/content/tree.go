@@ -315,7 +315,12 @@ func ReadProblem(p string, err error) Problem {
 // Check loads the content folder dir as the server would, for `site check`.
 // It adds the checks that only matter to editors, such as links of article
 // bodies that lead nowhere.
-func Check(dir string) (*Set, error) {
+func Check(dir string) (*Set, error) { return CheckWithMoves(dir, nil) }
+
+// CheckWithMoves is Check knowing the moves the server remembers (former
+// URL → current URL): links to a former URL still work through a redirect,
+// so they are warnings to update rather than broken links.
+func CheckWithMoves(dir string, moved map[string]string) (*Set, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open content folder: %w", err)
@@ -325,14 +330,16 @@ func Check(dir string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set.Problems = append(set.Problems, set.BrokenLinks()...)
+	set.Problems = append(set.Problems, set.brokenLinks(moved)...)
 	SortProblems(set.Problems)
 	return set, nil
 }
 
 // BrokenLinks reports links of article bodies to paths of the site that no
 // article, category or tag answers.
-func (s *Set) BrokenLinks() []Problem {
+func (s *Set) BrokenLinks() []Problem { return s.brokenLinks(nil) }
+
+func (s *Set) brokenLinks(moved map[string]string) []Problem {
 	known := map[string]bool{"/": true, "/tags": true}
 	for _, c := range s.Categories {
 		known[CategoryPath(c.Slug)] = true
@@ -354,10 +361,21 @@ func (s *Set) BrokenLinks() []Problem {
 			if len(target) > 1 {
 				target = strings.TrimSuffix(target, "/")
 			}
+			if to, ok := moved[target]; ok && !known[target] {
+				problems = append(problems, warningf(a.Path, l.Line, "lien vers l'ancienne adresse %s, qui ne redirige vers %s que tant que la base s'en souvient : mettez le lien à jour", l.Target, to))
+				continue
+			}
 			if !known[target] && !strings.HasPrefix(target, "/static/") {
 				problems = append(problems, problemf(a.Path, l.Line, "lien interne cassé vers %s : aucun article, rubrique ni mot-clé à cette adresse", l.Target))
 			}
 		}
 	}
 	return problems
+}
+
+// MovedProblem tells the editor that the article of file p, now at to, was
+// at from: the server redirects from there only while its database
+// remembers, and an alias makes that durable.
+func MovedProblem(p, from, to string) Problem {
+	return warningf(p, 0, "l'article a changé d'adresse : %s redirige vers %s tant que la base s'en souvient ; ajoutez « aliases: [%s] » à son en-tête pour garder cette redirection pour de bon", from, to, from)
 }

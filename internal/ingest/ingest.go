@@ -390,7 +390,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	for _, m := range moves {
-		problems = append(problems, movedProblem(m))
+		problems = append(problems, content.MovedProblem(m.Path, m.From, m.To))
 	}
 	content.SortProblems(problems)
 	rep.Duration = time.Since(start)
@@ -441,16 +441,6 @@ func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, keysBefore [
 	}
 	sort.Strings(keys)
 	return slices.Compact(keys), nil
-}
-
-// movedProblem tells the editor that an article's former URL redirects only
-// thanks to the database's memory, and how to make that durable.
-func movedProblem(m store.Move) content.Problem {
-	return content.Problem{
-		Path:    m.Path,
-		Warning: true,
-		Message: fmt.Sprintf("l'article a changé d'adresse : %s redirige vers %s tant que la base s'en souvient ; ajoutez « aliases: [%s] » à son en-tête pour garder cette redirection pour de bon", m.From, m.To, m.From),
-	}
 }
 
 // commit makes the in-memory state match what Apply just stored.

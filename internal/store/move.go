@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
 
 	"github.com/horizons-expat/site/internal/content"
 )
@@ -39,4 +41,19 @@ func (s *Store) Moves(ctx context.Context) ([]Move, error) {
 		return nil, fmt.Errorf("list moves: %w", err)
 	}
 	return out, nil
+}
+
+// MovesIn returns the moves remembered by the database file at path, read
+// without changing or repairing it: `site check` suggests aliases from them.
+func MovesIn(ctx context.Context, path string) ([]Move, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, true)+"&mode=ro")
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer db.Close()
+	s := &Store{path: path, r: readers{db: db}}
+	return s.Moves(ctx)
 }
