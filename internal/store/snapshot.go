@@ -15,6 +15,7 @@ type readers struct{ db *sql.DB }
 type snapshotKey struct{}
 
 func (r readers) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r.explain(ctx, query, args)
 	if tx, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
 		return tx.QueryContext(ctx, query, args...)
 	}
@@ -22,6 +23,7 @@ func (r readers) QueryContext(ctx context.Context, query string, args ...any) (*
 }
 
 func (r readers) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	r.explain(ctx, query, args)
 	if tx, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
 		return tx.QueryRowContext(ctx, query, args...)
 	}
@@ -38,4 +40,37 @@ func (s *Store) Snapshot(ctx context.Context) (context.Context, func(), error) {
 		return ctx, func() {}, fmt.Errorf("begin snapshot: %w", err)
 	}
 	return context.WithValue(ctx, snapshotKey{}, tx), func() { tx.Rollback() }, nil
+}
+
+type planKey struct{}
+
+// WithQueryPlans returns a context under which every read first hands its
+// query and SQLite's EXPLAIN QUERY PLAN lines to report: tests use it to
+// check that the hot queries use indexes.
+func WithQueryPlans(ctx context.Context, report func(query string, plan []string)) context.Context {
+	return context.WithValue(ctx, planKey{}, report)
+}
+
+func (r readers) explain(ctx context.Context, query string, args []any) {
+	report, ok := ctx.Value(planKey{}).(func(string, []string))
+	if !ok {
+		return
+	}
+	rows, err := r.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		report(query, []string{"EXPLAIN failed: " + err.Error()})
+		return
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			plan = append(plan, "EXPLAIN failed: "+err.Error())
+			break
+		}
+		plan = append(plan, detail)
+	}
+	report(query, plan)
 }

@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/corpus"
+	"github.com/horizons-expat/site/internal/ingest"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// TestQueryPlansUseIndexes runs every query that serving a page makes, on
+// a generated corpus, and checks with EXPLAIN QUERY PLAN that none reads a
+// whole large table where an index would do.
+func TestQueryPlansUseIndexes(t *testing.T) {
+	dir := t.TempDir()
+	if err := corpus.Generate(filepath.Join(dir, "content"), 200, 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	st, err := store.Open(ctx, filepath.Join(dir, "site.db"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := func() time.Time { return corpus.Reference }
+	sy, err := ingest.New(ctx, os.DirFS(filepath.Join(dir, "content")), st, log, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sy.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// Whole-table reads that the page needs by nature: the tag index
+	// counts every tag, and related articles are ranked over all of them.
+	allowed := map[string]string{
+		"Tags":    "lists every tag with its count",
+		"Related": "ranks every visible article by shared tags",
+	}
+	v := store.View{Now: corpus.Reference}
+	latest, err := st.Latest(ctx, v, 1, 0)
+	if err != nil || len(latest) == 0 {
+		t.Fatal("no article", err)
+	}
+	a, err := st.Article(ctx, v, latest[0].Category, latest[0].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"Site", func(ctx context.Context) error { _, err := st.Site(ctx); return err }},
+		{"Categories", func(ctx context.Context) error { _, err := st.Categories(ctx); return err }},
+		{"NextEvent", func(ctx context.Context) error { _, err := st.NextEvent(ctx, v); return err }},
+		{"Article", func(ctx context.Context) error { _, err := st.Article(ctx, v, a.Category, a.Slug); return err }},
+		{"Related", func(ctx context.Context) error { _, err := st.Related(ctx, v, a, 4); return err }},
+		{"Latest", func(ctx context.Context) error { _, err := st.Latest(ctx, v, 12, 24); return err }},
+		{"InCategory", func(ctx context.Context) error { _, _, err := st.InCategory(ctx, v, a.Category, 12, 24); return err }},
+		{"WithTag", func(ctx context.Context) error { _, _, err := st.WithTag(ctx, v, "expatriation", 12, 12); return err }},
+		{"Tag", func(ctx context.Context) error { _, err := st.Tag(ctx, v, "expatriation"); return err }},
+		{"Tags", func(ctx context.Context) error { _, err := st.Tags(ctx, v); return err }},
+		{"Redirect", func(ctx context.Context) error {
+			_, err := st.Redirect(ctx, v, "/archives/2020/x")
+			return ignoreNotFound(err)
+		}},
+		{"Gone", func(ctx context.Context) error { _, err := st.Gone(ctx, v, "/monde/x"); return err }},
+		{"FeedArticles", func(ctx context.Context) error { _, err := st.FeedArticles(ctx, v, a.Category, 20); return err }},
+	}
+	for _, c := range calls {
+		t.Run(c.name, func(t *testing.T) {
+			var plans [][]string
+			ctx := store.WithQueryPlans(ctx, func(query string, plan []string) {
+				plans = append(plans, plan)
+				for _, line := range plan {
+					if strings.HasPrefix(line, "EXPLAIN failed") {
+						t.Errorf("%s\n%s", line, query)
+					}
+					if fullScan(line) && allowed[c.name] == "" {
+						t.Errorf("full scan %q in\n%s\nplan: %s", line, query, strings.Join(plan, " | "))
+					}
+				}
+			})
+			if err := c.run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if len(plans) == 0 {
+				t.Fatal("no query seen")
+			}
+			t.Logf("plans: %q", plans)
+		})
+	}
+}
+
+// fullScan reports whether a plan line reads a large table without an
+// index ("SEARCH t" without USING is a scan with a filter). Small tables (site, categories, meta) may be scanned.
+func fullScan(line string) bool {
+	f := strings.Fields(line)
+	if len(f) < 2 || (f[0] != "SCAN" && f[0] != "SEARCH") || strings.Contains(line, "USING") ||
+		line == "SCAN CONSTANT ROW" || strings.HasPrefix(f[1], "(") {
+		return false
+	}
+	return !slices.Contains([]string{"site", "categories", "c", "meta"}, f[1])
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
