@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/netip"
 	"net/url"
 	"os"
@@ -21,6 +20,7 @@ import (
 
 	bundled "github.com/horizons-expat/site/content"
 	"github.com/horizons-expat/site/internal/app"
+	"github.com/horizons-expat/site/internal/applog"
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/web"
@@ -115,7 +115,9 @@ func serve(args []string, stderr io.Writer) int {
 	if len(purgeURLs) == 0 {
 		cfg.PurgeURLs = strings.Fields(strings.ReplaceAll(env("SITE_PURGE_URL", ""), ",", " "))
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	logger := applog.New(stderr)
+	defer logger.Close()
+	log := logger.Logger
 	for _, l := range limits {
 		v := *durations[l.name]
 		d, err := time.ParseDuration(v)

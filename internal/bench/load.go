@@ -24,8 +24,9 @@ type references struct {
 	goServer     *http.Server
 }
 
-// copied are the site's headers that the references send too.
-var copied = []string{"Content-Type", "Content-Encoding", "Cache-Control", "Vary", "Etag", "Last-Modified"}
+// notCopied are the site's headers that the references do not copy: the
+// servers set them themselves.
+var notCopied = map[string]bool{"Date": true, "Content-Length": true, "Connection": true, "Keep-Alive": true}
 
 func (b *bench) startReferences(ctx context.Context, body []byte, header http.Header) (*references, error) {
 	refs := &references{}
@@ -35,9 +36,9 @@ func (b *bench) startReferences(ctx context.Context, body []byte, header http.He
 		return nil, err
 	}
 	h := http.Header{}
-	for _, k := range copied {
-		if v := header.Get(k); v != "" {
-			h.Set(k, v)
+	for k, v := range header {
+		if !notCopied[k] {
+			h[k] = v
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -68,9 +69,14 @@ func (b *bench) startReferences(ctx context.Context, body []byte, header http.He
 		return nil, err
 	}
 	var adds strings.Builder
-	for _, k := range []string{"Content-Encoding", "Cache-Control", "Vary"} {
-		if v := header.Get(k); v != "" {
-			fmt.Fprintf(&adds, "      add_header %s %q;\n", k, v)
+	// nginx makes its own Content-Type (default_type), ETag and
+	// Last-Modified for a file; every other header of the site is added.
+	for k, vs := range header {
+		if notCopied[k] || k == "Content-Type" || k == "Etag" || k == "Last-Modified" {
+			continue
+		}
+		for _, v := range vs {
+			fmt.Fprintf(&adds, "      add_header %s %q always;\n", k, v)
 		}
 	}
 	conf := fmt.Sprintf(`daemon off;
