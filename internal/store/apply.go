@@ -48,6 +48,10 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 		}
 	}()
 	a := applier{tx: tx, now: ch.Now.Unix()}
+	if a.search, err = newSearchIndexer(ctx, tx); err != nil {
+		return err
+	}
+	defer a.search.Close()
 	if ch.Site != nil {
 		if err := a.site(ctx, *ch.Site); err != nil {
 			return err
@@ -94,8 +98,9 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 }
 
 type applier struct {
-	tx  *sql.Tx
-	now int64
+	tx     *sql.Tx
+	now    int64
+	search *searchIndexer
 }
 
 func (a applier) site(ctx context.Context, s content.Site) error {
@@ -113,13 +118,20 @@ func (a applier) site(ctx context.Context, s content.Site) error {
 }
 
 func (a applier) category(ctx context.Context, c content.Category) error {
-	_, err := a.tx.ExecContext(ctx, `
+	renamed, err := a.search.renamed(ctx, c.Slug, c.Title)
+	if err != nil {
+		return err
+	}
+	_, err = a.tx.ExecContext(ctx, `
 		INSERT INTO categories (`+categoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description,
 			weight = excluded.weight, intro_html = excluded.intro_html, path = excluded.path, hash = excluded.hash`,
 		c.Slug, c.Title, c.Description, c.Weight, c.IntroHTML, c.Path, c.Hash)
 	if err != nil {
 		return fmt.Errorf("save category %s: %w", c.Slug, err)
+	}
+	if renamed {
+		return a.search.indexWhere(ctx, `a.category = ?`, c.Slug)
 	}
 	return nil
 }
@@ -149,7 +161,7 @@ func (a applier) deleteArticle(ctx context.Context, p string) error {
 	if _, err := a.tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete article %s: %w", p, err)
 	}
-	return nil
+	return a.search.unindex(ctx, id)
 }
 
 func (a applier) articles(ctx context.Context, list []content.Article) error {
@@ -249,6 +261,9 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 			if _, err := forget.ExecContext(ctx, p); err != nil {
 				return fmt.Errorf("forget former URL %s: %w", p, err)
 			}
+		}
+		if err := a.search.index(ctx, id); err != nil {
+			return err
 		}
 		if old, moved := moves[art.Path]; moved {
 			_, err := a.tx.ExecContext(ctx, `

@@ -111,6 +111,10 @@ func open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("write to database: %w", err)
 	}
+	if err := s.syncSearchIndex(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	rdb, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		w.Close()
