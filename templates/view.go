@@ -186,3 +186,29 @@ type StatusProblem struct {
 	Message string
 	Text    string // the whole "path:line: message", as site check prints it
 }
+
+// Marked is a piece of text, highlighted when it is a word the reader
+// searched for.
+type Marked struct {
+	Text string
+	Mark bool
+}
+
+// SearchResult is an article found by a search: its card, its title and
+// a passage of its text with the reader's words highlighted.
+type SearchResult struct {
+	Card
+	Title   []Marked
+	Snippet []Marked
+}
+
+// SearchPage is the search form and, once the reader asked, the results.
+type SearchPage struct {
+	Layout
+	Query       string // the reader's text; "" before any search
+	Count       string // "12 résultats pour « retraite »", and the page when there are several
+	Results     []SearchResult
+	First       int // rank of the first result of the page
+	Pager       Pager
+	Suggestions []MenuItem // the rubriques, when nothing matched
+}

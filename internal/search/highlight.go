@@ -147,6 +147,7 @@ func (q Query) Snippet(text string, size int) ([]Segment, int) {
 		start = max(0, start-size/4)
 	}
 	end := min(len(ws), start+size)
+	start = max(0, end-size) // a full passage, even at the end of the text
 	return segments(text, ws, hit, start, end), bestDistinct
 }
 

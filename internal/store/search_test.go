@@ -3,15 +3,18 @@ package store_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/search"
 	"github.com/horizons-expat/site/internal/store"
@@ -96,4 +99,103 @@ func TestSearchRelevance(t *testing.T) {
 		t.Errorf("only %d cases, want at least 20", cases)
 	}
 	t.Logf("%d queries: %d first, %d in the top 3", cases, first, top3)
+}
+
+// found returns the paths of the articles that query finds in v.
+func found(t *testing.T, st *store.Store, v store.View, query string) []string {
+	t.Helper()
+	list, total, err := st.Search(context.Background(), v, search.Parse(query), 10, 0)
+	if err != nil {
+		t.Fatalf("search %q: %v", query, err)
+	}
+	if total != len(list) {
+		t.Errorf("search %q: total %d for %d results", query, total, len(list))
+	}
+	var out []string
+	for _, a := range list {
+		out = append(out, a.Path)
+	}
+	return out
+}
+
+func TestSearchIndexFollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	st, err := store.Open(ctx, dbPath, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { st.Close() }()
+	now := time.Date(2024, 11, 25, 12, 0, 0, 0, time.UTC)
+	v := store.View{Now: now}
+	cat := content.Category{Slug: "monde", Title: "Monde", Path: "monde/_index.md"}
+	article := func(name, title string, date time.Time, draft bool, tags ...string) content.Article {
+		a := content.Article{Path: "monde/" + name + ".md", Category: "monde", Slug: name, Title: title,
+			Date: date, Draft: draft, BodyText: "Un texte sur la vie à l'étranger."}
+		for _, tag := range tags {
+			a.Tags = append(a.Tags, content.Tag{Slug: tag, Label: tag})
+		}
+		return a
+	}
+	apply := func(ch store.Changes) {
+		t.Helper()
+		ch.Now = now
+		if err := st.Apply(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	yesterday := now.Add(-24 * time.Hour)
+	apply(store.Changes{
+		Categories: []content.Category{cat},
+		Articles: []content.Article{
+			article("a", "Préparer sa retraite", yesterday, false, "fiscalité"),
+			article("brouillon", "Retraite en brouillon", yesterday, true),
+			article("futur", "Retraite programmée", now.Add(time.Hour), false),
+		},
+	})
+	check := func(query string, v store.View, want ...string) {
+		t.Helper()
+		if got := found(t, st, v, query); !slices.Equal(got, want) {
+			t.Errorf("search %q = %v, want %v", query, got, want)
+		}
+	}
+	check("retraite", v, "monde/a.md")
+	check("fiscalite", v, "monde/a.md")
+	check("monde", v, "monde/a.md")
+	check("retraite", store.View{Now: now, Unpublished: true}, "monde/futur.md", "monde/brouillon.md", "monde/a.md")
+
+	apply(store.Changes{Articles: []content.Article{article("a", "Changer de banque", yesterday, false)}})
+	check("retraite", v)
+	check("banque", v, "monde/a.md")
+	check("fiscalite", v)
+
+	cat.Title = "Planète"
+	apply(store.Changes{Categories: []content.Category{cat}})
+	check("planete", v, "monde/a.md")
+	check("monde", v)
+
+	apply(store.Changes{DeletedArticles: []string{"monde/a.md"}})
+	check("banque", v)
+
+	// A database whose index was built by another analysis is indexed anew
+	// when it opens.
+	apply(store.Changes{Articles: []content.Article{article("b", "Voter à l'étranger", yesterday, false)}})
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`INSERT INTO article_search (article_search) VALUES ('delete-all')`, `UPDATE meta SET value = 'old' WHERE key = 'search_index'`} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	if st, err = store.Open(ctx, dbPath, log); err != nil {
+		t.Fatal(err)
+	}
+	check("voter", v, "monde/b.md")
 }

@@ -44,6 +44,8 @@ func (s *Server) Handler() http.Handler {
 	r.Get(siteFeedPath, s.siteFeed)
 	r.Get("/{category}/rss.xml", s.categoryFeed)
 
+	r.Get(searchPath, s.search)
+	r.Get("/opensearch.xml", s.openSearch)
 	r.Get("/", s.home)
 	r.Get("/tags", s.tags)
 	r.Get("/tags/{tag}", s.tag)
