@@ -38,6 +38,9 @@ var elisions = map[string]bool{
 // isWordRune tells the runes words are made of: letters, digits, and the
 // combining accents of decomposed letters.
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r)
 }
 
@@ -82,18 +85,51 @@ func words(text string) []word {
 	return out
 }
 
+// latinFolds holds the folded form of the Latin-1 and Latin Extended-A
+// letters, which are nearly all the non-ASCII letters of French text:
+// folding them needs no Unicode decomposition, the costly part of
+// indexing a large corpus.
+var latinFolds = func() (t [0x180 - 0xC0]string) {
+	for r := rune(0xC0); r < 0x180; r++ {
+		t[r-0xC0] = foldSlow(string(r))
+	}
+	return t
+}()
+
 // fold lowers the case of s and removes its accents: "Œuvre" → "oeuvre".
 func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if b.Cap() > 0 {
+				b.WriteByte(byte(r))
+			} else if r != rune(s[i]) {
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+				b.WriteByte(byte(r))
+			}
+		case 0xC0 <= r && r < 0x180:
+			if b.Cap() == 0 {
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+			}
+			b.WriteString(latinFolds[r-0xC0])
+		default:
+			return foldSlow(s)
 		}
 	}
-	if ascii {
-		return strings.ToLower(s)
+	if b.Cap() == 0 {
+		return s // already folded
 	}
+	return b.String()
+}
+
+// foldSlow folds any text, by Unicode decomposition.
+func foldSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {

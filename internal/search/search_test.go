@@ -181,3 +181,17 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("empty text: snippet %v", segs)
 	}
 }
+
+// fold's fast paths give what Unicode decomposition gives.
+func TestFoldFastPaths(t *testing.T) {
+	for _, s := range []string{"", "abc", "ABC", "École", "ÉTUDIER", "Œuvre", "çà et là", "ÿ", "naïve", "Ångström", "Łódź", "ǅ", "Ἀθῆναι", "e\u0301", "x×÷"} {
+		if got, want := fold(s), foldSlow(s); got != want {
+			t.Errorf("fold(%q) = %q, foldSlow gives %q", s, got, want)
+		}
+	}
+	for r := rune(0); r < 0x250; r++ {
+		if got, want := fold(string(r)), foldSlow(string(r)); got != want {
+			t.Errorf("fold(%q) = %q, foldSlow gives %q", r, got, want)
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/corpus"
+	"github.com/horizons-expat/site/internal/sitetest"
+)
+
+// benchQueries are what readers type, from rare words to words found in
+// most of the corpus, with phrases, prefixes, elisions and typos.
+var benchQueries = []string{
+	"retraite", "sécurité sociale", "securite sociale retraite", "consulat Madrid", "impots non residents",
+	"lycée français Valence", `"vote par procuration"`, "erasmus", "visa japon", "télétravail",
+	"passeport", "bourses scolaires", "l'étranger", "fiscalité", "Canada", "permis de conduire",
+	"santé", "pensions", "expat*", "climat énergie", "francais", "ambassade de France",
+	"droits à la retraite", "Quai d'Orsay", "introuvable", "NEAR(a b) OR -c",
+}
+
+// BenchmarkSearchRequest measures a search as a reader gets it, over a
+// generated corpus of 10,000 articles: the whole HTTP round trip on
+// loopback, routing, FTS5 query, count, snippets and rendering included.
+// It reports the median and 99th percentile of the requests' durations.
+func BenchmarkSearchRequest(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "corpus")
+	if err := corpus.Generate(dir, 10_000, 1); err != nil {
+		b.Fatal(err)
+	}
+	site := sitetest.Start(b, sitetest.Options{Content: dir, Now: corpus.Reference})
+	client := &http.Client{Timeout: 10 * time.Second}
+	urls := make([]string, len(benchQueries))
+	for i, q := range benchQueries {
+		urls[i] = site.URL + "/recherche?q=" + url.QueryEscape(q)
+	}
+	get := func(u string) {
+		resp, err := client.Get(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "<h1>Rechercher</h1>") {
+			b.Fatalf("GET %s: %d %v", u, resp.StatusCode, err)
+		}
+	}
+	for _, u := range urls { // warm the caches, as a running site has them
+		get(u)
+	}
+	var durations []time.Duration
+	byQuery := make([][]time.Duration, len(urls))
+	i := 0
+	cpu := cpuTime()
+	for b.Loop() {
+		start := time.Now()
+		get(urls[i%len(urls)])
+		d := time.Since(start)
+		durations = append(durations, d)
+		byQuery[i%len(urls)] = append(byQuery[i%len(urls)], d)
+		i++
+	}
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(percentile(durations, 0.5), "ms-median")
+	b.ReportMetric(percentile(durations, 0.99), "ms-p99")
+	for i, d := range byQuery {
+		if len(d) > 0 {
+			b.Logf("%-30q median %6.2f ms", benchQueries[i], percentile(d, 0.5))
+		}
+	}
+}
+
+// percentile returns the p-th quantile of ds, in milliseconds.
+func percentile(ds []time.Duration, p float64) float64 {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return float64(ds[int(p*float64(len(ds)-1))]) / float64(time.Millisecond)
+}
+
+// cpuTime is the processor time the process used so far, user and system:
+// on a shared machine it tells the work done apart from the time waited.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
