@@ -84,12 +84,12 @@ func Search(p SearchPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.Query == "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"search-help\"><p>Tapez un ou plusieurs mots : les articles qui les contiennent tous s’affichent, les plus pertinents d’abord. Accents et majuscules sont facultatifs.</p><ul><li>Une expression entre guillemets est cherchée telle quelle : <kbd>\"sécurité sociale\"</kbd>.</li><li>Un mot terminé par une étoile trouve tous les mots qui commencent ainsi : <kbd>volontar*</kbd>.</li></ul></div>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"search-help\"><p>Tapez un ou plusieurs mots\u00a0: les articles qui les contiennent tous s’affichent, les plus pertinents d’abord. Accents et majuscules sont facultatifs.</p><ul><li>Une expression entre guillemets est cherchée telle quelle\u00a0: <kbd>\"sécurité sociale\"</kbd>.</li><li>Un mot terminé par une étoile trouve tous les mots qui commencent ainsi\u00a0: <kbd>volontar*</kbd>.</li></ul></div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			} else if len(p.Results) == 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"search-empty\"><p>Aucun article ne correspond à votre recherche. Vérifiez l’orthographe, essayez un autre mot ou moins de mots, ou parcourez nos rubriques :</p><ul class=\"suggestions\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"search-empty\"><p>Aucun article ne correspond à votre recherche. Vérifiez l’orthographe, essayez un autre mot ou moins de mots, ou parcourez nos rubriques\u00a0:</p><ul class=\"suggestions\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
