@@ -397,6 +397,8 @@ func (b *bench) changeVisible(s *site, article string) (time.Duration, string, e
 		body, _, err := fetchPlain(s.url + article)
 		if err == nil && bytes.Contains(body, []byte(marker)) {
 			d := time.Since(start)
+			// The site writes its info lines out every 200 ms.
+			time.Sleep(500 * time.Millisecond)
 			return d, lastReload(s.logPath), os.WriteFile(file, src, 0o644)
 		}
 		time.Sleep(2 * time.Millisecond)
