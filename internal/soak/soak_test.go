@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -29,9 +30,10 @@ import (
 )
 
 var (
-	duration   = flag.Duration("soak", 15*time.Second, "how long the soak test runs")
-	workers    = flag.Uint64("soak.workers", 4, "concurrent clients of the load generator")
-	cacheBytes = flag.Uint64("soak.cache", 2<<20, "bound of the site's page cache, in bytes")
+	duration    = flag.Duration("soak", 15*time.Second, "how long the soak test runs")
+	workers     = flag.Uint64("soak.workers", 4, "concurrent clients of the load generator")
+	heapProfile = flag.String("soak.heapprofile", "", "write the heap profile at the end of the load to this file, to look for a leak")
+	cacheBytes  = flag.Uint64("soak.cache", 2<<20, "bound of the site's page cache, in bytes")
 )
 
 // marker is written into an article's title, summary and body together, so
@@ -195,6 +197,9 @@ func measure(start time.Time) sample {
 }
 
 func TestSoak(t *testing.T) {
+	if *heapProfile != "" {
+		runtime.MemProfileRate = 4096 // fine enough to see a slow leak
+	}
 	// The site logs every request: to a file, not to memory, so that the
 	// heap measured is the server's own.
 	logFile, err := os.Create(filepath.Join(t.TempDir(), "site.log"))
@@ -325,12 +330,21 @@ func TestSoak(t *testing.T) {
 				inconsistent++
 			}
 			versions[m[1]] = m[2]
-			seenVersions[m[0]] = true
+			if !seenVersions[m[0]] {
+				// A copy: the match would keep the whole page alive.
+				seenVersions[strings.Clone(m[0])] = true
+			}
 		}
 	}
 	close(stop)
 	bg.Wait()
 	final := measure(start)
+	if *heapProfile != "" {
+		if f, err := os.Create(*heapProfile); err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 
 	// The last version of each article goes live.
 	deadline := time.Now().Add(15 * time.Second)
