@@ -20,6 +20,16 @@ func TestSearchRateLimitPerClient(t *testing.T) {
 		{"direct clients", nil},
 		{"behind a trusted proxy", []string{"10.0.0.0/8"}},
 	}
+	// Other pages are not counted.
+	h := clientAddresses(nil)(s.limitSearches(limit)(ok))
+	for range 3 * limit {
+		r := httptest.NewRequest(http.MethodGet, "/monde", nil)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("page other than search: status %d, want 200", rec.Code)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := clientAddresses(tt.proxies)(s.limitSearches(limit)(ok))

@@ -24,6 +24,7 @@ func (s *Server) Handler() http.Handler {
 		s.refuseLongURIs,
 		s.refuseBodies,
 		canonicalPaths,
+		s.limitSearches(s.cfg.SearchesPerMinute),
 		// A cached page needs no database snapshot: it skips the rest.
 		s.cachePages,
 		s.snapshot,

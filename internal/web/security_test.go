@@ -303,3 +303,26 @@ func TestNoOpenRedirect(t *testing.T) {
 		})
 	}
 }
+
+func TestSearchRateLimitOnTheRealSite(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{Configure: func(c *app.Config) { c.SearchesPerMinute = 3 }})
+	for i := range 3 {
+		// The same query thrice: cached answers count too.
+		if resp := site.Get(t, "/recherche?q=retraite"); resp.StatusCode != 200 {
+			t.Fatalf("search %d: status %d, want 200", i+1, resp.StatusCode)
+		}
+	}
+	resp := site.Get(t, "/recherche?q=retraite")
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("fourth search in a minute: status %d, want 429", resp.StatusCode)
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	if !strings.Contains(resp.Body, "Trop de recherches") || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("429 is not the French page with the site's headers: %s", resp.Body)
+	}
+	if resp := site.Get(t, "/pratique/retraite"); resp.StatusCode != 200 {
+		t.Errorf("other pages limited too: %d", resp.StatusCode)
+	}
+}
