@@ -233,7 +233,7 @@ func (s *Server) openSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.send(w, r, &response{status: http.StatusOK, contentType: "application/opensearchdescription+xml",
+	s.send(w, r, &response{status: http.StatusOK, contentType: "application/opensearchdescription+xml; charset=utf-8",
 		body: append([]byte(xml.Header), append(body, '\n')...), validUntil: rq.validUntil, now: rq.now})
 }
 

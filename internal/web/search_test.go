@@ -216,7 +216,7 @@ func TestOpenSearch(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	if ct := resp.Header.Get("Content-Type"); ct != "application/opensearchdescription+xml" {
+	if ct := resp.Header.Get("Content-Type"); ct != "application/opensearchdescription+xml; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
 	for _, want := range []string{
