@@ -36,6 +36,8 @@ func TestHTTPEveryURLKind(t *testing.T) {
 		{"robots.txt", "/robots.txt", "text/plain; charset=utf-8", false, true},
 		{"site feed", "/rss.xml", "application/rss+xml; charset=utf-8", true, true},
 		{"category feed", "/monde/rss.xml", "application/rss+xml; charset=utf-8", true, true},
+		{"search results", "/recherche?q=retraite", "text/html; charset=utf-8", true, true},
+		{"OpenSearch description", "/opensearch.xml", "application/opensearchdescription+xml; charset=utf-8", true, true},
 		{"media image", "/media/retraite.png", "image/png", false, true},
 		{"stylesheet", css, "text/css; charset=utf-8", true, false},
 	}
