@@ -110,7 +110,9 @@ type menu struct {
 // TestMenuAndSearch: the rubriques menu is reachable at both sizes (it
 // folds behind « Rubriques » on a phone and opens without any script),
 // marks the current rubrique, and the search box submits a GET to
-// /recherche with the query in q.
+// /recherche with the query in q, which lists results linking to
+// articles, marks the reader's words, counts them and keeps the query;
+// a query matching nothing says so and suggests the rubriques.
 func TestMenuAndSearch(t *testing.T) {
 	site := sitetest.Start(t, sitetest.Options{Content: sitetest.Bundled(), Now: bundledNow})
 	ctx := browser(t)
@@ -172,9 +174,100 @@ func TestMenuAndSearch(t *testing.T) {
 			}
 			u, _ := url.Parse(loc)
 			if u.Path != "/recherche" || u.Query().Get("q") != "retraite" {
-				t.Errorf("search went to %s, want /recherche?q=retraite", loc)
+				t.Fatalf("search went to %s, want /recherche?q=retraite", loc)
+			}
+			r := eval[results](tb, resultsState)
+			t.Logf("%s: %d results listed, %d words marked, first %s", r.Count, r.Results, len(r.Marked), r.FirstLink)
+			checkResults(t, r, "retraite")
+			if r.Results == 0 {
+				return
+			}
+			if len(r.Marked) > 0 && !strings.Contains(strings.ToLower(strings.Join(r.Marked, " ")), "retrait") {
+				t.Errorf("marked words %q, want forms of « retraite »", r.Marked)
+			}
+			if !strings.HasSuffix(r.Count, " résultats pour «\u00a0retraite\u00a0»") && !strings.HasSuffix(r.Count, " résultat pour «\u00a0retraite\u00a0»") {
+				t.Errorf("count text %q, want « N résultats pour « retraite » »", r.Count)
+			}
+			tb.screenshot("search-submitted-" + v.name + "-light")
+			tb.checkClean("search results")
+
+			// The first result opens its article.
+			tb.open(site.URL+r.FirstLink, 200)
+			if eval[int](tb, `document.querySelectorAll('main article.article .prose').length`) != 1 {
+				t.Errorf("the first result, %s, does not open an article", r.FirstLink)
 			}
 		})
+	}
+
+	t.Run("search page form, no result", func(t *testing.T) {
+		tb.t = t
+		tb.emulate(phone)
+		tb.open(site.URL+"/recherche?q=retraite", 200)
+		eval[chromedp.Void](tb, `document.getElementById('recherche-page-q').value = ''`)
+		_, err := chromedp.RunResponse(tb.ctx,
+			chromedp.SendKeys(chromedp.ID("recherche-page-q"), "zygomorphe"),
+			chromedp.Submit(chromedp.ID("recherche-page-q")))
+		if err != nil {
+			t.Fatalf("submit the search page's form: %v", err)
+		}
+		r := eval[results](tb, resultsState)
+		if r.Results != 0 || r.Count != "Aucun résultat pour «\u00a0zygomorphe\u00a0»" {
+			t.Errorf("search for an unknown word: %d results, count %q; want none and « Aucun résultat pour « zygomorphe » »", r.Results, r.Count)
+		}
+		if r.HeaderQuery != "zygomorphe" || r.PageQuery != "zygomorphe" {
+			t.Errorf("search boxes hold %q (header) and %q (page), want the query", r.HeaderQuery, r.PageQuery)
+		}
+		if r.Suggestions < 5 {
+			t.Errorf("%d rubriques suggested after no result, want every rubrique", r.Suggestions)
+		}
+		tb.checkClean("search without results")
+	})
+}
+
+// results is what the reader of a search page sees of its results.
+type results struct {
+	Results, ArticleLinks, Suggestions int
+	FirstLink, Count                   string
+	Marked                             []string
+	HeaderQuery, PageQuery             string
+}
+
+const resultsState = `(() => {
+  const items = [...document.querySelectorAll('main ol.search-results > li')];
+  const links = items.map(li => li.querySelector('h2 a')).filter(a => a && /^\/[a-z0-9-]+\/[a-z0-9-]+$/.test(new URL(a.href).pathname) && new URL(a.href).origin === location.origin);
+  const count = document.querySelector('main [role="status"]');
+  return {
+    results: items.length,
+    articleLinks: links.length,
+    suggestions: document.querySelectorAll('main .suggestions a').length,
+    firstLink: links.length ? new URL(links[0].href).pathname : '',
+    count: count ? count.textContent.trim() : '',
+    marked: [...document.querySelectorAll('main ol.search-results mark')].map(m => m.textContent),
+    headerQuery: document.getElementById('recherche-q').value,
+    pageQuery: document.getElementById('recherche-page-q').value,
+  };
+})()`
+
+// checkResults fails the test unless the page lists results for query,
+// each linking to an article, with its words marked, a count the page
+// announces, and the query kept in both search boxes.
+func checkResults(t *testing.T, r results, query string) {
+	t.Helper()
+	if r.Results == 0 {
+		t.Errorf("no result listed for « %s »", query)
+		return
+	}
+	if r.ArticleLinks != r.Results {
+		t.Errorf("%d of %d results link to an article", r.ArticleLinks, r.Results)
+	}
+	if len(r.Marked) == 0 {
+		t.Errorf("no word marked with <mark> in the results for « %s »", query)
+	}
+	if r.Count == "" {
+		t.Error("no result count announced (role=status)")
+	}
+	if r.HeaderQuery != query || r.PageQuery != query {
+		t.Errorf("search boxes hold %q (header) and %q (page), want %q", r.HeaderQuery, r.PageQuery, query)
 	}
 }
 

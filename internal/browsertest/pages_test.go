@@ -32,6 +32,8 @@ var pageKinds = []pageKind{
 	{"tag", "bundled", "/tags/cog-2021-2024", http.StatusOK},
 	{"tags", "bundled", "/tags", http.StatusOK},
 	{"not-found", "bundled", "/cette-page-n-existe-pas", http.StatusNotFound},
+	{"search-results", "bundled", "/recherche?q=retraite", http.StatusOK},
+	{"search-no-results", "bundled", "/recherche?q=zygomorphe", http.StatusOK},
 }
 
 // sites starts the bundled content and the fixture.
