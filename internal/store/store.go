@@ -91,13 +91,19 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 }
 
 func open(ctx context.Context, path string) (*Store, error) {
+	trusted := sealed(path)
+	// The seal vouches for the file as Close left it: the first write
+	// voids it, so it goes before anything is written.
+	if err := os.Remove(sealPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("remove database seal: %w", err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	s := &Store{path: path, w: w}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, trusted); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -142,7 +148,10 @@ func unwritable(err error) bool {
 	return false
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, trusted bool) error {
+	if trusted {
+		return s.up(ctx)
+	}
 	// quick_check reads every page: it catches truncated and garbage files
 	// before the schema is trusted.
 	var check string
@@ -152,6 +161,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if check != "ok" {
 		return fmt.Errorf("check database: %s", check)
 	}
+	return s.up(ctx)
+}
+
+// up applies the migrations the database lacks.
+func (s *Store) up(ctx context.Context) error {
 	p, err := goose.NewProvider(goose.DialectSQLite3, s.w, migrations.FS)
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
@@ -165,7 +179,10 @@ func (s *Store) migrate(ctx context.Context) error {
 // Close closes the database, checkpointing the WAL into the main file.
 func (s *Store) Close() error {
 	_, cerr := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-	return errors.Join(cerr, s.r.db.Close(), s.w.Close())
+	if err := errors.Join(cerr, s.r.db.Close(), s.w.Close()); err != nil {
+		return err
+	}
+	return seal(s.path)
 }
 
 // placeholders returns "?, ?, ?" for n values.
