@@ -253,10 +253,6 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 // ContentStatus is the content loader's state after its last pass.
 func (a *App) ContentStatus() ingest.Status { return a.syncer.Status() }
 
-// OnContentChange registers fn to run after every reload that changed what
-// readers see. Register before Run.
-func (a *App) OnContentChange(fn func()) { a.syncer.OnChange(fn) }
-
 // contentStatus is what the editors' status page shows.
 func (a *App) contentStatus() web.ContentStatus {
 	st := a.syncer.Status()

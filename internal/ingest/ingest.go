@@ -65,7 +65,6 @@ type Syncer struct {
 	statusMu sync.RWMutex
 	status   Status
 
-	onChange     []func()
 	onChangeKeys []func(keys []string)
 }
 
@@ -99,19 +98,11 @@ func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now
 	return s, nil
 }
 
-// OnChange registers fn to be called after every pass that changed what
-// readers see (a page cache drops its pages there). fn runs on the pass's
+// OnChangeKeys registers fn to be called after every pass that changed what
+// readers see, with the surrogate keys of every page the pass changed (see
+// store.KeySite), for shared caches to purge. fn runs on the pass's
 // goroutine, after the change is committed; it must not call Sync. Register
 // before the first Sync.
-func (s *Syncer) OnChange(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.onChange = append(s.onChange, fn)
-}
-
-// OnChangeKeys registers fn to be called, like OnChange's functions, with
-// the surrogate keys of every page the pass changed (see store.KeySite),
-// for shared caches to purge. Register before the first Sync.
 func (s *Syncer) OnChangeKeys(fn func(keys []string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -398,9 +389,6 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}
 	s.statusMu.Unlock()
 	if rep.Changed {
-		for _, fn := range s.onChange {
-			fn()
-		}
 		if len(s.onChangeKeys) > 0 {
 			keys, err := s.changedKeys(ctx, ch, keysBefore)
 			if err != nil {

@@ -36,11 +36,10 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time)     { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-func (c *clock) add(d time.Duration) { c.set(c.now().Add(d)) }
-func newClock(t time.Time) *clock    { return &clock{t: t} }
-func discardLog() *slog.Logger       { return slog.New(slog.DiscardHandler) }
+func (c *clock) now() time.Time   { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time)  { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+func newClock(t time.Time) *clock { return &clock{t: t} }
+func discardLog() *slog.Logger    { return slog.New(slog.DiscardHandler) }
 func paris(t *testing.T) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Paris")
