@@ -50,14 +50,22 @@ func FuzzQuery(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// What FTS5 made of the row: a word whose every character is one that
+	// FTS5's tables (Unicode 6.1) class as a separator or a diacritic, as
+	// "ᳳ", a letter since Unicode 14, leaves no token, and no query can
+	// find it.
+	if _, err := db.Exec(`CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, article_search, instance)`); err != nil {
+		f.Fatal(err)
+	}
 	an := search.NewAnalyzer()
 	f.Fuzz(func(t *testing.T, s string) {
 		q := search.Parse(s)
 		if !utf8.ValidString(q.Text) || utf8.RuneCountInString(q.Text) > search.MaxQueryLength {
 			t.Fatalf("Parse(%q).Text = %q: not clean", s, q.Text)
 		}
-		q.Highlight(s)
-		q.Snippet(s, 10)
+		h := q.Highlighter()
+		h.Highlight(s)
+		h.Snippet(s, 10)
 		if q.Empty() {
 			if q.Match() != "" {
 				t.Fatalf("empty query %q has match %q", s, q.Match())
@@ -68,14 +76,19 @@ func FuzzQuery(f *testing.F) {
 			t.Fatal(err)
 		}
 		// The text of the query, as cleaned, indexed as a title.
-		if _, err := put.Exec(an.Terms(q.Text)); err != nil {
+		terms := an.Terms(q.Text)
+		if _, err := put.Exec(terms); err != nil {
 			t.Fatal(err)
 		}
 		var n int
 		if err := db.QueryRow(`SELECT count(*) FROM article_search WHERE article_search MATCH ?`, q.Match()).Scan(&n); err != nil {
 			t.Fatalf("FTS5 refused %q, translated from %q: %v", q.Match(), s, err)
 		}
-		if n != 1 {
+		var tokens int
+		if err := db.QueryRow(`SELECT count(*) FROM temp.tokens`).Scan(&tokens); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 && tokens >= len(strings.Fields(terms)) {
 			t.Fatalf("query %q (%s) does not find its own text %q", s, q.Match(), an.Terms(q.Text))
 		}
 	})

@@ -14,17 +14,20 @@ type Segment struct {
 	Mark bool
 }
 
-// matcher finds where a query's terms occur in a text, with the index's
+// Highlighter finds where a query's terms occur in texts, with the index's
 // own analysis, so that the words marked are those that made the match:
-// "retraités" is marked for the query "retraite".
-type matcher struct {
+// "retraités" is marked for the query "retraite". It remembers the stems
+// it computed: the texts of one page of results share most of their
+// words. A Highlighter is not safe for concurrent use.
+type Highlighter struct {
 	q     Query
 	first map[byte]bool // first bytes of the query's words
 	stems map[string]string
 }
 
-func newMatcher(q Query) *matcher {
-	m := &matcher{q: q, first: map[byte]bool{}, stems: map[string]string{}}
+// Highlighter returns a Highlighter of q's terms.
+func (q Query) Highlighter() *Highlighter {
+	m := &Highlighter{q: q, first: map[byte]bool{}, stems: map[string]string{}}
 	for _, t := range q.Terms {
 		for _, w := range append(slices.Clip(t.Words), t.Stems...) {
 			m.first[w[0]] = true
@@ -36,7 +39,7 @@ func newMatcher(q Query) *matcher {
 // stem stems only the words that may match: a stem starts like its word,
 // so a word whose first byte starts no query word cannot match, and most
 // words of a long text are skipped without the cost of stemming.
-func (m *matcher) stem(folded string) string {
+func (m *Highlighter) stem(folded string) string {
 	if folded == "" || !m.first[folded[0]] {
 		return ""
 	}
@@ -50,7 +53,7 @@ func (m *matcher) stem(folded string) string {
 
 // match analyses text and returns its indexed words, and for each the
 // index of the query term it belongs to, or -1.
-func (m *matcher) match(text string) ([]word, []int) {
+func (m *Highlighter) match(text string) ([]word, []int) {
 	var ws []word
 	for _, w := range words(text) {
 		if !w.elided {
@@ -95,8 +98,7 @@ func matchesAt(ws []word, stems []string, i int, t Term) bool {
 }
 
 // Highlight returns the whole text with the query's words marked.
-func (q Query) Highlight(text string) []Segment {
-	m := newMatcher(q)
+func (m *Highlighter) Highlight(text string) []Segment {
 	ws, hit := m.match(text)
 	return segments(text, ws, hit, 0, len(ws))
 }
@@ -104,8 +106,7 @@ func (q Query) Highlight(text string) []Segment {
 // Snippet returns the passage of about size words of text that holds the
 // most of the query's terms, with them marked, and how many different
 // terms it holds. It returns the start of the text when nothing matches.
-func (q Query) Snippet(text string, size int) ([]Segment, int) {
-	m := newMatcher(q)
+func (m *Highlighter) Snippet(text string, size int) ([]Segment, int) {
 	ws, hit := m.match(text)
 	if len(ws) == 0 {
 		return nil, 0
@@ -113,7 +114,7 @@ func (q Query) Snippet(text string, size int) ([]Segment, int) {
 	// Slide a window of size words over the text, keeping the one with
 	// the most different terms, then the most matched words.
 	best, bestDistinct, bestCount := 0, 0, 0
-	counts := make([]int, len(q.Terms))
+	counts := make([]int, len(m.q.Terms))
 	distinct, count := 0, 0
 	add := func(i, d int) {
 		if hit[i] < 0 {

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kljensen/snowball/french"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -65,8 +66,13 @@ func Clean(raw string) string {
 // Parse reads a reader's query: words separated by spaces must all match,
 // text between double quotes is a phrase, and a word or phrase ending in *
 // is a prefix. Everything else, FTS5 operators included, is plain text.
+// Stop words ("de", "la", "pour") are left out, unless the query has
+// nothing else or quotes them: nearly every article has them, so they
+// tell none apart, and requiring them would only leave out the few
+// articles that lack them.
 func Parse(raw string) Query {
 	q := Query{Text: Clean(raw)}
+	var stops []Term
 	text := q.Text
 	for len(text) > 0 {
 		var chunk string
@@ -93,11 +99,29 @@ func Parse(raw string) Query {
 			prefix = strings.HasSuffix(chunk, "*")
 		}
 		if t, ok := term(chunk, prefix); ok {
-			q.Terms = append(q.Terms, t)
+			if !phrase && !prefix && isStopWord(chunk) {
+				stops = append(stops, t)
+			} else {
+				q.Terms = append(q.Terms, t)
+			}
 		}
 		text = strings.TrimLeft(text, " *")
 	}
+	if len(q.Terms) == 0 {
+		q.Terms = stops
+	}
 	return q
+}
+
+// isStopWord reports whether chunk is one of Snowball's French stop words,
+// written with or without its accents ("à" and "a").
+func isStopWord(chunk string) bool {
+	ws := words(chunk)
+	if len(ws) != 1 {
+		return false
+	}
+	w := ws[0]
+	return french.IsStopWord(strings.ToLower(chunk[w.start:w.end])) || french.IsStopWord(w.folded)
 }
 
 // term analyses one chunk of a query. A chunk of several words ("sécurité
@@ -137,12 +161,21 @@ func prefixStems(p string) []string {
 	return out
 }
 
-// Match returns q as an FTS5 MATCH expression. Every word is quoted, so
-// nothing the reader typed reaches FTS5 as syntax, and the terms are
+// Match returns q as an FTS5 MATCH expression: its terms' expressions
 // joined by AND (FTS5's implicit AND does not join parenthesised groups).
-// A prefix is an OR of the prefix and of its whole-word stems. It returns
-// "" for an empty query.
+// It returns "" for an empty query.
 func (q Query) Match() string {
+	parts := make([]string, len(q.Terms))
+	for i, t := range q.Terms {
+		parts[i] = t.Match()
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// Match returns t as an FTS5 MATCH expression. Every word is quoted, so
+// nothing the reader typed reaches FTS5 as syntax. A prefix is an OR of
+// the prefix and of its whole-word stems.
+func (t Term) Match() string {
 	var b strings.Builder
 	phrase := func(words []string) {
 		b.WriteByte('"')
@@ -154,23 +187,18 @@ func (q Query) Match() string {
 		}
 		b.WriteByte('"')
 	}
-	for i, t := range q.Terms {
-		if i > 0 {
-			b.WriteString(" AND ")
-		}
-		if !t.Prefix {
-			phrase(t.Words)
-			continue
-		}
-		b.WriteByte('(')
+	if !t.Prefix {
 		phrase(t.Words)
-		b.WriteByte('*')
-		head := t.Words[:len(t.Words)-1]
-		for _, s := range t.Stems {
-			b.WriteString(" OR ")
-			phrase(append(slices.Clip(head), s))
-		}
-		b.WriteByte(')')
+		return b.String()
 	}
+	b.WriteByte('(')
+	phrase(t.Words)
+	b.WriteByte('*')
+	head := t.Words[:len(t.Words)-1]
+	for _, s := range t.Stems {
+		b.WriteString(" OR ")
+		phrase(append(slices.Clip(head), s))
+	}
+	b.WriteByte(')')
 	return b.String()
 }

@@ -104,6 +104,12 @@ func TestParse(t *testing.T) {
 		{"NEAR group is text", "NEAR(a b, 2)", []Term{{Words: []string{"near", "a"}}, {Words: []string{"b"}}, {Words: []string{"2"}}}, `"near a" AND "b" AND "2"`},
 		{"elided word alone", "l'", []Term{{Words: []string{"l"}}}, `"l"`},
 		{"empty", "   ", nil, ``},
+		{"stop words left out", "droits à la retraite", []Term{{Words: []string{"droit"}}, {Words: []string{"retrait"}}}, `"droit" AND "retrait"`},
+		{"stop words without accents", "Droits A LA retraite", []Term{{Words: []string{"droit"}}, {Words: []string{"a"}}, {Words: []string{"retrait"}}}, `"droit" AND "a" AND "retrait"`},
+		{"stop word before an accent-free one", "retraite pour etre", []Term{{Words: []string{"retrait"}}, {Words: []string{"etre"}}}, `"retrait" AND "etre"`},
+		{"quoted stop words kept", `"permis de conduire"`, []Term{{Words: []string{"perm", "de", "conduir"}}}, `"perm de conduir"`},
+		{"stop words alone kept", "de la", []Term{{Words: []string{"de"}}, {Words: []string{"la"}}}, `"de" AND "la"`},
+		{"stop word as a prefix kept", "retraite de*", []Term{{Words: []string{"retrait"}}, {Words: []string{"de"}, Prefix: true}}, `"retrait" AND ("de"*)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,7 +154,7 @@ func TestHighlight(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := render(Parse(tt.query).Highlight(tt.text)); got != tt.want {
+			if got := render(Parse(tt.query).Highlighter().Highlight(tt.text)); got != tt.want {
 				t.Errorf("Highlight(%q, %q) = %q, want %q", tt.query, tt.text, got, tt.want)
 			}
 		})
@@ -158,7 +164,7 @@ func TestHighlight(t *testing.T) {
 func TestSnippet(t *testing.T) {
 	filler := strings.Repeat("mot ", 100)
 	text := "Début du texte. " + filler + "Ici parle-t-on de la retraite\net de la sécurité sociale, ensemble. " + filler + "Fin sur la retraite."
-	segs, distinct := Parse("sécurité retraite").Snippet(text, 20)
+	segs, distinct := Parse("sécurité retraite").Highlighter().Snippet(text, 20)
 	got := render(segs)
 	if distinct != 2 {
 		t.Errorf("distinct = %d, want 2", distinct)
@@ -173,11 +179,11 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("snippet has %d words, want about 20", n)
 	}
 
-	segs, distinct = Parse("absent").Snippet(text, 5)
+	segs, distinct = Parse("absent").Highlighter().Snippet(text, 5)
 	if got := render(segs); got != "Début du texte. mot mot …" || distinct != 0 {
 		t.Errorf("no match: snippet %q (%d terms), want the start of the text", got, distinct)
 	}
-	if segs, _ := Parse("x").Snippet("", 5); segs != nil {
+	if segs, _ := Parse("x").Highlighter().Snippet("", 5); segs != nil {
 		t.Errorf("empty text: snippet %v", segs)
 	}
 }

@@ -71,11 +71,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			page.Count += " — page " + itoa(n) + " sur " + itoa(pager.Last)
 		}
 	}
+	h := q.Highlighter()
 	for _, a := range list {
 		page.Results = append(page.Results, templates.SearchResult{
 			Card:    rq.card(a),
-			Title:   marked(q.Highlight(a.Title)),
-			Snippet: marked(snippet(q, a)),
+			Title:   marked(h.Highlight(a.Title)),
+			Snippet: marked(snippet(h, a)),
 		})
 	}
 	if q.Text != "" && total == 0 {
@@ -89,9 +90,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 // snippet is the passage that best shows why a matched: from its body
 // when the body holds more of the reader's words than its summary, else
 // its summary.
-func snippet(q search.Query, a store.Article) []search.Segment {
-	summary, inSummary := q.Snippet(a.Summary, 2*snippetWords)
-	body, inBody := q.Snippet(a.BodyText, snippetWords)
+func snippet(h *search.Highlighter, a store.Article) []search.Segment {
+	summary, inSummary := h.Snippet(a.Summary, 2*snippetWords)
+	body, inBody := h.Snippet(a.BodyText, snippetWords)
 	if inBody > inSummary || len(summary) == 0 {
 		return body
 	}
