@@ -94,6 +94,7 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.generation.Add(1)
+	s.warmSearch()
 	return nil
 }
 

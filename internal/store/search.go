@@ -1,82 +1,261 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/horizons-expat/site/internal/search"
 )
 
-// Search returns a page of the visible articles that match q, best first
-// (BM25, with the title weighing most, then the summary and the tags),
-// newest first among equal scores, and how many match in all. The
-// articles carry their body text, to cut snippets from.
+// rankFunction is how search results are ordered: BM25, with the title
+// weighing most, then the summary, the tags and the rubrique, the body
+// least. Columns: title, summary, body, category, tags.
+const rankFunction = `bm25(article_search, 10.0, 4.0, 1.0, 2.0, 3.0)`
+
+// Search returns a page of the visible articles that match q, best first,
+// newest first among equal scores, and how many match in all. The articles
+// carry their body text, to cut snippets from.
+//
+// It ranks in Go, from the scores FTS5 gives each term alone, which the
+// store keeps for the current version of the content (see scoreCache):
+// scoring is the costly part of a search, and readers' queries share
+// their words.
 func (s *Store) Search(ctx context.Context, v View, q search.Query, limit, offset int) ([]Article, int, error) {
 	if q.Empty() {
 		return nil, 0, nil
 	}
-	// The page's articles are chosen first, from the index and the light
-	// columns of articles only, and the total counted on the way; only
-	// those few are then read whole. Reading every match's row whole
-	// would read the bodies of thousands of articles.
-	// Columns: title, summary, body, category, tags.
-	rows, err := s.r.QueryContext(ctx, `
-		WITH matches AS MATERIALIZED (
-			SELECT a.id, a.published_at, bm25(article_search, 10.0, 4.0, 1.0, 2.0, 3.0) AS score
-			FROM article_search s JOIN article_search_visibility a ON a.id = s.rowid
-			WHERE article_search MATCH :match AND `+visible+`
-		), hits AS (
-			SELECT id, score, count(*) OVER () AS total FROM matches
-			ORDER BY score, published_at DESC, id DESC
-			LIMIT :limit OFFSET :offset
-		)
-		SELECT h.total, `+cardColumns+`, a.body_text
-		FROM hits h JOIN articles a ON a.id = h.id JOIN categories c ON c.slug = a.category
-		ORDER BY h.score, a.published_at DESC, a.id DESC`,
-		v.args(sql.Named("match", q.Match()), sql.Named("limit", limit), sql.Named("offset", offset))...)
+	ids, total, err := s.rank(ctx, v, q, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
 	}
-	defer rows.Close()
-	var out []Article
-	total := 0
-	for rows.Next() {
-		var body string
-		a, err := scanCard(withTotalAndBody{rows, &total, &body})
-		if err != nil {
-			return nil, 0, fmt.Errorf("scan search result: %w", err)
-		}
-		a.BodyText = body
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+	list, err := s.searchResults(ctx, ids)
+	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
 	}
-	if len(out) == 0 && offset > 0 {
-		// A page past the end: count the matches alone.
-		err := s.r.QueryRowContext(ctx, `
-			SELECT count(*) FROM article_search s JOIN article_search_visibility a ON a.id = s.rowid
-			WHERE article_search MATCH :match AND `+visible,
-			v.args(sql.Named("match", q.Match()))...).Scan(&total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("count search results for %q: %w", q.Text, err)
+	return list, total, nil
+}
+
+// rank ranks the articles that match every term of q from the scores of
+// each term, and returns the ids of the page's articles, in order, and how
+// many match in all.
+func (s *Store) rank(ctx context.Context, v View, q search.Query, limit, offset int) ([]int64, int, error) {
+	version, err := s.Version(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	docs, err := s.scores.docs(ctx, version, s.indexedDocs)
+	if err != nil {
+		return nil, 0, err
+	}
+	lists := make([]termScores, len(q.Terms))
+	shortest := 0
+	for i, t := range q.Terms {
+		match := t.Match()
+		if lists[i], err = s.scores.term(ctx, version, match, func(ctx context.Context) (termScores, error) {
+			return s.termScores(ctx, match)
+		}); err != nil {
+			return nil, 0, err
+		}
+		if len(lists[i].ids) < len(lists[shortest].ids) {
+			shortest = i
 		}
 	}
-	return out, total, nil
+	best := topHits{n: offset + limit}
+	total := 0
+	at := make([]int, len(lists)) // where each list is read
+	d := 0                        // where docs is read
+next:
+	for _, id := range lists[shortest].ids {
+		for i, l := range lists {
+			at[i] += advance(l.ids[at[i]:], id, self)
+			if at[i] == len(l.ids) {
+				break next
+			}
+			if l.ids[at[i]] != id {
+				continue next
+			}
+		}
+		d += advance(docs[d:], id, docID)
+		if d == len(docs) {
+			break
+		}
+		if docs[d].id != id || !v.shows(docs[d]) {
+			continue
+		}
+		// Summed in the query's order of terms, as FTS5 sums them.
+		score := 0.0
+		for i, l := range lists {
+			score += l.scores[at[i]]
+		}
+		total++
+		best.add(hit{id: id, published: docs[d].published, score: score})
+	}
+	var ids []int64
+	hits := best.best()
+	for _, h := range hits[min(offset, len(hits)):] {
+		ids = append(ids, h.id)
+	}
+	return ids, total, nil
 }
 
-// withTotalAndBody scans the total of a search, then the card columns,
-// then the body.
-type withTotalAndBody struct {
-	row   interface{ Scan(...any) error }
-	total *int
-	body  *string
+// advance returns how many leading elements of sorted, ascending by key,
+// come before id.
+func advance[T any](sorted []T, id int64, key func(T) int64) int {
+	n := 0
+	for n < len(sorted) && key(sorted[n]) < id {
+		n++
+	}
+	return n
 }
 
-func (w withTotalAndBody) Scan(dest ...any) error {
-	return w.row.Scan(append(append([]any{w.total}, dest...), w.body)...)
+func self(id int64) int64      { return id }
+func docID(d indexedDoc) int64 { return d.id }
+
+// topHits keeps the n best hits it is given, in order.
+type topHits struct {
+	n    int
+	hits []hit
+}
+
+// sortAllFrom is the n from which topHits keeps every hit and sorts them
+// once at the end: kept sorted as they come, a deep page of a long list
+// would cost n moves a hit.
+const sortAllFrom = 256
+
+func (t *topHits) add(h hit) {
+	if t.n >= sortAllFrom {
+		t.hits = append(t.hits, h)
+		return
+	}
+	if len(t.hits) == t.n && compareHits(h, t.hits[t.n-1]) >= 0 {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(t.hits, h, compareHits)
+	if len(t.hits) == t.n {
+		t.hits = t.hits[:t.n-1]
+	}
+	t.hits = slices.Insert(t.hits, i, h)
+}
+
+// best returns the n best hits, best first.
+func (t *topHits) best() []hit {
+	if t.n >= sortAllFrom {
+		slices.SortFunc(t.hits, compareHits)
+		t.hits = t.hits[:min(t.n, len(t.hits))]
+	}
+	return t.hits
+}
+
+// compareHits orders hits best first: by score, then newest first.
+func compareHits(a, b hit) int {
+	return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(b.published, a.published), cmp.Compare(b.id, a.id))
+}
+
+// termScores reads the score of every article that matches term alone.
+func (s *Store) termScores(ctx context.Context, term string) (termScores, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT rowid, `+rankFunction+` FROM article_search
+		WHERE article_search MATCH :match ORDER BY rowid`, sql.Named("match", term))
+	if err != nil {
+		return termScores{}, fmt.Errorf("score %s: %w", term, err)
+	}
+	defer rows.Close()
+	var ts termScores
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return termScores{}, fmt.Errorf("score %s: %w", term, err)
+		}
+		ts.ids = append(ts.ids, id)
+		ts.scores = append(ts.scores, score)
+	}
+	if err := rows.Err(); err != nil {
+		return termScores{}, fmt.Errorf("score %s: %w", term, err)
+	}
+	return ts, nil
+}
+
+// indexedDocs reads what ranking needs of every indexed article.
+func (s *Store) indexedDocs(ctx context.Context) ([]indexedDoc, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT id, published_at, coalesce(expires_at, :never), draft FROM article_search_visibility ORDER BY id`,
+		sql.Named("never", int64(noExpiry)))
+	if err != nil {
+		return nil, fmt.Errorf("read indexed articles: %w", err)
+	}
+	defer rows.Close()
+	var docs []indexedDoc
+	for rows.Next() {
+		var d indexedDoc
+		if err := rows.Scan(&d.id, &d.published, &d.expires, &d.draft); err != nil {
+			return nil, fmt.Errorf("read indexed articles: %w", err)
+		}
+		docs = append(docs, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read indexed articles: %w", err)
+	}
+	return docs, nil
+}
+
+// hit is a match of a search, as ranked.
+type hit struct {
+	id, published int64
+	score         float64
+}
+
+// searchResults reads the articles with ids whole, in that order.
+func (s *Store) searchResults(ctx context.Context, ids []int64) ([]Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+cardColumns+`, a.body_text
+		FROM articles a JOIN categories c ON c.slug = a.category
+		WHERE a.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]Article, len(ids))
+	for rows.Next() {
+		var body string
+		a, err := scanCard(withBody{rows, &body})
+		if err != nil {
+			return nil, err
+		}
+		a.BodyText = body
+		byID[a.ID] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Article, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// withBody scans the card columns, then the body.
+type withBody struct {
+	row  interface{ Scan(...any) error }
+	body *string
+}
+
+func (w withBody) Scan(dest ...any) error {
+	return w.row.Scan(append(dest, w.body)...)
 }
 
 // searchIndexer keeps the full-text index in step with the articles, in

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/horizons-expat/site/internal/corpus"
+	"github.com/horizons-expat/site/internal/search"
+	"github.com/horizons-expat/site/internal/store"
 )
 
 // cpuTime is the processor time the process used so far, user and system:
@@ -42,4 +44,46 @@ func BenchmarkSearchIndexBuild(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/build")
 	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/build")
+}
+
+// BenchmarkSearch measures Store.Search alone over a generated corpus of
+// 10,000 articles, for queries from rare words to words in most articles:
+// the part of a search request that SQLite does. "warm" searches with the
+// scores of the terms kept from earlier searches of the same content,
+// "cold" as the first search after a change of content, which computes
+// them.
+func BenchmarkSearch(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "content")
+	if err := corpus.Generate(dir, 10_000, 1); err != nil {
+		b.Fatal(err)
+	}
+	st := loadStore(b, dir, corpus.Reference)
+	ctx := context.Background()
+	v := store.View{Now: corpus.Reference}
+	for _, text := range []string{"retraite", "ambassade de France", "droits à la retraite", "expat*", "consulat Madrid", "permis de conduire", "introuvable"} {
+		q := search.Parse(text)
+		for _, cold := range []bool{false, true} {
+			name := text + "/warm"
+			if cold {
+				name = text + "/cold"
+			}
+			b.Run(name, func(b *testing.B) {
+				if _, _, err := st.Search(ctx, v, q, 12, 0); err != nil { // warm
+					b.Fatal(err)
+				}
+				total := 0
+				for b.Loop() {
+					if cold {
+						st.ForgetSearchScores()
+					}
+					_, n, err := st.Search(ctx, v, q, 12, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					total = n
+				}
+				b.ReportMetric(float64(total), "matches")
+			})
+		}
+	}
 }

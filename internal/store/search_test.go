@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/corpus"
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/search"
 	"github.com/horizons-expat/site/internal/store"
@@ -198,4 +199,85 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("voter", v, "monde/b.md")
+}
+
+// TestSearchRanksAsFTS5 checks that Search, which ranks from the scores of
+// each term kept between searches, answers what FTS5 answers when it ranks
+// the whole query itself: same articles, same order, same total, for
+// words, phrases, prefixes, repeated and common words, in every view, on
+// every page, and while the store forgets terms to stay in its budget.
+func TestSearchRanksAsFTS5(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "content")
+	if err := corpus.Generate(dir, 150, 3); err != nil {
+		t.Fatal(err)
+	}
+	// Articles that only some views show, beside the corpus's few.
+	for name, fm := range map[string]string{
+		"brouillon": "date: 2024-11-01\ndraft: true",
+		"programme": "date: 2024-12-01",
+		"perime":    "date: 2024-10-01\nexpires: 2024-12-15",
+	} {
+		src := "---\ntitle: La retraite de France\n" + fm + "\ntags: [retraite]\n---\n\nLa caisse de retraite des Français de l'étranger.\n"
+		if err := os.WriteFile(filepath.Join(dir, "vie-pratique", name+".md"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := loadStore(t, dir, corpus.Reference)
+	ctx := context.Background()
+	queries := []string{
+		"retraite", "sécurité sociale", "securite sociale retraite", "consulat Madrid", "impots non residents",
+		"lycée français Valence", `"vote par procuration"`, "erasmus", "visa japon", "télétravail",
+		"passeport", "bourses scolaires", "l'étranger", "fiscalité", "Canada", "permis de conduire",
+		"santé", "pensions", "expat*", "climat énergie", "francais", "ambassade de France",
+		"droits à la retraite", "Quai d'Orsay", "introuvable", "NEAR(a b) OR -c",
+		"retraite retraite", "de", "la caisse de retraite", `"caisse de retraite"*`, "interna*", "a* b*",
+		"Tokyo Japon", "retraite introuvable",
+	}
+	views := map[string]store.View{
+		"published": {Now: corpus.Reference},
+		"preview":   {Now: corpus.Reference, Unpublished: true},
+		"later":     {Now: corpus.Reference.Add(40 * 24 * time.Hour)}, // scheduled ones out, expiring ones gone
+	}
+	// FTS5's answer for every match, from which each page is cut.
+	type key struct{ view, query string }
+	want := map[key][]int64{}
+	for name, v := range views {
+		for _, text := range queries {
+			ids, _, err := st.SearchByFullScan(ctx, v, search.Parse(text), 1_000_000, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[key{name, text}] = ids
+		}
+	}
+	// The corpus has drafts, scheduled and expiring articles, which the
+	// views must tell apart.
+	published, later, preview := want[key{"published", "de"}], want[key{"later", "de"}], want[key{"preview", "de"}]
+	if len(published) >= len(preview) || slices.Equal(slices.Sorted(slices.Values(published)), slices.Sorted(slices.Values(later))) {
+		t.Fatalf(`"de" finds %d published, %d later, %d in preview: the views do not differ`, len(published), len(later), len(preview))
+	}
+	pages := []struct{ limit, offset int }{{12, 0}, {10, 95}, {1000, 0}}
+	for _, budget := range []int{1 << 30, 100 << 10} { // everything kept, some terms forgotten
+		st.SetSearchCacheBudget(budget)
+		for name, v := range views {
+			for _, text := range queries {
+				all := want[key{name, text}]
+				for _, p := range pages {
+					list, total, err := st.Search(ctx, v, search.Parse(text), p.limit, p.offset)
+					if err != nil {
+						t.Fatalf("budget %d, %s, %q: %v", budget, name, text, err)
+					}
+					var got []int64
+					for _, a := range list {
+						got = append(got, a.ID)
+					}
+					page := all[min(p.offset, len(all)):min(p.offset+p.limit, len(all))]
+					if !slices.Equal(got, page) || total != len(all) {
+						t.Errorf("budget %d, %s, %q, limit %d offset %d:\ngot  %d %v\nwant %d %v",
+							budget, name, text, p.limit, p.offset, total, got, len(all), page)
+					}
+				}
+			}
+		}
+	}
 }

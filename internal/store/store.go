@@ -43,6 +43,8 @@ type Store struct {
 	// the database's only writer, so it is exact, and costs page caches an
 	// atomic load instead of a query.
 	generation atomic.Uint64
+	scores     scoreCache // what searches are ranked from
+	warm       warmer     // scores anew after a change what searches asked
 }
 
 // Generation changes after every applied change: a page rendered while it
@@ -102,7 +104,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{path: path, w: w}
+	s := &Store{path: path, w: w, scores: scoreCache{budget: scoreBudget}}
 	if err := s.migrate(ctx, trusted); err != nil {
 		w.Close()
 		return nil, err
@@ -178,6 +180,7 @@ func (s *Store) up(ctx context.Context) error {
 
 // Close closes the database, checkpointing the WAL into the main file.
 func (s *Store) Close() error {
+	s.stopWarming()
 	_, cerr := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	if err := errors.Join(cerr, s.r.db.Close(), s.w.Close()); err != nil {
 		return err
