@@ -22,8 +22,8 @@ const scoreBudget = 32 << 20
 // what makes a search slow when its words are in most articles, and
 // readers' queries share their words.
 //
-// Everything it holds belongs to one version of the content: the first
-// search of a newer version starts afresh.
+// Everything it holds belongs to one version of the content: a change
+// starts a new set, which warmSearch fills with the terms searched last.
 type scoreCache struct {
 	budget int // bytes; scoreBudget but in tests
 	mu     sync.Mutex

@@ -47,10 +47,6 @@ func (s *Store) rank(ctx context.Context, v View, q search.Query, limit, offset 
 	if err != nil {
 		return nil, 0, err
 	}
-	docs, err := s.scores.docs(ctx, version, s.indexedDocs)
-	if err != nil {
-		return nil, 0, err
-	}
 	lists := make([]termScores, len(q.Terms))
 	shortest := 0
 	for i, t := range q.Terms {
@@ -63,6 +59,13 @@ func (s *Store) rank(ctx context.Context, v View, q search.Query, limit, offset 
 		if len(lists[i].ids) < len(lists[shortest].ids) {
 			shortest = i
 		}
+	}
+	if len(lists[shortest].ids) == 0 {
+		return nil, 0, nil // a word found nowhere, a typo as often as not
+	}
+	docs, err := s.scores.docs(ctx, version, s.indexedDocs)
+	if err != nil {
+		return nil, 0, err
 	}
 	best := topHits{n: offset + limit}
 	total := 0
