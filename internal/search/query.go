@@ -114,7 +114,9 @@ func Parse(raw string) Query {
 }
 
 // isStopWord reports whether chunk is one of Snowball's French stop words,
-// written with or without its accents ("à" and "a").
+// in lower case as typed, or folded. The list spells words with their
+// accents: "à" is one, "a" typed without its accent is not (it is also
+// the verb).
 func isStopWord(chunk string) bool {
 	ws := words(chunk)
 	if len(ws) != 1 {
@@ -172,12 +174,22 @@ func (q Query) Match() string {
 	return strings.Join(parts, " AND ")
 }
 
-// Match returns t as an FTS5 MATCH expression. Every word is quoted, so
-// nothing the reader typed reaches FTS5 as syntax. A prefix is an OR of
-// the prefix and of its whole-word stems.
+// Match returns t as an FTS5 MATCH expression: its phrase, or the OR of
+// its phrases.
 func (t Term) Match() string {
-	var b strings.Builder
-	phrase := func(words []string) {
+	ps := t.Phrases()
+	if !t.Prefix {
+		return ps[0]
+	}
+	return "(" + strings.Join(ps, " OR ") + ")"
+}
+
+// Phrases returns the FTS5 phrases of t. Every word is quoted, so nothing
+// the reader typed reaches FTS5 as syntax. A prefix has the prefix phrase
+// and one phrase for each of its whole-word stems.
+func (t Term) Phrases() []string {
+	phrase := func(words []string, star bool) string {
+		var b strings.Builder
 		b.WriteByte('"')
 		for i, w := range words {
 			if i > 0 {
@@ -186,19 +198,18 @@ func (t Term) Match() string {
 			b.WriteString(strings.ReplaceAll(w, `"`, `""`))
 		}
 		b.WriteByte('"')
-	}
-	if !t.Prefix {
-		phrase(t.Words)
+		if star {
+			b.WriteByte('*')
+		}
 		return b.String()
 	}
-	b.WriteByte('(')
-	phrase(t.Words)
-	b.WriteByte('*')
+	if !t.Prefix {
+		return []string{phrase(t.Words, false)}
+	}
+	ps := []string{phrase(t.Words, true)}
 	head := t.Words[:len(t.Words)-1]
 	for _, s := range t.Stems {
-		b.WriteString(" OR ")
-		phrase(append(slices.Clip(head), s))
+		ps = append(ps, phrase(append(slices.Clip(head), s), false))
 	}
-	b.WriteByte(')')
-	return b.String()
+	return ps
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 
 	"github.com/horizons-expat/site/internal/search"
 )
@@ -26,39 +27,66 @@ func (s *Store) RelatedByFullScan(ctx context.Context, v View, a Article, limit 
 }
 
 // SearchByFullScan is Search as FTS5 alone would answer it: ranking every
-// visible match of the whole query with bm25() in one SQL query. Tests
-// check that Search, which adds up the scores of each term, gives the
-// same answer.
-func (s *Store) SearchByFullScan(ctx context.Context, v View, q search.Query, limit, offset int) ([]int64, int, error) {
+// visible match of the whole query with bm25() in one SQL query. It
+// returns the ids and scores of every match, best first. Tests check that
+// Search, which adds up the scores of each phrase, gives the same answer.
+func (s *Store) SearchByFullScan(ctx context.Context, v View, q search.Query) ([]int64, []float64, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		WITH matches AS MATERIALIZED (
 			SELECT a.id, a.published_at, `+rankFunction+` AS score
 			FROM article_search s JOIN article_search_visibility a ON a.id = s.rowid
 			WHERE article_search MATCH :match AND `+visible+`
 		)
-		SELECT id, count(*) OVER () FROM matches
-		ORDER BY score, published_at DESC, id DESC
-		LIMIT :limit OFFSET :offset`,
-		v.args(sql.Named("match", q.Match()), sql.Named("limit", limit), sql.Named("offset", offset))...)
+		SELECT id, score FROM matches ORDER BY score, published_at DESC, id DESC`,
+		v.args(sql.Named("match", q.Match()))...)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	var ids []int64
-	total := 0
+	var scores []float64
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id, &total); err != nil {
-			return nil, 0, err
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, nil, err
 		}
-		ids = append(ids, id)
+		ids, scores = append(ids, id), append(scores, score)
 	}
-	return ids, total, rows.Err()
+	return ids, scores, rows.Err()
 }
 
-// SetSearchCacheBudget sets how many bytes of term scores the store keeps.
-func (s *Store) SetSearchCacheBudget(n int) { s.scores.budget = n }
+// SearchScores returns the score of every visible match of q, best first,
+// as Search ranks them.
+func (s *Store) SearchScores(ctx context.Context, v View, q search.Query) ([]float64, error) {
+	ctx, release, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	hits, _, err := s.rank(ctx, v, q, math.MaxInt, 0)
+	var scores []float64
+	for _, h := range hits {
+		scores = append(scores, h.score)
+	}
+	return scores, err
+}
 
-// ForgetSearchScores empties the store's cache of term scores, as a change
-// of content does.
-func (s *Store) ForgetSearchScores() { s.scores.set = nil }
+// SetSearchCacheBudget sets how many bytes of phrase scores the store keeps.
+func (s *Store) SetSearchCacheBudget(n int) {
+	s.scores.mu.Lock()
+	s.scores.budget = n
+	s.scores.mu.Unlock()
+}
+
+// SearchCacheEvictions returns how many phrases the store forgot to stay
+// within its budget.
+func (s *Store) SearchCacheEvictions() int {
+	s.scores.mu.Lock()
+	defer s.scores.mu.Unlock()
+	return s.scores.evicted
+}
+
+// ForgetSearchScores empties the store's cache of phrase scores, as a
+// change of content does.
+func (s *Store) ForgetSearchScores() { s.scores.forget() }

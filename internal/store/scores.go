@@ -1,40 +1,46 @@
 package store
 
 import (
-	"cmp"
+	"container/list"
 	"context"
 	"math"
 	"slices"
 	"sync"
 )
 
-// scoreBudget bounds the memory of a scoreCache, in bytes: about 200 terms
-// found in every article of a corpus of 10,000.
+// scoreBudget bounds the memory of a scoreCache, in bytes: about 200
+// phrases found in every article of a corpus of 10,000.
 const scoreBudget = 32 << 20
 
+// entryCost is what a kept phrase costs beside its scores: its entry in
+// the map and the list, the key and the slice headers.
+const entryCost = 256
+
 // scoreCache remembers, for the current version of the content, the score
-// FTS5's BM25 gives every article that matches one term of a query, and
-// what a search needs to know of every indexed article. A query whose
-// terms are all known is then ranked without SQLite: BM25 sums the scores
-// of a query's terms (each term's weight depends on how many articles hold
-// it, over the whole index, not on the other terms), so adding up the
-// terms' scores gives FTS5's own ranking of the whole query. Scoring is
+// FTS5's BM25 gives every article that matches one phrase of a query (a
+// word, a quoted phrase, a prefix), and what a search needs to know of
+// every indexed article. A query whose phrases are all known is then
+// ranked without SQLite: FTS5's bm25() adds up one term per phrase, each
+// weighed by how many articles of the whole index hold that phrase, not by
+// the other phrases, so adding up the phrases' own scores, in the query's
+// order, gives FTS5's score of the whole query to the last bit. Scoring is
 // what makes a search slow when its words are in most articles, and
 // readers' queries share their words.
 //
 // Everything it holds belongs to one version of the content: a change
-// starts a new set, which warmSearch fills with the terms searched last.
+// starts a new set, which warmSearch fills with the phrases searched last.
 type scoreCache struct {
-	budget int // bytes; scoreBudget but in tests
-	mu     sync.Mutex
-	set    *scoreSet
+	budget  int // bytes; scoreBudget but in tests
+	mu      sync.Mutex
+	set     *scoreSet
+	evicted int // phrases forgotten to stay within the budget, since Open
 }
 
 type scoreSet struct {
 	version int64
-	bytes   int    // the size of the terms' scores and of docs
-	clock   uint64 // counts the uses of terms, to find the least recent
-	terms   map[string]*loaded[termScores]
+	bytes   int                     // the cost of the phrases kept and of docs
+	phrases map[string]*phraseEntry // by FTS5 expression, loading or kept
+	lru     *list.List              // of the kept *phraseEntry, most recently asked for first
 	docs    *loaded[[]indexedDoc]
 }
 
@@ -43,12 +49,21 @@ type loaded[T any] struct {
 	ready chan struct{}
 	val   T
 	err   error
-	used  uint64 // the set's clock when a search last asked for it
-	size  int    // bytes counted against the budget, once ready
+	// abandoned is set when the search that loaded it gave up (a reader
+	// who left, a newer change stopping the warmer): those waiting for it
+	// load it themselves.
+	abandoned bool
 }
 
-// termScores are the articles that match a term, by ascending id, and the
-// score of each: FTS5's bm25(), negative, lower is better.
+type phraseEntry struct {
+	loaded[termScores]
+	key  string
+	elem *list.Element // in lru, once kept
+	size int
+}
+
+// termScores are the articles that match a phrase, by ascending id, and
+// the score of each: FTS5's bm25(), negative, lower is better.
 type termScores struct {
 	ids    []int64
 	scores []float64
@@ -69,38 +84,35 @@ func (v View) shows(d indexedDoc) bool {
 
 const noExpiry = math.MaxInt64
 
-// recent returns up to n of the terms searched most recently, those whose
-// scores are known.
+// recent returns up to n of the phrases searched most recently, those
+// whose scores are kept.
 func (c *scoreCache) recent(n int) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.set == nil {
 		return nil
 	}
-	type use struct {
-		term string
-		at   uint64
-	}
-	var uses []use
-	for t, l := range c.set.terms {
-		if l.size > 0 {
-			uses = append(uses, use{t, l.used})
-		}
-	}
-	slices.SortFunc(uses, func(a, b use) int { return cmp.Compare(b.at, a.at) })
 	var out []string
-	for _, u := range uses[:min(n, len(uses))] {
-		out = append(out, u.term)
+	for e := c.set.lru.Front(); e != nil && len(out) < n; e = e.Next() {
+		out = append(out, e.Value.(*phraseEntry).key)
 	}
 	return out
+}
+
+// forget drops everything, for an index rebuilt under the same version.
+func (c *scoreCache) forget() {
+	c.mu.Lock()
+	c.set = nil
+	c.mu.Unlock()
 }
 
 // current returns the set of version, replacing an older one, or nil for
 // a search that reads an older version than the cache holds (its snapshot
 // began before a change): it computes what it needs without keeping it.
+// The caller holds the lock.
 func (c *scoreCache) current(version int64) *scoreSet {
 	if c.set == nil || c.set.version < version {
-		c.set = &scoreSet{version: version, terms: map[string]*loaded[termScores]{}}
+		c.set = &scoreSet{version: version, phrases: map[string]*phraseEntry{}, lru: list.New()}
 	}
 	if c.set.version != version {
 		return nil
@@ -108,108 +120,123 @@ func (c *scoreCache) current(version int64) *scoreSet {
 	return c.set
 }
 
-// term returns the scores of term in version, computing them with load
-// when no other search has.
-func (c *scoreCache) term(ctx context.Context, version int64, term string, load func(context.Context) (termScores, error)) (termScores, error) {
-	c.mu.Lock()
-	set := c.current(version)
-	if set == nil {
+// phrase returns the scores of phrase in version, computing them with
+// load when no other search has.
+func (c *scoreCache) phrase(ctx context.Context, version int64, phrase string, load func(context.Context) (termScores, error)) (termScores, error) {
+	for {
+		c.mu.Lock()
+		set := c.current(version)
+		if set == nil {
+			c.mu.Unlock()
+			return load(ctx)
+		}
+		e, ok := set.phrases[phrase]
+		if !ok {
+			e = &phraseEntry{loaded: loaded[termScores]{ready: make(chan struct{})}, key: phrase}
+			set.phrases[phrase] = e
+		} else if e.elem != nil {
+			set.lru.MoveToFront(e.elem)
+		}
 		c.mu.Unlock()
-		return load(ctx)
+		if !ok {
+			c.fill(ctx, set, e, load)
+			return e.val, e.err
+		}
+		if val, err, retry := wait(ctx, &e.loaded); !retry {
+			return val, err
+		}
 	}
-	set.clock++
-	l, ok := set.terms[term]
-	if !ok {
-		l = &loaded[termScores]{ready: make(chan struct{})}
-		set.terms[term] = l
-	}
-	l.used = set.clock
-	c.mu.Unlock()
-	if ok {
-		return wait(ctx, l)
-	}
-	l.val, l.err = load(ctx)
+}
+
+// fill loads e, then keeps it if it fits in the budget.
+func (c *scoreCache) fill(ctx context.Context, set *scoreSet, e *phraseEntry, load func(context.Context) (termScores, error)) {
+	e.val, e.err = load(ctx)
+	e.abandoned = e.err != nil && ctx.Err() != nil
+	e.val.ids, e.val.scores = slices.Clip(e.val.ids), slices.Clip(e.val.scores)
 	c.mu.Lock()
-	// A term that matches nothing still costs its map entry.
-	if l.err != nil || !set.fit(term, 64+len(term)+16*len(l.val.ids), c.budget) {
-		delete(set.terms, term) // the next search tries again
+	if e.err != nil || !c.keep(set, e) {
+		delete(set.phrases, e.key) // the next search loads it again
 	}
 	c.mu.Unlock()
-	close(l.ready)
-	return l.val, l.err
+	close(e.ready)
+}
+
+// keep makes room for e within the budget, forgetting the phrases least
+// recently asked for, and reports whether it fits. The caller holds the
+// lock.
+func (c *scoreCache) keep(set *scoreSet, e *phraseEntry) bool {
+	e.size = entryCost + len(e.key) + 16*len(e.val.ids)
+	if e.size > c.budget/4 {
+		return false // one phrase must not push out most of the others
+	}
+	for set.bytes+e.size > c.budget {
+		back := set.lru.Back()
+		if back == nil {
+			return false
+		}
+		victim := set.lru.Remove(back).(*phraseEntry)
+		delete(set.phrases, victim.key)
+		set.bytes -= victim.size
+		c.evicted++
+	}
+	set.bytes += e.size
+	e.elem = set.lru.PushFront(e)
+	return true
 }
 
 // docs returns what ranking needs of every indexed article in version.
 func (c *scoreCache) docs(ctx context.Context, version int64, load func(context.Context) ([]indexedDoc, error)) ([]indexedDoc, error) {
-	c.mu.Lock()
-	set := c.current(version)
-	if set == nil {
+	for {
+		c.mu.Lock()
+		set := c.current(version)
+		if set == nil {
+			c.mu.Unlock()
+			return load(ctx)
+		}
+		l := set.docs
+		if l == nil {
+			set.docs = &loaded[[]indexedDoc]{ready: make(chan struct{})}
+		}
 		c.mu.Unlock()
-		return load(ctx)
-	}
-	l := set.docs
-	if l == nil {
-		set.docs = &loaded[[]indexedDoc]{ready: make(chan struct{})}
-	}
-	c.mu.Unlock()
-	if l != nil {
-		return wait(ctx, l)
-	}
-	l = set.docs
-	l.val, l.err = load(ctx)
-	c.mu.Lock()
-	if l.err != nil || !set.fit("", 32*len(l.val), c.budget) {
-		set.docs = nil
-	}
-	c.mu.Unlock()
-	close(l.ready)
-	return l.val, l.err
-}
-
-// fit makes room for n more bytes of the term's scores (or of docs, for
-// ""), forgetting the terms least recently asked for, and reports whether
-// they fit. The caller holds the lock.
-func (s *scoreSet) fit(term string, n, budget int) bool {
-	if n > budget/4 {
-		return false // one term must not push out most of the others
-	}
-	for s.bytes+n > budget {
-		victim := ""
-		for t, l := range s.terms {
-			if t != term && l.size > 0 && (victim == "" || l.used < s.terms[victim].used) {
-				victim = t
+		if l == nil {
+			l = set.docs
+			l.val, l.err = load(ctx)
+			l.abandoned = l.err != nil && ctx.Err() != nil
+			c.mu.Lock()
+			if l.err != nil || 32*len(l.val) > c.budget/4 {
+				set.docs = nil
+			} else {
+				set.bytes += 32 * len(l.val)
 			}
+			c.mu.Unlock()
+			close(l.ready)
+			return l.val, l.err
 		}
-		if victim == "" {
-			return false
+		if val, err, retry := wait(ctx, l); !retry {
+			return val, err
 		}
-		s.bytes -= s.terms[victim].size
-		delete(s.terms, victim)
 	}
-	s.bytes += n
-	if term != "" {
-		s.terms[term].size = n
-	}
-	return true
 }
 
-// wait returns what another search loads, once it has. A search that
-// failed to load hands its error to those that waited.
-func wait[T any](ctx context.Context, l *loaded[T]) (T, error) {
+// wait returns what another search loads, once it has, or asks for a
+// retry when that search gave up while this one goes on.
+func wait[T any](ctx context.Context, l *loaded[T]) (val T, err error, retry bool) {
 	select {
 	case <-l.ready:
-		return l.val, l.err
+		if l.abandoned && ctx.Err() == nil {
+			return val, nil, true
+		}
+		return l.val, l.err, false
 	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
+		return val, ctx.Err(), false
 	}
 }
 
-// warmTerms is how many of the terms searched before a change of content
-// are scored anew right after it.
-const warmTerms = 32
+// warmPhrases is how many of the phrases searched before a change of
+// content are scored anew right after it.
+const warmPhrases = 32
 
-// warmer scores, after each change of content, the terms searched most
+// warmer scores, after each change of content, the phrases searched most
 // recently before it, in the background: the first searches after an
 // editor publishes are then as fast as the ones before, instead of each
 // scoring its common words anew. A newer change stops the work of an
@@ -221,10 +248,10 @@ type warmer struct {
 	wg     sync.WaitGroup
 }
 
-// warmSearch starts scoring anew the terms searched most recently.
+// warmSearch starts scoring anew the phrases searched most recently.
 func (s *Store) warmSearch() {
-	terms := s.scores.recent(warmTerms)
-	if len(terms) == 0 {
+	phrases := s.scores.recent(warmPhrases)
+	if len(phrases) == 0 {
 		return
 	}
 	s.warm.mu.Lock()
@@ -254,9 +281,9 @@ func (s *Store) warmSearch() {
 		if _, err := s.scores.docs(ctx, version, s.indexedDocs); err != nil {
 			return
 		}
-		for _, t := range terms {
-			if _, err := s.scores.term(ctx, version, t, func(ctx context.Context) (termScores, error) {
-				return s.termScores(ctx, t)
+		for _, p := range phrases {
+			if _, err := s.scores.phrase(ctx, version, p, func(ctx context.Context) (termScores, error) {
+				return s.phraseScores(ctx, p)
 			}); err != nil {
 				return
 			}

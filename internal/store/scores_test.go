@@ -33,7 +33,7 @@ func TestScoreCache(t *testing.T) {
 	}
 	get := func(c *scoreCache, version int64, term string, n int) {
 		t.Helper()
-		ts, err := c.term(ctx, version, term, loader(term, n))
+		ts, err := c.phrase(ctx, version, term, loader(term, n))
 		if err != nil || len(ts.ids) != n {
 			t.Fatalf("term %q: %d ids, %v", term, len(ts.ids), err)
 		}
@@ -60,7 +60,7 @@ func TestScoreCache(t *testing.T) {
 
 	t.Run("the least recently used term goes first", func(t *testing.T) {
 		clear(loads)
-		size := 64 + 1 + 16*100
+		size := entryCost + 1 + 16*100
 		c := &scoreCache{budget: 4*size + size/2}                     // room for four such terms
 		for _, term := range []string{"a", "b", "c", "d", "a", "e"} { // a is used again, b not: e pushes b out
 			get(c, 1, term, 100)
@@ -71,8 +71,8 @@ func TestScoreCache(t *testing.T) {
 		}
 		get(c, 1, "b", 100)
 		wantLoads("b", 2)
-		if c.set.bytes > c.budget {
-			t.Errorf("%d bytes kept, budget %d", c.set.bytes, c.budget)
+		if c.set.bytes > c.budget || c.evicted != 2 { // b, then c to make room for b again
+			t.Errorf("%d bytes kept, budget %d, %d evicted", c.set.bytes, c.budget, c.evicted)
 		}
 	})
 
@@ -98,7 +98,7 @@ func TestScoreCache(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ts, err := c.term(ctx, 1, "x", slow)
+				ts, err := c.phrase(ctx, 1, "x", slow)
 				if err != nil || len(ts.ids) != 1 {
 					t.Errorf("got %v, %v", ts, err)
 				}
@@ -118,7 +118,7 @@ func TestScoreCache(t *testing.T) {
 		c := &scoreCache{budget: 1 << 20}
 		boom := errors.New("boom")
 		fail := func(context.Context) (termScores, error) { return termScores{}, boom }
-		if _, err := c.term(ctx, 1, "x", fail); !errors.Is(err, boom) {
+		if _, err := c.phrase(ctx, 1, "x", fail); !errors.Is(err, boom) {
 			t.Fatalf("got %v, want boom", err)
 		}
 		clear(loads)
@@ -126,11 +126,37 @@ func TestScoreCache(t *testing.T) {
 		wantLoads("x", 1)
 	})
 
+	t.Run("a search that gives up does not fail those waiting", func(t *testing.T) {
+		c := &scoreCache{budget: 1 << 20}
+		started := make(chan struct{})
+		lctx, leave := context.WithCancel(ctx)
+		go c.phrase(lctx, 1, "x", func(ctx context.Context) (termScores, error) {
+			close(started)
+			<-ctx.Done() // the reader left
+			return termScores{}, errors.New("interrupted")
+		})
+		<-started
+		done := make(chan error)
+		go func() {
+			ts, err := c.phrase(ctx, 1, "x", func(context.Context) (termScores, error) {
+				return termScores{ids: []int64{1}, scores: []float64{-1}}, nil
+			})
+			if err == nil && len(ts.ids) != 1 {
+				err = errors.New("wrong scores")
+			}
+			done <- err
+		}()
+		leave()
+		if err := <-done; err != nil {
+			t.Errorf("the search that waited got %v", err)
+		}
+	})
+
 	t.Run("a cancelled wait returns", func(t *testing.T) {
 		c := &scoreCache{budget: 1 << 20}
 		release := make(chan struct{})
 		started := make(chan struct{})
-		go c.term(ctx, 1, "x", func(context.Context) (termScores, error) {
+		go c.phrase(ctx, 1, "x", func(context.Context) (termScores, error) {
 			close(started)
 			<-release
 			return termScores{}, nil
@@ -138,7 +164,7 @@ func TestScoreCache(t *testing.T) {
 		<-started
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		if _, err := c.term(cctx, 1, "x", nil); !errors.Is(err, context.Canceled) {
+		if _, err := c.phrase(cctx, 1, "x", nil); !errors.Is(err, context.Canceled) {
 			t.Errorf("got %v, want context.Canceled", err)
 		}
 		close(release)
@@ -188,7 +214,7 @@ func TestWarmSearchAfterChange(t *testing.T) {
 			return false
 		}
 		for _, term := range []string{`"retrait"`, `"banqu"`, `"vi"`} {
-			if l, ok := set.terms[term]; !ok || l.size == 0 {
+			if l, ok := set.phrases[term]; !ok || l.elem == nil {
 				return false
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/horizons-expat/site/internal/search"
@@ -20,17 +21,30 @@ const rankFunction = `bm25(article_search, 10.0, 4.0, 1.0, 2.0, 3.0)`
 // newest first among equal scores, and how many match in all. The articles
 // carry their body text, to cut snippets from.
 //
-// It ranks in Go, from the scores FTS5 gives each term alone, which the
-// store keeps for the current version of the content (see scoreCache):
-// scoring is the costly part of a search, and readers' queries share
-// their words.
+// It ranks in Go, from the scores FTS5 gives each phrase of the query
+// alone, which the store keeps for the current version of the content
+// (see scoreCache): scoring is the costly part of a search, and readers'
+// queries share their words.
 func (s *Store) Search(ctx context.Context, v View, q search.Query, limit, offset int) ([]Article, int, error) {
 	if q.Empty() {
 		return nil, 0, nil
 	}
-	ids, total, err := s.rank(ctx, v, q, limit, offset)
+	if _, ok := ctx.Value(snapshotKey{}).(*sql.Tx); !ok {
+		// The version and the scores must be read from the same state.
+		var release func()
+		var err error
+		if ctx, release, err = s.Snapshot(ctx); err != nil {
+			return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
+		}
+		defer release()
+	}
+	hits, total, err := s.rank(ctx, v, q, max(0, limit), max(0, offset))
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.id
 	}
 	list, err := s.searchResults(ctx, ids)
 	if err != nil {
@@ -39,46 +53,56 @@ func (s *Store) Search(ctx context.Context, v View, q search.Query, limit, offse
 	return list, total, nil
 }
 
+// termHits are the articles that match a term, by ascending id: those of
+// its one phrase, or those of any of a prefix's phrases.
+type termHits []int64
+
 // rank ranks the articles that match every term of q from the scores of
-// each term, and returns the ids of the page's articles, in order, and how
-// many match in all.
-func (s *Store) rank(ctx context.Context, v View, q search.Query, limit, offset int) ([]int64, int, error) {
+// each phrase, and returns the page's hits, in order, and how many match
+// in all.
+func (s *Store) rank(ctx context.Context, v View, q search.Query, limit, offset int) ([]hit, int, error) {
 	version, err := s.Version(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	lists := make([]termScores, len(q.Terms))
+	var phrases []termScores // every phrase of the query, in its order
+	terms := make([]termHits, len(q.Terms))
 	shortest := 0
 	for i, t := range q.Terms {
-		match := t.Match()
-		if lists[i], err = s.scores.term(ctx, version, match, func(ctx context.Context) (termScores, error) {
-			return s.termScores(ctx, match)
-		}); err != nil {
-			return nil, 0, err
+		for _, p := range t.Phrases() {
+			ps, err := s.scores.phrase(ctx, version, p, func(ctx context.Context) (termScores, error) {
+				return s.phraseScores(ctx, p)
+			})
+			if err != nil {
+				return nil, 0, err
+			}
+			phrases = append(phrases, ps)
+			terms[i] = union(terms[i], ps.ids)
 		}
-		if len(lists[i].ids) < len(lists[shortest].ids) {
+		if len(terms[i]) < len(terms[shortest]) {
 			shortest = i
 		}
 	}
-	if len(lists[shortest].ids) == 0 {
+	if len(terms[shortest]) == 0 {
 		return nil, 0, nil // a word found nowhere, a typo as often as not
 	}
 	docs, err := s.scores.docs(ctx, version, s.indexedDocs)
 	if err != nil {
 		return nil, 0, err
 	}
-	best := topHits{n: offset + limit}
+	best := topHits{n: offset + min(limit, math.MaxInt-offset)}
 	total := 0
-	at := make([]int, len(lists)) // where each list is read
-	d := 0                        // where docs is read
+	atTerm := make([]int, len(terms))     // where each term's list is read
+	atPhrase := make([]int, len(phrases)) // where each phrase's list is read
+	d := 0                                // where docs is read
 next:
-	for _, id := range lists[shortest].ids {
-		for i, l := range lists {
-			at[i] += advance(l.ids[at[i]:], id, self)
-			if at[i] == len(l.ids) {
+	for _, id := range terms[shortest] {
+		for i, t := range terms {
+			atTerm[i] += advance(t[atTerm[i]:], id, self)
+			if atTerm[i] == len(t) {
 				break next
 			}
-			if l.ids[at[i]] != id {
+			if t[atTerm[i]] != id {
 				continue next
 			}
 		}
@@ -89,20 +113,43 @@ next:
 		if docs[d].id != id || !v.shows(docs[d]) {
 			continue
 		}
-		// Summed in the query's order of terms, as FTS5 sums them.
+		// Summed phrase by phrase in the query's order, as FTS5 sums
+		// them; a phrase the article lacks adds nothing.
 		score := 0.0
-		for i, l := range lists {
-			score += l.scores[at[i]]
+		for i, p := range phrases {
+			atPhrase[i] += advance(p.ids[atPhrase[i]:], id, self)
+			if j := atPhrase[i]; j < len(p.ids) && p.ids[j] == id {
+				score += p.scores[j]
+			}
 		}
 		total++
 		best.add(hit{id: id, published: docs[d].published, score: score})
 	}
-	var ids []int64
 	hits := best.best()
-	for _, h := range hits[min(offset, len(hits)):] {
-		ids = append(ids, h.id)
+	return hits[min(offset, len(hits)):], total, nil
+}
+
+// union returns the ids in a or in b, both ascending, in a new slice
+// unless one is empty.
+func union(a, b []int64) []int64 {
+	if len(a) == 0 {
+		return b
 	}
-	return ids, total, nil
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]int64, 0, max(len(a), len(b)))
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // advance returns how many leading elements of sorted, ascending by key,
@@ -130,6 +177,9 @@ type topHits struct {
 const sortAllFrom = 256
 
 func (t *topHits) add(h hit) {
+	if t.n == 0 {
+		return
+	}
 	if t.n >= sortAllFrom {
 		t.hits = append(t.hits, h)
 		return
@@ -158,13 +208,13 @@ func compareHits(a, b hit) int {
 	return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(b.published, a.published), cmp.Compare(b.id, a.id))
 }
 
-// termScores reads the score of every article that matches term alone.
-func (s *Store) termScores(ctx context.Context, term string) (termScores, error) {
+// phraseScores reads the score of every article that matches phrase alone.
+func (s *Store) phraseScores(ctx context.Context, phrase string) (termScores, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT rowid, `+rankFunction+` FROM article_search
-		WHERE article_search MATCH :match ORDER BY rowid`, sql.Named("match", term))
+		WHERE article_search MATCH :match ORDER BY rowid`, sql.Named("match", phrase))
 	if err != nil {
-		return termScores{}, fmt.Errorf("score %s: %w", term, err)
+		return termScores{}, fmt.Errorf("score %s: %w", phrase, err)
 	}
 	defer rows.Close()
 	var ts termScores
@@ -172,13 +222,13 @@ func (s *Store) termScores(ctx context.Context, term string) (termScores, error)
 		var id int64
 		var score float64
 		if err := rows.Scan(&id, &score); err != nil {
-			return termScores{}, fmt.Errorf("score %s: %w", term, err)
+			return termScores{}, fmt.Errorf("score %s: %w", phrase, err)
 		}
 		ts.ids = append(ts.ids, id)
 		ts.scores = append(ts.scores, score)
 	}
 	if err := rows.Err(); err != nil {
-		return termScores{}, fmt.Errorf("score %s: %w", term, err)
+		return termScores{}, fmt.Errorf("score %s: %w", phrase, err)
 	}
 	return ts, nil
 }
@@ -504,5 +554,6 @@ func (s *Store) RebuildSearchIndex(ctx context.Context) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.scores.forget() // the content's version is the same, its scores not quite
 	return nil
 }

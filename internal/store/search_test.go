@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -202,10 +203,11 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 }
 
 // TestSearchRanksAsFTS5 checks that Search, which ranks from the scores of
-// each term kept between searches, answers what FTS5 answers when it ranks
-// the whole query itself: same articles, same order, same total, for
-// words, phrases, prefixes, repeated and common words, in every view, on
-// every page, and while the store forgets terms to stay in its budget.
+// each phrase kept between searches, answers what FTS5 answers when it
+// ranks the whole query itself: same articles, same order, same total,
+// same scores to the last bit, for words, phrases, prefixes, repeated and
+// common words, in every view, on every page, while the store forgets
+// phrases to stay in its budget, and across a change of content.
 func TestSearchRanksAsFTS5(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "content")
 	if err := corpus.Generate(dir, 150, 3); err != nil {
@@ -231,41 +233,42 @@ func TestSearchRanksAsFTS5(t *testing.T) {
 		"santé", "pensions", "expat*", "climat énergie", "francais", "ambassade de France",
 		"droits à la retraite", "Quai d'Orsay", "introuvable", "NEAR(a b) OR -c",
 		"retraite retraite", "de", "la caisse de retraite", `"caisse de retraite"*`, "interna*", "a* b*",
-		"Tokyo Japon", "retraite introuvable",
+		"Tokyo Japon", "retraite introuvable", "retraite etranger*", "sociale etranger* retraite",
 	}
 	views := map[string]store.View{
 		"published": {Now: corpus.Reference},
 		"preview":   {Now: corpus.Reference, Unpublished: true},
 		"later":     {Now: corpus.Reference.Add(40 * 24 * time.Hour)}, // scheduled ones out, expiring ones gone
 	}
-	// FTS5's answer for every match, from which each page is cut.
-	type key struct{ view, query string }
-	want := map[key][]int64{}
-	for name, v := range views {
-		for _, text := range queries {
-			ids, _, err := st.SearchByFullScan(ctx, v, search.Parse(text), 1_000_000, 0)
-			if err != nil {
-				t.Fatal(err)
+	compare := func(stage string) {
+		t.Helper()
+		// FTS5's answer for every match, from which each page is cut.
+		type key struct{ view, query string }
+		want := map[key][]int64{}
+		wantScores := map[key][]float64{}
+		for name, v := range views {
+			for _, text := range queries {
+				ids, scores, err := st.SearchByFullScan(ctx, v, search.Parse(text))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want[key{name, text}], wantScores[key{name, text}] = ids, scores
 			}
-			want[key{name, text}] = ids
 		}
-	}
-	// The corpus has drafts, scheduled and expiring articles, which the
-	// views must tell apart.
-	published, later, preview := want[key{"published", "de"}], want[key{"later", "de"}], want[key{"preview", "de"}]
-	if len(published) >= len(preview) || slices.Equal(slices.Sorted(slices.Values(published)), slices.Sorted(slices.Values(later))) {
-		t.Fatalf(`"de" finds %d published, %d later, %d in preview: the views do not differ`, len(published), len(later), len(preview))
-	}
-	pages := []struct{ limit, offset int }{{12, 0}, {10, 95}, {1000, 0}}
-	for _, budget := range []int{1 << 30, 100 << 10} { // everything kept, some terms forgotten
-		st.SetSearchCacheBudget(budget)
+		// The corpus has drafts, scheduled and expiring articles, which
+		// the views must tell apart.
+		published, later, preview := want[key{"published", "de"}], want[key{"later", "de"}], want[key{"preview", "de"}]
+		if len(published) >= len(preview) || slices.Equal(slices.Sorted(slices.Values(published)), slices.Sorted(slices.Values(later))) {
+			t.Fatalf(`%s: "de" finds %d published, %d later, %d in preview: the views do not differ`, stage, len(published), len(later), len(preview))
+		}
+		pages := []struct{ limit, offset int }{{12, 0}, {10, 95}, {1000, 0}}
 		for name, v := range views {
 			for _, text := range queries {
 				all := want[key{name, text}]
 				for _, p := range pages {
 					list, total, err := st.Search(ctx, v, search.Parse(text), p.limit, p.offset)
 					if err != nil {
-						t.Fatalf("budget %d, %s, %q: %v", budget, name, text, err)
+						t.Fatalf("%s, %s, %q: %v", stage, name, text, err)
 					}
 					var got []int64
 					for _, a := range list {
@@ -273,11 +276,56 @@ func TestSearchRanksAsFTS5(t *testing.T) {
 					}
 					page := all[min(p.offset, len(all)):min(p.offset+p.limit, len(all))]
 					if !slices.Equal(got, page) || total != len(all) {
-						t.Errorf("budget %d, %s, %q, limit %d offset %d:\ngot  %d %v\nwant %d %v",
-							budget, name, text, p.limit, p.offset, total, got, len(all), page)
+						t.Errorf("%s, %s, %q, limit %d offset %d:\ngot  %d %v\nwant %d %v",
+							stage, name, text, p.limit, p.offset, total, got, len(all), page)
 					}
 				}
+				// To the last bit: sums in another order would differ.
+				scores, err := st.SearchScores(ctx, v, search.Parse(text))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(scores, wantScores[key{name, text}]) {
+					t.Errorf("%s, %s, %q: scores differ from FTS5's:\ngot  %v\nwant %v", stage, name, text, scores, wantScores[key{name, text}])
+				}
 			}
+		}
+	}
+	compare("every phrase kept")
+	st.ForgetSearchScores()
+	st.SetSearchCacheBudget(24 << 10)
+	compare("phrases forgotten")
+	if st.SearchCacheEvictions() == 0 {
+		t.Error("the small budget forgot nothing")
+	}
+	// A change of content, while scores of the old one are kept and the
+	// store scores them anew in the background.
+	st.SetSearchCacheBudget(1 << 30)
+	err := st.Apply(ctx, store.Changes{Now: corpus.Reference, DeletedArticles: []string{"vie-pratique/perime.md"},
+		Articles: []content.Article{{Path: "vie-pratique/nouvelle.md", Category: "vie-pratique", Slug: "nouvelle",
+			Title: "La retraite des Français de l'étranger", Date: corpus.Reference.Add(-time.Hour),
+			BodyText: "Sécurité sociale, retraite et passeport : ce qui change pour les Français de l'étranger."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare("after the change")
+}
+
+// TestSearchOddPages checks the pages no link leads to: past the end, at
+// the largest offset, empty, negative.
+func TestSearchOddPages(t *testing.T) {
+	st := loadStore(t, filepath.Join("..", "..", "content"), bundledNow)
+	q := search.Parse("retraite")
+	_, want, err := st.Search(context.Background(), store.View{Now: bundledNow}, q, 12, 0)
+	if err != nil || want == 0 {
+		t.Fatalf("retraite: %d results, %v", want, err)
+	}
+	for _, p := range []struct{ limit, offset, results int }{
+		{12, want, 0}, {12, math.MaxInt - 3, 0}, {math.MaxInt, 1, want - 1}, {0, 0, 0}, {12, -5, min(12, want)}, {-1, 0, 0},
+	} {
+		list, total, err := st.Search(context.Background(), store.View{Now: bundledNow}, q, p.limit, p.offset)
+		if err != nil || total != want || len(list) != p.results {
+			t.Errorf("limit %d offset %d: %d results of %d, %v; want %d of %d", p.limit, p.offset, len(list), total, err, p.results, want)
 		}
 	}
 }

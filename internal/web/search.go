@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/xml"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,7 +28,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	q := search.Parse(queryParam(r.URL.RawQuery, "q"))
 	n := 1
 	if p, err := strconv.Atoi(queryParam(r.URL.RawQuery, "page")); err == nil && p > 1 {
-		n = p
+		n = min(p, math.MaxInt/perPage) // past the end anyway; (n-1)*perPage must not wrap
 	}
 	rq, err := s.begin(ctx)
 	if err != nil {

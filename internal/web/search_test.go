@@ -173,6 +173,8 @@ func TestSearchNeverFails(t *testing.T) {
 		{"bad page", "retraite&page=abc"},
 		{"negative page", "retraite&page=-3"},
 		{"huge page", "retraite&page=99999999999999999999"},
+		{"page whose offset wraps", "retraite&page=768614336404564652"},
+		{"largest page", "retraite&page=9223372036854775807"},
 	}
 	for _, tt := range raw {
 		t.Run(tt.name, func(t *testing.T) {
