@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kljensen/snowball/french"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -66,13 +65,8 @@ func Clean(raw string) string {
 // Parse reads a reader's query: words separated by spaces must all match,
 // text between double quotes is a phrase, and a word or phrase ending in *
 // is a prefix. Everything else, FTS5 operators included, is plain text.
-// Stop words ("de", "la", "pour") are left out, unless the query has
-// nothing else or quotes them: nearly every article has them, so they
-// tell none apart, and requiring them would only leave out the few
-// articles that lack them.
 func Parse(raw string) Query {
 	q := Query{Text: Clean(raw)}
-	var stops []Term
 	text := q.Text
 	for len(text) > 0 {
 		var chunk string
@@ -99,31 +93,11 @@ func Parse(raw string) Query {
 			prefix = strings.HasSuffix(chunk, "*")
 		}
 		if t, ok := term(chunk, prefix); ok {
-			if !phrase && !prefix && isStopWord(chunk) {
-				stops = append(stops, t)
-			} else {
-				q.Terms = append(q.Terms, t)
-			}
+			q.Terms = append(q.Terms, t)
 		}
 		text = strings.TrimLeft(text, " *")
 	}
-	if len(q.Terms) == 0 {
-		q.Terms = stops
-	}
 	return q
-}
-
-// isStopWord reports whether chunk is one of Snowball's French stop words,
-// in lower case as typed, or folded. The list spells words with their
-// accents: "à" is one, "a" typed without its accent is not (it is also
-// the verb).
-func isStopWord(chunk string) bool {
-	ws := words(chunk)
-	if len(ws) != 1 {
-		return false
-	}
-	w := ws[0]
-	return french.IsStopWord(strings.ToLower(chunk[w.start:w.end])) || french.IsStopWord(w.folded)
 }
 
 // term analyses one chunk of a query. A chunk of several words ("sécurité

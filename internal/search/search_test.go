@@ -104,12 +104,7 @@ func TestParse(t *testing.T) {
 		{"NEAR group is text", "NEAR(a b, 2)", []Term{{Words: []string{"near", "a"}}, {Words: []string{"b"}}, {Words: []string{"2"}}}, `"near a" AND "b" AND "2"`},
 		{"elided word alone", "l'", []Term{{Words: []string{"l"}}}, `"l"`},
 		{"empty", "   ", nil, ``},
-		{"stop words left out", "droits à la retraite", []Term{{Words: []string{"droit"}}, {Words: []string{"retrait"}}}, `"droit" AND "retrait"`},
-		{"stop words without accents", "Droits A LA retraite", []Term{{Words: []string{"droit"}}, {Words: []string{"a"}}, {Words: []string{"retrait"}}}, `"droit" AND "a" AND "retrait"`},
-		{"stop word before an accent-free one", "retraite pour etre", []Term{{Words: []string{"retrait"}}, {Words: []string{"etre"}}}, `"retrait" AND "etre"`},
-		{"quoted stop words kept", `"permis de conduire"`, []Term{{Words: []string{"perm", "de", "conduir"}}}, `"perm de conduir"`},
-		{"stop words alone kept", "de la", []Term{{Words: []string{"de"}}, {Words: []string{"la"}}}, `"de" AND "la"`},
-		{"stop word as a prefix kept", "retraite de*", []Term{{Words: []string{"retrait"}}, {Words: []string{"de"}, Prefix: true}}, `"retrait" AND ("de"*)`},
+		{"every word must match, small ones too", "droits à la retraite", []Term{{Words: []string{"droit"}}, {Words: []string{"a"}}, {Words: []string{"la"}}, {Words: []string{"retrait"}}}, `"droit" AND "a" AND "la" AND "retrait"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
