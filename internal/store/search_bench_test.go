@@ -49,7 +49,7 @@ func BenchmarkSearchIndexBuild(b *testing.B) {
 // BenchmarkSearch measures Store.Search alone over a generated corpus of
 // 10,000 articles, for queries from rare words to words in most articles:
 // the part of a search request that SQLite does. "warm" searches with the
-// scores of the terms kept from earlier searches of the same content,
+// scores of the phrases kept from earlier searches of the same content,
 // "cold" as the first search after a change of content, which computes
 // them.
 func BenchmarkSearch(b *testing.B) {

@@ -29,15 +29,15 @@ var benchQueries = []string{
 
 // BenchmarkSearchRequest measures a search as a reader gets it, over a
 // generated corpus of 10,000 articles: the whole HTTP round trip on
-// loopback, routing, FTS5 query, count, snippets and rendering included.
+// loopback, routing, matching, ranking, snippets and rendering included.
 // It reports the median and 99th percentile of the requests' durations.
 // "uncached" makes every URL new, so that the page cache never answers
 // and every request runs the search, with the scores of the queries'
-// terms known to the store from earlier searches of the same content, as
-// on a running site; "cached" repeats the same queries, as popular
+// phrases known to the store from earlier searches of the same content,
+// as on a running site; "cached" repeats the same queries, as popular
 // searches are; "after-change" searches as soon as a newly published
 // article is online, when the store has just started scoring anew the
-// terms searched before (only the search is timed).
+// phrases searched before (only the search is timed).
 func BenchmarkSearchRequest(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "corpus")
 	if err := corpus.Generate(dir, 10_000, 1); err != nil {
