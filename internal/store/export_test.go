@@ -89,4 +89,8 @@ func (s *Store) SearchCacheEvictions() int {
 
 // ForgetSearchScores empties the store's cache of phrase scores, as a
 // change of content does.
-func (s *Store) ForgetSearchScores() { s.scores.forget() }
+func (s *Store) ForgetSearchScores() {
+	s.scores.mu.Lock()
+	s.scores.set = nil
+	s.scores.mu.Unlock()
+}

@@ -42,6 +42,10 @@ type scoreSet struct {
 	phrases map[string]*phraseEntry // by FTS5 expression, loading or kept
 	lru     *list.List              // of the kept *phraseEntry, most recently asked for first
 	docs    *loaded[[]indexedDoc]
+	// earlier are the phrases searched most recently in the versions
+	// before, most recent first: what warmSearch scores anew, whoever
+	// starts the new set.
+	earlier []string
 }
 
 // loaded is a value that one search computes while others wait for it.
@@ -84,26 +88,31 @@ func (v View) shows(d indexedDoc) bool {
 
 const noExpiry = math.MaxInt64
 
-// recent returns up to n of the phrases searched most recently, those
-// whose scores are kept.
+// recent returns up to n of the phrases searched most recently, in this
+// version or, after them, in the ones before.
 func (c *scoreCache) recent(n int) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.set == nil {
 		return nil
 	}
-	var out []string
-	for e := c.set.lru.Front(); e != nil && len(out) < n; e = e.Next() {
-		out = append(out, e.Value.(*phraseEntry).key)
-	}
-	return out
+	return c.set.recent(n)
 }
 
-// forget drops everything, for an index rebuilt under the same version.
-func (c *scoreCache) forget() {
-	c.mu.Lock()
-	c.set = nil
-	c.mu.Unlock()
+func (s *scoreSet) recent(n int) []string {
+	var out []string
+	for e := s.lru.Front(); e != nil && len(out) < n; e = e.Next() {
+		out = append(out, e.Value.(*phraseEntry).key)
+	}
+	for _, p := range s.earlier {
+		if len(out) == n {
+			break
+		}
+		if _, ok := s.phrases[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // current returns the set of version, replacing an older one, or nil for
@@ -112,7 +121,11 @@ func (c *scoreCache) forget() {
 // The caller holds the lock.
 func (c *scoreCache) current(version int64) *scoreSet {
 	if c.set == nil || c.set.version < version {
-		c.set = &scoreSet{version: version, phrases: map[string]*phraseEntry{}, lru: list.New()}
+		next := &scoreSet{version: version, phrases: map[string]*phraseEntry{}, lru: list.New()}
+		if c.set != nil {
+			next.earlier = c.set.recent(warmPhrases)
+		}
+		c.set = next
 	}
 	if c.set.version != version {
 		return nil
@@ -193,13 +206,13 @@ func (c *scoreCache) docs(ctx context.Context, version int64, load func(context.
 			c.mu.Unlock()
 			return load(ctx)
 		}
-		l := set.docs
-		if l == nil {
-			set.docs = &loaded[[]indexedDoc]{ready: make(chan struct{})}
+		l, loading := set.docs, set.docs == nil
+		if loading {
+			l = &loaded[[]indexedDoc]{ready: make(chan struct{})}
+			set.docs = l
 		}
 		c.mu.Unlock()
-		if l == nil {
-			l = set.docs
+		if loading {
 			l.val, l.err = load(ctx)
 			l.abandoned = l.err != nil && ctx.Err() != nil
 			c.mu.Lock()

@@ -6,9 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/horizons-expat/site/internal/content"
@@ -127,28 +129,50 @@ func TestScoreCache(t *testing.T) {
 	})
 
 	t.Run("a search that gives up does not fail those waiting", func(t *testing.T) {
-		c := &scoreCache{budget: 1 << 20}
-		started := make(chan struct{})
-		lctx, leave := context.WithCancel(ctx)
-		go c.phrase(lctx, 1, "x", func(ctx context.Context) (termScores, error) {
-			close(started)
-			<-ctx.Done() // the reader left
-			return termScores{}, errors.New("interrupted")
-		})
-		<-started
-		done := make(chan error)
-		go func() {
-			ts, err := c.phrase(ctx, 1, "x", func(context.Context) (termScores, error) {
-				return termScores{ids: []int64{1}, scores: []float64{-1}}, nil
+		// In a bubble, synctest.Wait makes sure the second search waits
+		// for the first one's load before the first reader leaves.
+		synctest.Test(t, func(t *testing.T) {
+			c := &scoreCache{budget: 1 << 20}
+			lctx, leave := context.WithCancel(context.Background())
+			go c.phrase(lctx, 1, "x", func(ctx context.Context) (termScores, error) {
+				<-ctx.Done() // the reader left
+				return termScores{}, errors.New("interrupted")
 			})
-			if err == nil && len(ts.ids) != 1 {
-				err = errors.New("wrong scores")
+			synctest.Wait()
+			var err error
+			var ts termScores
+			loaded := false
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				ts, err = c.phrase(context.Background(), 1, "x", func(context.Context) (termScores, error) {
+					loaded = true
+					return termScores{ids: []int64{1}, scores: []float64{-1}}, nil
+				})
+			}()
+			synctest.Wait()
+			if loaded {
+				t.Fatal("the second search loaded while the first was loading")
 			}
-			done <- err
-		}()
-		leave()
-		if err := <-done; err != nil {
-			t.Errorf("the search that waited got %v", err)
+			leave()
+			<-done
+			if err != nil || len(ts.ids) != 1 || !loaded {
+				t.Errorf("the search that waited got %v, %v, loaded itself: %v", ts, err, loaded)
+			}
+		})
+	})
+
+	t.Run("phrases of the versions before are warmed too", func(t *testing.T) {
+		c := &scoreCache{budget: 1 << 20}
+		get(c, 1, "a", 1)
+		get(c, 1, "b", 1)
+		get(c, 2, "c", 1) // a search of the new version came first
+		if got := c.recent(3); !slices.Equal(got, []string{"c", "b", "a"}) {
+			t.Errorf("recent = %v, want [c b a]", got)
+		}
+		get(c, 3, "a", 1)
+		if got := c.recent(3); !slices.Equal(got, []string{"a", "c", "b"}) {
+			t.Errorf("recent = %v, want [a c b]", got)
 		}
 	})
 

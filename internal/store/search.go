@@ -551,9 +551,14 @@ func (s *Store) RebuildSearchIndex(ctx context.Context) (err error) {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, search.Version); err != nil {
 		return fmt.Errorf("save search index version: %w", err)
 	}
+	// A new version: scores read from the index being replaced, by a
+	// search that began before, must not pass for the new one's.
+	if err := bumpVersion(ctx, tx); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	s.scores.forget() // the content's version is the same, its scores not quite
+	s.generation.Add(1)
 	return nil
 }
