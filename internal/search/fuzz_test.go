@@ -52,8 +52,8 @@ func FuzzQuery(f *testing.F) {
 	}
 	// What FTS5 made of the row: a word whose every character is one that
 	// FTS5's tables (Unicode 6.1) class as a separator or a diacritic, as
-	// "ᳳ", a letter since Unicode 14, leaves no token, and no query can
-	// find it.
+	// "ᳳ" (U+1CF3, a letter in Go's Unicode 15 tables), leaves no token,
+	// and no query can find it.
 	if _, err := db.Exec(`CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, article_search, instance)`); err != nil {
 		f.Fatal(err)
 	}
