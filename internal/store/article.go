@@ -48,6 +48,17 @@ func scanCard(row interface{ Scan(...any) error }) (Article, error) {
 	return a, err
 }
 
+// withBody scans the card columns, then a body column (HTML or text) that
+// the query selects after them, so the columns stay listed in one place.
+type withBody struct {
+	row  interface{ Scan(...any) error }
+	body *string
+}
+
+func (w withBody) Scan(dest ...any) error {
+	return w.row.Scan(append(dest, w.body)...)
+}
+
 func fromNull(n sql.NullInt64) time.Time {
 	if !n.Valid {
 		return time.Time{}
@@ -89,37 +100,49 @@ func (s *Store) Article(ctx context.Context, v View, category, slug string) (Art
 		FROM articles a JOIN categories c ON c.slug = a.category
 		WHERE a.category = :category AND a.slug = :slug AND `+visible,
 		v.args(sql.Named("category", category), sql.Named("slug", slug))...)
-	var a Article
-	var published int64
-	var updated, expires sql.NullInt64
-	err := row.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary, &a.Author,
-		&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words, &a.BodyHTML)
+	var body string
+	a, err := scanCard(withBody{row, &body})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Article{}, fmt.Errorf("article %s/%s: %w", category, slug, ErrNotFound)
 	}
 	if err != nil {
 		return Article{}, fmt.Errorf("article %s/%s: %w", category, slug, err)
 	}
-	a.Date, a.Updated, a.Expires = time.Unix(published, 0), fromNull(updated), fromNull(expires)
-	if a.Tags, err = s.articleTags(ctx, a.ID); err != nil {
+	a.BodyHTML = body
+	tags, err := s.articleTags(ctx, a.ID)
+	if err != nil {
 		return Article{}, err
 	}
+	a.Tags = tags[a.ID]
 	return a, nil
 }
 
-func (s *Store) articleTags(ctx context.Context, id int64) ([]content.Tag, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT tag, label FROM article_tags WHERE article_id = ? ORDER BY position`, id)
+// articleTags returns the tags of the articles ids, each in its article's
+// order, in one query however many articles a page shows.
+func (s *Store) articleTags(ctx context.Context, ids ...int64) (map[int64][]content.Tag, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT article_id, tag, label FROM article_tags
+		WHERE article_id IN (`+placeholders(len(ids))+`)
+		ORDER BY article_id, position`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("article tags: %w", err)
 	}
 	defer rows.Close()
-	var tags []content.Tag
+	tags := make(map[int64][]content.Tag, len(ids))
 	for rows.Next() {
+		var id int64
 		var t content.Tag
-		if err := rows.Scan(&t.Slug, &t.Label); err != nil {
+		if err := rows.Scan(&id, &t.Slug, &t.Label); err != nil {
 			return nil, fmt.Errorf("article tags: %w", err)
 		}
-		tags = append(tags, t)
+		tags[id] = append(tags[id], t)
 	}
 	return tags, rows.Err()
 }

@@ -96,28 +96,31 @@ func (s *Store) FeedArticles(ctx context.Context, v View, category string, limit
 	}
 	var out []Article
 	for rows.Next() {
-		var a Article
-		var published int64
-		var updated, expires sql.NullInt64
-		err := rows.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary, &a.Author,
-			&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words, &a.BodyHTML)
+		var body string
+		a, err := scanCard(withBody{rows, &body})
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("scan feed article: %w", err)
 		}
-		a.Date, a.Updated, a.Expires = time.Unix(published, 0), fromNull(updated), fromNull(expires)
+		a.BodyHTML = body
 		out = append(out, a)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list feed articles: %w", err)
 	}
-	// Tags are read once the rows are closed: a reader connection is
-	// needed for each query.
+	// Tags are read once the rows are closed, since a reader connection
+	// is needed for each query, and for every article in one query.
+	ids := make([]int64, len(out))
+	for i, a := range out {
+		ids[i] = a.ID
+	}
+	tags, err := s.articleTags(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		if out[i].Tags, err = s.articleTags(ctx, out[i].ID); err != nil {
-			return nil, err
-		}
+		out[i].Tags = tags[out[i].ID]
 	}
 	return out, nil
 }

@@ -301,16 +301,6 @@ func (s *Store) searchResults(ctx context.Context, ids []int64) ([]Article, erro
 	return out, nil
 }
 
-// withBody scans the card columns, then the body.
-type withBody struct {
-	row  interface{ Scan(...any) error }
-	body *string
-}
-
-func (w withBody) Scan(dest ...any) error {
-	return w.row.Scan(append(dest, w.body)...)
-}
-
 // searchIndexer keeps the full-text index in step with the articles, in
 // the transaction that changes them. It reads the article back from the
 // transaction, so the index always reflects what was saved, category

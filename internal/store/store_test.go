@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -623,5 +624,47 @@ func TestSeal(t *testing.T) {
 	}
 	if _, err := st.Article(context.Background(), store.View{Now: at(30, 0)}, "monde", "article-a-0"); err != nil {
 		t.Errorf("article lost across a sealed restart: %v", err)
+	}
+}
+
+// TestFeedArticles checks that a feed's articles, whose tags are read for
+// all of them at once, come whole and each with its tags in its order, as
+// Article gives them one by one.
+func TestFeedArticles(t *testing.T) {
+	draft := art("monde", "brouillon", at(9, 9), "Secret")
+	draft.Draft = true
+	st := seeded(t,
+		art("monde", "trois", at(3, 9), "Zèbre", "Europe", "Asie"),
+		art("pratique", "deux", at(2, 9), "Retraite", "Europe"),
+		art("monde", "sans-tag", at(4, 9)),
+		draft,
+	)
+	ctx, v := context.Background(), store.View{Now: at(30, 0)}
+	list, err := st.FeedArticles(ctx, v, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := slugs(list), "sans-tag trois deux"; got != want {
+		t.Fatalf("FeedArticles = %q, want %q", got, want)
+	}
+	var tags []string
+	for _, tg := range list[1].Tags {
+		tags = append(tags, tg.Slug)
+	}
+	if got, want := strings.Join(tags, " "), "zebre europe asie"; got != want || list[1].BodyHTML != "<p>Corps trois</p>" {
+		t.Errorf("feed article trois: tags %q (want %q), body %q", got, want, list[1].BodyHTML)
+	}
+	for _, a := range list {
+		one, err := st.Article(ctx, v, a.Category, a.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a, one) {
+			t.Errorf("feed article %s =\n %+v\nArticle gives\n %+v", a.Slug, a, one)
+		}
+	}
+	list, err = st.FeedArticles(ctx, v, "monde", 1)
+	if err != nil || slugs(list) != "sans-tag" {
+		t.Errorf("FeedArticles of monde, 1 = %q, %v", slugs(list), err)
 	}
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -39,25 +41,34 @@ func (s *Store) SurrogateKeys(ctx context.Context, paths []string) ([]string, er
 	for i, p := range paths {
 		args[i] = p
 	}
+	// The keys are built here by the functions pages use, so the two
+	// cannot disagree; the query only finds the articles and their tags.
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT 'a' || a.id FROM articles a WHERE a.path IN (`+placeholders(len(paths))+`)
-		UNION
-		SELECT 'c-' || a.category FROM articles a WHERE a.path IN (`+placeholders(len(paths))+`)
-		UNION
-		SELECT 't-' || t.tag FROM article_tags t JOIN articles a ON a.id = t.article_id
-		WHERE a.path IN (`+placeholders(len(paths))+`)`,
-		append(append(args, args...), args...)...)
+		SELECT a.id, a.category, t.tag
+		FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id
+		WHERE a.path IN (`+placeholders(len(paths))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("surrogate keys: %w", err)
 	}
 	defer rows.Close()
 	var keys []string
 	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
+		var id int64
+		var category string
+		var tag sql.NullString
+		if err := rows.Scan(&id, &category, &tag); err != nil {
 			return nil, fmt.Errorf("surrogate keys: %w", err)
 		}
-		keys = append(keys, k)
+		keys = append(keys, ArticleKey(id), CategoryKey(category))
+		if tag.Valid {
+			keys = append(keys, TagKey(tag.String))
+		}
 	}
-	return keys, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("surrogate keys: %w", err)
+	}
+	// An article with several tags comes once per tag, and articles
+	// share categories and tags: each key is named once, in order.
+	slices.Sort(keys)
+	return slices.Compact(keys), nil
 }
