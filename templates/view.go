@@ -204,8 +204,7 @@ type SearchResult struct {
 
 // SearchPage is the search form and, once the reader asked, the results.
 type SearchPage struct {
-	Layout
-	Query       string // the reader's text; "" before any search
+	Layout             // its Query is the reader's text; "" before any search
 	Count       string // "12 résultats pour « retraite »", and the page when there are several
 	Results     []SearchResult
 	First       int // rank of the first result of the page

@@ -56,9 +56,9 @@ type Config struct {
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration // how long requests in flight may take to finish
 	MaxHeaderBytes    int
-	MaxInFlight       int      // requests served at once, beyond which 503
+	MaxInFlight       int      // requests served at once, beyond which 503; 0: web.DefaultMaxInFlight
 	TrustedProxies    []string // CIDR prefixes whose X-Forwarded-For is believed
-	SearchesPerMinute int      // one client's searches a minute, beyond which 429
+	SearchesPerMinute int      // one client's searches a minute, beyond which 429; 0: web.DefaultSearchesPerMinute
 	CacheBytes        uint64   // bound of the rendered-page cache; 0: web.DefaultCacheBytes
 	PurgeURLs         []string // caching proxies told of every content change
 
@@ -93,12 +93,8 @@ func (cfg Config) withDefaults() Config {
 	if cfg.MaxHeaderBytes <= 0 {
 		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
-	if cfg.MaxInFlight <= 0 {
-		cfg.MaxInFlight = web.DefaultMaxInFlight
-	}
-	if cfg.SearchesPerMinute <= 0 {
-		cfg.SearchesPerMinute = web.DefaultSearchesPerMinute
-	}
+	// MaxInFlight and SearchesPerMinute go to internal/web, which applies
+	// its own defaults.
 	return cfg
 }
 
@@ -115,6 +111,9 @@ type App struct {
 	ready    atomic.Bool
 	dbPath   string // where the database is: cfg.DBPath, or a temporary copy
 	tempDir  string // holds the database when cfg.DBPath could not be used
+	// root is the content folder, which the syncer reads and the site's
+	// media come from; nil for bundled content.
+	root *os.Root
 	// pprof is the optional profiling server, on its own loopback listener.
 	pprof         *http.Server
 	pprofListener net.Listener
@@ -137,17 +136,19 @@ func (cfg Config) Clock() func() time.Time {
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
+	a := &App{cfg: cfg, log: log}
 	fsys := cfg.Bundled
 	if cfg.ContentDir != "" {
 		root, err := os.OpenRoot(cfg.ContentDir)
 		if err != nil {
 			return nil, fmt.Errorf("open content folder: %w", err)
 		}
+		a.root = root
 		fsys = root.FS()
 	}
-	a := &App{cfg: cfg, log: log}
 	var err error
 	if a.store, err = a.openStore(ctx); err != nil {
+		a.Close()
 		return nil, err
 	}
 	clock := cfg.Clock()
@@ -210,12 +211,15 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	if cfg.PprofAddr != "" {
 		if a.pprofListener, a.pprof, err = listenPprof(cfg.PprofAddr); err != nil {
-			a.store.Close()
+			a.Close()
 			return nil, err
 		}
 	}
 	a.listener, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		if a.pprofListener != nil {
+			a.pprofListener.Close() // Run, which would close it, never runs
+		}
 		a.Close()
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
@@ -303,16 +307,22 @@ func (a *App) Run(ctx context.Context) error {
 	return err
 }
 
-// Close releases the watcher and the database, and removes the database
-// when it was a temporary copy.
+// Close releases the watcher, the database and the content folder, and
+// removes the database when it was a temporary copy. New calls it too when
+// it fails halfway, so it releases only what was opened.
 func (a *App) Close() error {
 	var err error
 	if a.watcher != nil {
 		err = a.watcher.Close()
 	}
-	err = errors.Join(err, a.store.Close())
+	if a.store != nil {
+		err = errors.Join(err, a.store.Close())
+	}
 	if a.tempDir != "" {
 		err = errors.Join(err, os.RemoveAll(a.tempDir))
+	}
+	if a.root != nil {
+		err = errors.Join(err, a.root.Close())
 	}
 	return err
 }

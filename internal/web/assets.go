@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -44,11 +42,7 @@ func NewAssets(fsys fs.FS) (*Assets, error) {
 		name := strings.TrimSuffix(p, ext) + "." + hash + ext
 		f := &asset{body: body, etag: `"` + hash + `"`, contentType: mime.TypeByExtension(ext)}
 		if ext == ".css" || ext == ".svg" || ext == ".js" {
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			zw.Write(body)
-			zw.Close()
-			f.gzipped = buf.Bytes()
+			f.gzipped = compress(body)
 		}
 		a.files[name] = f
 		a.urls[p] = "/static/" + name

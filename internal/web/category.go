@@ -23,7 +23,7 @@ func (s *Server) category(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.store.Category(ctx, chi.URLParam(r, "category"))
+	c, err := rq.category(chi.URLParam(r, "category"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -36,10 +35,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, rq *request, status int, heading, message string) {
 	l := rq.layout(r.URL.Path, heading, message, "")
 	l.Noindex = true
-	page := templates.ErrorPage{Layout: l, Heading: heading, Message: message}
-	for _, c := range rq.categories {
-		page.Suggestions = append(page.Suggestions, templates.MenuItem{Title: c.Title, URL: content.CategoryPath(c.Slug)})
-	}
+	// The menu, with no rubrique current, lists every rubrique.
+	page := templates.ErrorPage{Layout: l, Heading: heading, Message: message, Suggestions: l.Menu}
 	s.render(w, r, status, rq, templates.Error(page))
 }
 

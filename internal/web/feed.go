@@ -109,7 +109,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, category string) {
 		Self:        atomLink{Href: rq.abs(siteFeedPath), Rel: "self", Type: "application/rss+xml"},
 	}
 	if category != "" {
-		c, err := s.store.Category(ctx, category)
+		c, err := rq.category(category)
 		if err != nil {
 			s.fail(w, r, err)
 			return

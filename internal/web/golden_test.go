@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -84,19 +85,8 @@ func lineDiff(want, got string) string {
 					b.WriteString("+ " + g[j] + "\n")
 				}
 			}
-			return "line " + itoa(i+1) + ":\n" + b.String()
+			return "line " + strconv.Itoa(i+1) + ":\n" + b.String()
 		}
 	}
 	return ""
-}
-
-func itoa(n int) string {
-	s := ""
-	for {
-		s = string(rune('0'+n%10)) + s
-		n /= 10
-		if n == 0 {
-			return s
-		}
-	}
 }

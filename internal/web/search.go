@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/search"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
@@ -35,6 +34,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Results change with any article, which ingest purges under this key.
+	rq.key(store.KeySearch)
 	var list []store.Article
 	total := 0
 	if !q.Empty() {
@@ -62,7 +63,6 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	l.Query = q.Text
 	page := templates.SearchPage{
 		Layout: l,
-		Query:  q.Text,
 		First:  (n-1)*perPage + 1,
 		Pager:  pager,
 	}
@@ -81,9 +81,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if q.Text != "" && total == 0 {
-		for _, c := range rq.categories {
-			page.Suggestions = append(page.Suggestions, templates.MenuItem{Title: c.Title, URL: content.CategoryPath(c.Slug)})
-		}
+		page.Suggestions = l.Menu // every rubrique, none current
 	}
 	s.render(w, r, http.StatusOK, rq, templates.Search(page))
 }
@@ -235,8 +233,8 @@ func (s *Server) openSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.send(w, r, &response{status: http.StatusOK, contentType: "application/opensearchdescription+xml; charset=utf-8",
-		body: append([]byte(xml.Header), append(body, '\n')...), validUntil: rq.validUntil, now: rq.now})
+	s.send(w, r, rq.response("application/opensearchdescription+xml; charset=utf-8",
+		append([]byte(xml.Header), append(body, '\n')...)))
 }
 
 // shortName fits the site's name in OpenSearch's 16 characters.

@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/horizons-expat/site/internal/sitetest"
+	"github.com/horizons-expat/site/internal/store"
 )
 
 // resultLinks returns the article links of a results page, in order.
@@ -212,6 +214,22 @@ func TestSearchPreviewFindsDrafts(t *testing.T) {
 	}
 }
 
+// TestSearchSurrogateKey checks that results pages carry the key that
+// ingest purges when any article changes, so that shared caches drop them.
+func TestSearchSurrogateKey(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{})
+	for _, path := range []string{"/recherche?q=retraite", "/recherche?q=introuvablexyz"} {
+		resp := site.Get(t, path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, resp.StatusCode)
+		}
+		keys := strings.Fields(resp.Header.Get("Surrogate-Key"))
+		if !slices.Contains(keys, store.KeySearch) || !slices.Contains(keys, store.KeySite) {
+			t.Errorf("%s: Surrogate-Key %q, want the search and site keys", path, keys)
+		}
+	}
+}
+
 func TestOpenSearch(t *testing.T) {
 	site := sitetest.Start(t, sitetest.Options{})
 	resp := site.Get(t, "/opensearch.xml")
@@ -230,6 +248,9 @@ func TestOpenSearch(t *testing.T) {
 		if !strings.Contains(resp.Body, want) {
 			t.Errorf("opensearch.xml lacks %s", want)
 		}
+	}
+	if keys := strings.Fields(resp.Header.Get("Surrogate-Key")); !slices.Contains(keys, store.KeySite) {
+		t.Errorf("opensearch.xml: Surrogate-Key %q, want the site key", keys)
 	}
 	home := site.Get(t, "/")
 	if !strings.Contains(home.Body, `<link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml" title="Fixture">`) {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -95,6 +96,8 @@ type request struct {
 	// keys are the surrogate keys of what the page shows (store.KeySite…),
 	// for shared caches to purge exactly the pages a change affects.
 	keys []string
+	// private marks an editors' page, see response.private.
+	private bool
 }
 
 func (s *Server) begin(ctx context.Context) (*request, error) {
@@ -119,6 +122,17 @@ func (s *Server) begin(ctx context.Context) (*request, error) {
 	return rq, nil
 }
 
+// category is the category with slug among those begin loaded, so that a
+// page needs no second query and sees the same snapshot as its menu.
+func (rq *request) category(slug string) (content.Category, error) {
+	for _, c := range rq.categories {
+		if c.Slug == slug {
+			return c, nil
+		}
+	}
+	return content.Category{}, fmt.Errorf("category %s: %w", slug, store.ErrNotFound)
+}
+
 // until shortens the page's validity to t, when t is set.
 func (rq *request) until(t time.Time) {
 	if !t.IsZero() && t.Before(rq.validUntil) {
@@ -132,7 +146,8 @@ func (rq *request) key(keys ...string) { rq.keys = append(rq.keys, keys...) }
 // response is body as the answer to this request, valid as long as the
 // page's text and carrying its surrogate keys.
 func (rq *request) response(contentType string, body []byte) *response {
-	return &response{status: http.StatusOK, contentType: contentType, body: body, validUntil: rq.validUntil, now: rq.now, keys: rq.keys}
+	return &response{status: http.StatusOK, contentType: contentType, body: body, validUntil: rq.validUntil, now: rq.now,
+		keys: rq.keys, private: rq.private}
 }
 
 // date converts an instant for display, noting when its relative text

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"net"
 	"net/http"
@@ -92,12 +91,8 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 			page.Errors = append(page.Errors, item)
 		}
 	}
-	var buf bytes.Buffer
-	if err := templates.Status(page).Render(ctx, &buf); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.send(w, r, &response{status: http.StatusOK, contentType: "text/html; charset=utf-8", body: buf.Bytes(), now: rq.now, private: true})
+	rq.private = true // never cached, never indexed: it is for editors only
+	s.render(w, r, http.StatusOK, rq, templates.Status(page))
 }
 
 // mayseeStatus reports whether r may see the status page: it carries the
