@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // lockedBuffer is a bytes.Buffer that the flush goroutine and the test may
@@ -29,6 +30,7 @@ func (l *lockedBuffer) String() string {
 
 func TestWarningsAreWrittenAtOnceAndInfoOnClose(t *testing.T) {
 	var out lockedBuffer
+	start := time.Now() // the periodic flushes start later, in New
 	l := New(&out)
 	l.With("component", "test").Warn("disk almost full", "free", 3)
 	got := out.String()
@@ -41,6 +43,13 @@ func TestWarningsAreWrittenAtOnceAndInfoOnClose(t *testing.T) {
 	}
 	for range 100 {
 		l.Info("request", "path", "/")
+	}
+	// 100 lines of under 100 bytes stay in the 64 KB buffer until a flush:
+	// none may be out yet, unless this test was slow enough for the first
+	// periodic flush to have run.
+	n := strings.Count(out.String(), `"msg":"request"`)
+	if time.Since(start) < FlushEvery && n != 0 {
+		t.Errorf("%d info lines written before any flush, want 0: not buffered", n)
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)

@@ -123,7 +123,7 @@ http {
 	}
 	refs.nginx = "http://" + addr + "/article"
 	for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
-		if got, _, err := fetch(refs.nginx); err == nil {
+		if got, _, err := fetch(refs.nginx, true); err == nil {
 			if string(got) != string(body) {
 				refs.stop()
 				return nil, fmt.Errorf("nginx serves other bytes than the site")

@@ -18,9 +18,9 @@ import (
 )
 
 // Reference is the default "now" of a corpus: scheduled articles are dated
-// after it, everything else before. It equals sitetest.FixtureNow, so that a
-// generated corpus served by the test harness has its scheduled articles
-// still unpublished.
+// after it, everything else before. The test harness uses it as its frozen
+// clock (sitetest.FixtureNow), so a generated corpus it serves has its
+// scheduled articles still unpublished.
 var Reference = time.Date(2024, 11, 25, 12, 0, 0, 0, time.UTC)
 
 // Years is how far back article dates go from Now.

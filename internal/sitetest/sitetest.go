@@ -1,6 +1,7 @@
 // Package sitetest starts the real site for tests: the whole app on
 // 127.0.0.1:0 with a copy of a content folder and a fresh SQLite file in
-// t.TempDir(), exactly as `site serve` runs it.
+// t.TempDir(), exactly as `site serve` runs it. It also holds the measures
+// the benchmarks share (CPUTime, Percentile).
 package sitetest
 
 import (
@@ -16,11 +17,14 @@ import (
 	"time"
 
 	"github.com/horizons-expat/site/internal/app"
+	"github.com/horizons-expat/site/internal/corpus"
 )
 
 // FixtureNow is an instant at which the fixture's scheduled article
-// (2024-12-01 08:00 Paris) is not yet published.
-var FixtureNow = time.Date(2024, 11, 25, 12, 0, 0, 0, time.UTC)
+// (2024-12-01 08:00 Paris) is not yet published. It is corpus.Reference, so
+// that a generated corpus served by Start has its scheduled articles still
+// unpublished too.
+var FixtureNow = corpus.Reference
 
 // Fixture returns the path of the small content folder made for tests.
 func Fixture() string {

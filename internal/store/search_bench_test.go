@@ -3,24 +3,14 @@ package store_test
 import (
 	"context"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/horizons-expat/site/internal/corpus"
 	"github.com/horizons-expat/site/internal/search"
+	"github.com/horizons-expat/site/internal/sitetest"
 	"github.com/horizons-expat/site/internal/store"
 )
-
-// cpuTime is the processor time the process used so far, user and system:
-// on a shared machine it tells the work done apart from the time waited.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkSearchIndexBuild measures building the full-text index of a
 // generated corpus of 10,000 articles from scratch: analysing every title,
@@ -36,14 +26,14 @@ func BenchmarkSearchIndexBuild(b *testing.B) {
 	st := loadStore(b, dir, corpus.Reference)
 	b.ReportMetric(time.Since(start).Seconds(), "s-ingest")
 	ctx := context.Background()
-	cpu := cpuTime()
+	cpu := sitetest.CPUTime()
 	for b.Loop() {
 		if err := st.RebuildSearchIndex(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/build")
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/build")
+	b.ReportMetric((sitetest.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/build")
 }
 
 // BenchmarkSearch measures Store.Search alone over a generated corpus of

@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -68,7 +66,7 @@ func BenchmarkSearchRequest(b *testing.B) {
 		var durations []time.Duration
 		byQuery := make([][]time.Duration, len(urls))
 		i := 0
-		cpu := cpuTime()
+		cpu := sitetest.CPUTime()
 		for b.Loop() {
 			if change {
 				slug := "publication-" + strconv.Itoa(i)
@@ -88,34 +86,17 @@ func BenchmarkSearchRequest(b *testing.B) {
 			i++
 		}
 		if !change { // publishing costs far more than searching
-			b.ReportMetric(float64(cpuTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(sitetest.CPUTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 		}
-		b.ReportMetric(percentile(durations, 0.5), "ms-median")
-		b.ReportMetric(percentile(durations, 0.99), "ms-p99")
+		b.ReportMetric(sitetest.Percentile(durations, 0.5), "ms-median")
+		b.ReportMetric(sitetest.Percentile(durations, 0.99), "ms-p99")
 		for i, d := range byQuery {
 			if len(d) > 0 {
-				b.Logf("%-30q median %6.2f ms", benchQueries[i], percentile(d, 0.5))
+				b.Logf("%-30q median %6.2f ms", benchQueries[i], sitetest.Percentile(d, 0.5))
 			}
 		}
 	}
 	b.Run("uncached", func(b *testing.B) { run(b, true, false) })
 	b.Run("cached", func(b *testing.B) { run(b, false, false) })
 	b.Run("after-change", func(b *testing.B) { run(b, true, true) })
-}
-
-// percentile returns the p-th quantile of ds, in milliseconds.
-func percentile(ds []time.Duration, p float64) float64 {
-	ds = slices.Clone(ds)
-	slices.Sort(ds)
-	return float64(ds[int(p*float64(len(ds)-1))]) / float64(time.Millisecond)
-}
-
-// cpuTime is the processor time the process used so far, user and system:
-// on a shared machine it tells the work done apart from the time waited.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
