@@ -12,8 +12,8 @@
 # and this VCL bans every object whose Surrogate-Key header holds one of them.
 #
 # Start varnishd with -p http_gzip_support=off: the replicas compress
-# (gzip and brotli) themselves and answer Vary: Accept-Encoding, which the
-# normalisation below keeps to three variants.
+# (gzip only) themselves and answer Vary: Accept-Encoding, which the
+# normalisation below keeps to two variants.
 vcl 4.1;
 
 import directors;
@@ -62,10 +62,12 @@ sub vcl_recv {
     unset req.http.Cookie;
     unset req.http.Authorization;
 
-    # Three variants at most: br, gzip or identity.
-    if (req.http.Accept-Encoding ~ "\bbr\b") {
-        set req.http.Accept-Encoding = "br";
-    } elsif (req.http.Accept-Encoding ~ "\bgzip\b") {
+    # Two variants, the two the replicas serve: gzip or identity. Browsers
+    # list more codings ("gzip, deflate, br, zstd"): keeping only one that
+    # the replicas do not speak would cost every reader compression.
+    if (req.http.Accept-Encoding ~ "(?i)(^|,)\s*gzip\s*(;\s*q\s*=\s*0(\.0*)?\s*)(,|$)") {
+        unset req.http.Accept-Encoding; # gzip;q=0: the client refuses it
+    } elsif (req.http.Accept-Encoding ~ "(?i)(^|,)\s*gzip\s*(;|,|$)") {
         set req.http.Accept-Encoding = "gzip";
     } else {
         unset req.http.Accept-Encoding;

@@ -1,6 +1,8 @@
 package cluster_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -80,6 +82,53 @@ func TestCluster(t *testing.T) {
 		}
 		if second.header.Get("Surrogate-Key") != "" {
 			t.Error("surrogate keys must not leave the cache")
+		}
+	})
+
+	t.Run("a browser's Accept-Encoding gets gzip", func(t *testing.T) {
+		// What the site serves (gzip or nothing) must survive the proxy's
+		// normalisation of Accept-Encoding, whatever else the client lists.
+		tests := []struct{ accept, want string }{
+			{"gzip, deflate, br, zstd", "gzip"}, // Chrome, Firefox
+			{"br, gzip", "gzip"},
+			{"GZIP", "gzip"},
+			{"br", ""},
+			{"br, gzip;q=0", ""},
+			{"", ""},
+		}
+		for _, tt := range tests {
+			req, err := http.NewRequest(http.MethodGet, c.URL+"/etudier-et-travailler", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Accept-Encoding", tt.accept)
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := resp.Header.Get("Content-Encoding")
+			if resp.StatusCode != http.StatusOK || got != tt.want {
+				t.Errorf("Accept-Encoding %q: %s with Content-Encoding %q, want 200 with %q", tt.accept, resp.Status, got, tt.want)
+				continue
+			}
+			if got == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err == nil {
+					body, err = io.ReadAll(zr)
+				}
+				if err != nil {
+					t.Errorf("Accept-Encoding %q: the gzipped body does not decode: %v", tt.accept, err)
+					continue
+				}
+			}
+			if !strings.Contains(string(body), "</html>") {
+				t.Errorf("Accept-Encoding %q: not a whole page (%d bytes)", tt.accept, len(body))
+			}
 		}
 	})
 
