@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -131,6 +132,22 @@ func (cfg Config) Clock() func() time.Time {
 	return time.Now
 }
 
+// builtAt dates the embedded static files, which carry no time of their
+// own: the commit the binary was built from, the same on every replica of
+// a build, or else (go run, go test) the start of the server.
+func builtAt(clock func() time.Time) time.Time {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.time" {
+				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
+					return t
+				}
+			}
+		}
+	}
+	return clock().Truncate(time.Second)
+}
+
 // New loads the content into the database and starts listening. It fails
 // when the content folder cannot be read or the address cannot be bound.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
@@ -183,7 +200,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		"parsed", rep.Parsed, "content", cfg.ContentDir, "db", a.dbPath, "duration", time.Since(start))
 	a.ready.Store(true)
 
-	assets, err := web.NewAssets(static.FS)
+	assets, err := web.NewAssets(static.FS, builtAt(clock))
 	if err != nil {
 		a.Close()
 		return nil, err

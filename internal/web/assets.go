@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 )
 
 // Assets serves the static files under fingerprinted URLs
@@ -23,10 +25,13 @@ type asset struct {
 	body, gzipped []byte
 	contentType   string
 	etag          string
+	modified      time.Time
 }
 
 // NewAssets fingerprints every file of fsys, compressing text ones once.
-func NewAssets(fsys fs.FS) (*Assets, error) {
+// Files that carry no modification time (an embedded file system) are
+// dated modified: the build's commit time, say, the same on every replica.
+func NewAssets(fsys fs.FS, modified time.Time) (*Assets, error) {
 	a := &Assets{urls: map[string]string{}, files: map[string]*asset{}}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) == ".go" {
@@ -36,11 +41,18 @@ func NewAssets(fsys fs.FS) (*Assets, error) {
 		if err != nil {
 			return err
 		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])[:10]
 		ext := path.Ext(p)
 		name := strings.TrimSuffix(p, ext) + "." + hash + ext
-		f := &asset{body: body, etag: `"` + hash + `"`, contentType: mime.TypeByExtension(ext)}
+		f := &asset{body: body, etag: `"` + hash + `"`, contentType: mime.TypeByExtension(ext), modified: info.ModTime()}
+		if f.modified.IsZero() {
+			f.modified = modified
+		}
 		if ext == ".css" || ext == ".svg" || ext == ".js" {
 			f.gzipped = compress(body)
 		}
@@ -57,38 +69,37 @@ func NewAssets(fsys fs.FS) (*Assets, error) {
 // URL returns the fingerprinted URL of a static file.
 func (a *Assets) URL(name string) string { return a.urls[name] }
 
-// ServeHTTP serves /static/<fingerprinted name>.
-func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// serve answers a GET or HEAD of /static/<fingerprinted name>, and reports
+// false, having written nothing, when no file has that name.
+// http.ServeContent does what RFC 9110 asks of conditional and range
+// requests: entity-tag lists, "*", If-Modified-Since, If-Range, 412, 416.
+func (a *Assets) serve(w http.ResponseWriter, r *http.Request) bool {
 	f, ok := a.files[strings.TrimPrefix(r.URL.Path, "/static/")]
 	if !ok {
-		http.NotFound(w, r)
-		return
+		return false
 	}
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("Vary", "Accept-Encoding")
-	gz := f.gzipped != nil && acceptsGzip(r)
-	// The gzipped bytes are another representation: they get their own
-	// strong tag, and either tag revalidates (the file is the same).
-	if gz {
+	body := f.body
+	// The gzipped bytes are another representation, with their own strong
+	// tag: a range or a 304 applies to the bytes that tag names.
+	if f.gzipped != nil && acceptsGzip(r) {
 		h.Set("ETag", strings.TrimSuffix(f.etag, `"`)+`-gz"`)
+		h.Set("Content-Encoding", "gzip")
+		body = f.gzipped
 	} else {
 		h.Set("ETag", f.etag)
 	}
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, strings.Trim(f.etag, `"`)) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body := f.body
-	if gz {
-		h.Set("Content-Encoding", "gzip")
-		body = f.gzipped
-	}
-	h.Set("Content-Length", itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
+	http.ServeContent(w, r, "", f.modified, bytes.NewReader(body))
+	return true
+}
+
+// static is /static/*: the fingerprinted files, or the site's 404 page.
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	if !s.assets.serve(w, r) {
+		s.notFound(w, r)
 	}
 }
 

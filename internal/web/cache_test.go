@@ -79,7 +79,7 @@ func newTestSite(t testing.TB, contentDir string, cacheBytes uint64) *testSite {
 	if _, err := sy.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	assets, err := NewAssets(static.FS)
+	assets, err := NewAssets(static.FS, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

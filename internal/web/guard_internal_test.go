@@ -17,7 +17,7 @@ import (
 // that must not need one.
 func bareServer(t *testing.T, logs *bytes.Buffer) *Server {
 	t.Helper()
-	assets, err := NewAssets(static.FS)
+	assets, err := NewAssets(static.FS, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

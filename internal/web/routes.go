@@ -35,7 +35,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/_status", s.status)
-	r.Handle("/static/*", s.assets)
+	r.Get("/static/*", s.static)
 	r.Get("/media/*", s.media)
 
 	r.Get("/robots.txt", s.robots)

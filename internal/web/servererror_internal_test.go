@@ -39,7 +39,7 @@ func TestDatabaseFailureGivesFrench500(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets, err := NewAssets(static.FS)
+	assets, err := NewAssets(static.FS, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
