@@ -14,7 +14,7 @@ import (
 func (s *Server) category(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	n, ok := pageNumber(r)
-	if !ok {
+	if !ok && !firstPage(r) {
 		s.notFound(w, r)
 		return
 	}
@@ -26,6 +26,10 @@ func (s *Server) category(w http.ResponseWriter, r *http.Request) {
 	c, err := rq.category(chi.URLParam(r, "category"))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if firstPage(r) {
+		movedTo(w, r, content.CategoryPath(c.Slug))
 		return
 	}
 	rq.key(store.CategoryKey(c.Slug))

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/horizons-expat/site/templates"
 )
@@ -19,13 +21,21 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r)
 		return
 	}
-	if target, err := s.store.Redirect(ctx, rq.view, r.URL.Path); err == nil {
+	p := r.URL.Path
+	if respellable(p) {
+		p = canonicalPath(strings.ToLower(p)) // aliases are kept in lower case
+	}
+	if target, err := s.store.Redirect(ctx, rq.view, p); err == nil {
 		http.Redirect(w, r, target, http.StatusMovedPermanently)
 		return
 	}
-	if gone, err := s.store.Gone(ctx, rq.view, r.URL.Path); err == nil && gone {
+	if gone, err := s.store.Gone(ctx, rq.view, p); err == nil && gone {
 		s.errorPage(w, r, rq, http.StatusGone, "Article retiré",
 			"Cet article a été retiré du site et n’est plus disponible. Vous trouverez nos autres articles dans les rubriques ci-dessous.")
+		return
+	}
+	if target := s.respell(ctx, rq, p); target != "" {
+		movedTo(w, r, target)
 		return
 	}
 	s.errorPage(w, r, rq, http.StatusNotFound, "Page introuvable",
@@ -63,4 +73,35 @@ func (s *Server) staticError(w http.ResponseWriter, r *http.Request, status int,
 	if r.Method != http.MethodHead {
 		_ = templates.Error(page).Render(r.Context(), w)
 	}
+}
+
+// respell returns the page that p means when its segments are folded to
+// slugs, as the site derives addresses from file names and tags: a reader
+// who types the file name "Mon Article Été" or the tag « sécurité » gets
+// there. It returns "" when the folded path is no page either, so that a
+// redirect never leads to a 404.
+func (s *Server) respell(ctx context.Context, rq *request, p string) string {
+	folded, ok := slugPath(p)
+	if !ok || folded == p {
+		return ""
+	}
+	if target, err := s.store.Redirect(ctx, rq.view, folded); err == nil {
+		return target
+	}
+	seg := strings.Split(strings.TrimPrefix(folded, "/"), "/")
+	var err error
+	switch {
+	case len(seg) >= 2 && seg[0] == "tags" && (len(seg) == 2 || len(seg) == 4 && seg[2] == "page"):
+		_, err = s.store.Tag(ctx, rq.view, seg[1])
+	case len(seg) == 1 || len(seg) == 3 && seg[1] == "page":
+		_, err = rq.category(seg[0])
+	case len(seg) == 2:
+		_, err = s.store.Article(ctx, rq.view, seg[0], seg[1])
+	default:
+		return ""
+	}
+	if err != nil {
+		return ""
+	}
+	return folded
 }

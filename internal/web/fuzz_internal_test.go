@@ -74,3 +74,27 @@ func FuzzPageNumber(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSlugPath(f *testing.F) {
+	for _, seed := range []string{
+		"/vie-pratique/Mon Article Été", "/tags/sécurité sociale", "/Prâtique", "/a/b_c/d", "/rss.xml",
+		"/static/Été.css", "/media/Été.jpg", "/monde/page/2\x00", "/\xff", "/œuvre", "/'", "/tags/ß", "//x", "",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		folded, ok := slugPath(p)
+		if !ok {
+			return
+		}
+		if again, ok := slugPath(folded); !ok || again != folded {
+			t.Fatalf("not a fixed point, a redirect could lead to another: %q → %q → %q (%v)", p, folded, again, ok)
+		}
+		if respellable(folded) {
+			t.Errorf("%q → %q holds what no address holds", p, folded)
+		}
+		if strings.Count(folded, "/") != strings.Count(p, "/") {
+			t.Errorf("%q → %q changed the segments", p, folded)
+		}
+	})
+}

@@ -22,6 +22,10 @@ func pageNumber(r *http.Request) (n int, ok bool) {
 	return n, true
 }
 
+// firstPage reports whether r names page 1 of a listing by its number:
+// that page is the listing itself, and its address is the listing's.
+func firstPage(r *http.Request) bool { return chi.URLParam(r, "page") == "1" }
+
 // lastPage is the number of pages that total articles fill.
 func lastPage(total int) int {
 	return max(1, (total+perPage-1)/perPage)

@@ -3,9 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -52,19 +55,50 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // canonicalPaths sends every other spelling of a page's path to its one
 // canonical URL: no trailing slash, no index.html, no doubled slash, lower
-// case.
+// case, no percent-encoded letter ("/%6Donde" is "/monde"). Spellings that
+// only the database can resolve (a file name's accents and spaces) are
+// left to notFound.
 func canonicalPaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		c := canonicalPath(p)
-		if c != p && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			u := *r.URL
-			u.Path, u.RawPath = c, ""
-			http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+		if (c != p || encodedOtherwise(r.URL)) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			movedTo(w, r, c)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// movedTo answers 301 to path, keeping r's query.
+func movedTo(w http.ResponseWriter, r *http.Request, path string) {
+	u := *r.URL
+	u.Path, u.RawPath = path, ""
+	http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+}
+
+// encodedOtherwise reports whether u's path was sent with a percent-encoded
+// unreserved character ("/%6Donde" for "/monde"): RFC 3986 (6.2.2.2) makes
+// it the same path, which would otherwise answer as a duplicate page.
+// Other encodings are left as they came: an encoded slash would change the
+// path's segments if decoded, and the case of hexadecimal digits or the
+// encoding of "[" changes no address that the site gives out.
+func encodedOtherwise(u *url.URL) bool {
+	raw := u.RawPath // empty when the path came encoded the default way
+	for i := 0; i+2 < len(raw); i++ {
+		if raw[i] != '%' {
+			continue
+		}
+		if c, err := strconv.ParseUint(raw[i+1:i+3], 16, 8); err == nil && unreserved(byte(c)) {
+			return true
+		}
+	}
+	return false
+}
+
+// unreserved reports whether c may appear in a URL without encoding.
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // canonicalPath returns the canonical spelling of p. It is idempotent, so a
@@ -74,7 +108,7 @@ func canonicalPath(p string) string {
 	if !utf8.ValidString(p) {
 		return p
 	}
-	if !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, content.MediaPrefix) {
+	if !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, content.MediaPrefix) && !respellable(p) {
 		p = strings.ToLower(p) // file names are exact
 	}
 	for {
@@ -93,6 +127,46 @@ func canonicalPath(p string) string {
 		}
 		p = c
 	}
+}
+
+// respellable reports whether p holds something that no address of a page
+// holds, such as a space, an accent or an apostrophe: a reader's spelling
+// of a file name or a tag, which notFound folds to a slug in one redirect
+// (lowering it here first would make two).
+func respellable(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '/', c == '_':
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// slugPath folds p to the address a reader meant: each segment that is not
+// in the form of an address already becomes its slug, as file names and
+// tags do ("/vie-pratique/Mon Article Été" → "/vie-pratique/mon-article-ete").
+// It reports false when a segment has no slug at all, or p is a file's.
+func slugPath(p string) (string, bool) {
+	if strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, content.MediaPrefix) || !utf8.ValidString(p) {
+		return "", false
+	}
+	if strings.ContainsFunc(p, unicode.IsControl) {
+		return "", false // no file name or tag has one
+	}
+	segments := strings.Split(p, "/")
+	for i, seg := range segments {
+		lower := strings.ToLower(seg)
+		if lower == "" || strings.Trim(lower, "abcdefghijklmnopqrstuvwxyz0123456789-.") == "" {
+			segments[i] = lower
+			continue
+		}
+		if segments[i] = content.Slugify(seg); segments[i] == "" {
+			return "", false
+		}
+	}
+	return strings.Join(segments, "/"), true
 }
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {

@@ -35,7 +35,6 @@ func TestPagesStatusAndLanguage(t *testing.T) {
 		{"category page 1", "/monde", http.StatusOK, "Nouvelle numéro 14"},
 		{"category page 2", "/monde/page/2", http.StatusOK, "Nouvelle numéro 02"},
 		{"past the last page", "/monde/page/3", http.StatusNotFound, "Page introuvable"},
-		{"page 1 spelled out", "/monde/page/1", http.StatusNotFound, "Page introuvable"},
 		{"page 0", "/monde/page/0", http.StatusNotFound, "Page introuvable"},
 		{"page with a leading zero", "/monde/page/02", http.StatusNotFound, "Page introuvable"},
 		{"page not a number", "/monde/page/deux", http.StatusNotFound, "Page introuvable"},
@@ -420,6 +419,15 @@ func TestCanonicalRedirects(t *testing.T) {
 		{"/monde/?page=2", "/monde?page=2"},
 		{"/index.html", "/"},
 		{"/ancienne/retraite", "/pratique/retraite"},
+		// A percent-encoded letter is another spelling of the same path.
+		{"/%6Donde", "/monde"},
+		{"/pratique/%72etraite", "/pratique/retraite"},
+		{"/pr%61tique/retraite?x=1", "/pratique/retraite?x=1"},
+		{"/%4Donde/", "/monde"},
+		// Page 1 of a listing is the listing.
+		{"/monde/page/1", "/monde"},
+		{"/tags/monde/page/1", "/tags/monde"},
+		{"/monde/page/1?x=1", "/monde?x=1"},
 	}
 	for _, tt := range tests {
 		for _, method := range []string{http.MethodGet, http.MethodHead} {

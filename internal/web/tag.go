@@ -14,7 +14,7 @@ import (
 func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	n, ok := pageNumber(r)
-	if !ok {
+	if !ok && !firstPage(r) {
 		s.notFound(w, r)
 		return
 	}
@@ -27,6 +27,10 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 	label, err := s.store.Tag(ctx, rq.view, slug)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if firstPage(r) {
+		movedTo(w, r, content.TagPath(slug))
 		return
 	}
 	rq.key(store.TagKey(slug))
