@@ -31,9 +31,30 @@ func TestStatusPageOnlyForEditors(t *testing.T) {
 		{"loopback client", "/_status", nil, http.StatusOK},
 		{"relayed by a proxy on this machine", "/_status", proxied, http.StatusNotFound},
 		{"relayed, token in the header", "/_status", http.Header{"X-Forwarded-For": {"203.0.113.7"}, "X-Status-Token": {"s3cret-token"}}, http.StatusOK},
-		{"relayed, token in the query", "/_status?token=s3cret-token", proxied, http.StatusOK},
-		{"relayed, wrong token", "/_status?token=guess", proxied, http.StatusNotFound},
+		// A token in the address ends up in proxies' and access logs.
+		{"relayed, token in the query", "/_status?token=s3cret-token", proxied, http.StatusNotFound},
+		{"relayed, wrong token", "/_status", http.Header{"X-Forwarded-For": {"203.0.113.7"}, "X-Status-Token": {"guess"}}, http.StatusNotFound},
 		{"relayed, Forwarded header", "/_status", http.Header{"Forwarded": {"for=203.0.113.7"}}, http.StatusNotFound},
+	}
+	// A proxy on this machine, configured as trusted, relays other
+	// people's requests: without X-Forwarded-For (a proxy that does not
+	// add it) the request still needs the token.
+	behindProxy := sitetest.Start(t, sitetest.Options{Configure: func(c *app.Config) {
+		c.StatusToken = "s3cret-token"
+		c.TrustedProxies = []string{"127.0.0.1/32", "::1/128"}
+	}})
+	for _, tt := range []struct {
+		name   string
+		header http.Header
+		status int
+	}{
+		{"trusted local proxy, no X-Forwarded-For", nil, http.StatusNotFound},
+		{"trusted local proxy, a local client", http.Header{"X-Forwarded-For": {"127.0.0.1"}}, http.StatusNotFound},
+		{"trusted local proxy, token in the header", http.Header{"X-Status-Token": {"s3cret-token"}}, http.StatusOK},
+	} {
+		if r := behindProxy.Do(t, http.MethodGet, "/_status", tt.header); r.StatusCode != tt.status {
+			t.Errorf("%s: GET /_status = %d, want %d", tt.name, r.StatusCode, tt.status)
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net/netip"
 	"net/http"
 	"net/url"
 	"strings"
@@ -181,4 +183,75 @@ func (s *Server) snapshot(next http.Handler) http.Handler {
 		defer release()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// privateTokenHeader carries the token that opens the operators' pages
+// (-status-token). Only a header: a token in the address would be written
+// to every proxy's and server's access log.
+const privateTokenHeader = "X-Status-Token"
+
+// privateGuard decides who may see the pages meant for the site's
+// operators (/_status; any other such page should ask it too). They are
+// open to requests that carry the token, and to those that come straight
+// from this machine.
+type privateGuard struct {
+	token   []byte
+	proxies []netip.Prefix
+}
+
+// newPrivateGuard makes the guard of token and the trusted proxies' CIDR
+// prefixes (entries that do not parse, which the command line refuses, are
+// left out).
+func newPrivateGuard(token string, trustedProxies []string) privateGuard {
+	g := privateGuard{token: []byte(token)}
+	for _, p := range trustedProxies {
+		if prefix, err := netip.ParsePrefix(p); err == nil {
+			g.proxies = append(g.proxies, prefix)
+		}
+	}
+	return g
+}
+
+// allows reports whether r may see a private page. Coming from this machine
+// is decided by the connection alone: a loopback peer that is not one of
+// the trusted proxies. A trusted proxy relays other people's requests, so
+// whatever it adds or leaves out (X-Forwarded-For) never opens the page;
+// and a loopback peer that says it forwards for someone is a proxy too,
+// configured or not. Headers can only close the page, never open it, but
+// the token's.
+func (g privateGuard) allows(r *http.Request) bool {
+	if len(g.token) > 0 && subtle.ConstantTimeCompare([]byte(r.Header.Get(privateTokenHeader)), g.token) == 1 {
+		return true
+	}
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := peer.Addr().Unmap()
+	if !ip.IsLoopback() {
+		return false
+	}
+	for _, p := range g.proxies {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// privateOnly serves next to those the guard allows, and the ordinary 404
+// page to anyone else: readers must not even learn that the page exists.
+func (s *Server) privateOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.private.allows(r) {
+			s.notFound(w, r)
+			return
+		}
+		next(w, r)
+	}
 }

@@ -34,7 +34,7 @@ func (s *Server) Handler() http.Handler {
 	r.MethodNotAllowed(methodNotAllowed)
 
 	r.Get("/healthz", s.healthz)
-	r.Get("/_status", s.status)
+	r.Get("/_status", s.privateOnly(s.status))
 	r.Get("/static/*", s.static)
 	r.Get("/media/*", s.media)
 

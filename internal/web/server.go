@@ -40,8 +40,9 @@ type Config struct {
 	// SearchesPerMinute bounds one client's searches
 	// (DefaultSearchesPerMinute when zero); beyond it, 429.
 	SearchesPerMinute int
-	// StatusToken opens the editors' status page to requests carrying it;
-	// without it only loopback clients see the page.
+	// StatusToken opens the editors' status page to requests carrying it
+	// in the X-Status-Token header; without it only loopback clients that
+	// are not trusted proxies see the page.
 	StatusToken string
 	// ContentStatus reports the content loader's state for the editors'
 	// status page; nil leaves the page out.
@@ -61,6 +62,8 @@ type Server struct {
 	ready  func() bool
 	scheme baseScheme
 	cache  *pageCache
+	// private guards the operators' pages.
+	private privateGuard
 }
 
 // New returns a Server. ready tells whether content is loaded, for /healthz.
@@ -69,7 +72,7 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 		cfg.CacheBytes = DefaultCacheBytes
 	}
 	return &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
-		cache: newPageCache(cfg.CacheBytes, st.Generation)}
+		cache: newPageCache(cfg.CacheBytes, st.Generation), private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies)}
 }
 
 // perPage is the number of articles on a listing page.
