@@ -98,7 +98,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", envInt("SITE_MAX_IN_FLIGHT", web.DefaultMaxInFlight), "requests served at once; more are refused with 503 (SITE_MAX_IN_FLIGHT)")
 	fs.StringVar(&poll, "poll", env("SITE_POLL", "2s"), "polling interval when the content folder cannot be watched (SITE_POLL)")
 	fs.BoolVar(&cfg.ForcePoll, "force-poll", env("SITE_FORCE_POLL", "") == "1", "poll the content folder even where it could be watched (SITE_FORCE_POLL=1)")
-	fs.StringVar(&cfg.StatusToken, "status-token", env("SITE_STATUS_TOKEN", ""), "token that opens /_status to non-loopback clients, in the X-Status-Token header or ?token= (SITE_STATUS_TOKEN)")
+	fs.StringVar(&cfg.StatusToken, "status-token", env("SITE_STATUS_TOKEN", ""), "token that opens /_status to other clients than loopback ones (trusted proxies included), in the X-Status-Token header (SITE_STATUS_TOKEN)")
 	var purgeURLs []string
 	fs.Func("purge-url", "caching proxy to send BAN requests with the Surrogate-Key of changed pages; repeatable (SITE_PURGE_URL, comma-separated)", func(v string) error {
 		u, err := url.Parse(v)

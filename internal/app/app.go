@@ -41,8 +41,9 @@ type Config struct {
 	// watched; ForcePoll polls even when it could be.
 	Poll      time.Duration
 	ForcePoll bool
-	// StatusToken, when set, opens /_status to requests that carry it;
-	// without it, only loopback clients see that page.
+	// StatusToken, when set, opens /_status to requests that carry it in
+	// the X-Status-Token header; without it, only loopback clients that are
+	// not trusted proxies see that page.
 	StatusToken string
 	// PprofAddr is a loopback address for net/http/pprof; empty: off.
 	PprofAddr string

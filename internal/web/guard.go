@@ -2,8 +2,8 @@ package web
 
 import (
 	"crypto/subtle"
-	"net/netip"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"

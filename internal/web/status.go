@@ -89,4 +89,3 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	rq.private = true // never cached, never indexed: it is for editors only
 	s.render(w, r, http.StatusOK, rq, templates.Status(page))
 }
-
