@@ -53,9 +53,11 @@ type atomLink struct {
 }
 
 type rssImage struct {
-	URL   string `xml:"url"`
-	Title string `xml:"title"`
-	Link  string `xml:"link"`
+	URL    string `xml:"url"`
+	Title  string `xml:"title"`
+	Link   string `xml:"link"`
+	Width  int    `xml:"width"`
+	Height int    `xml:"height"`
 }
 
 type rssItem struct {
@@ -121,7 +123,9 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, category string) {
 		}
 		ch.Self.Href = rq.abs(categoryFeedPath(c.Slug))
 	}
-	ch.Image = rssImage{URL: rq.abs(rq.assets.URL(logoImage)), Title: ch.Title, Link: ch.Link}
+	// Without a size a reader assumes 88×31: say it.
+	ch.Image = rssImage{URL: rq.abs(rq.assets.URL(feedLogoImage)), Title: ch.Title, Link: ch.Link,
+		Width: feedLogoSize, Height: feedLogoSize}
 	list, err := s.store.FeedArticles(ctx, rq.view, category, feedItems)
 	if err != nil {
 		s.fail(w, r, err)

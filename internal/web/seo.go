@@ -9,10 +9,12 @@ import (
 	"github.com/horizons-expat/site/templates"
 )
 
-// The raster images drawn from the logo (static/logo.png, static/partage.png)
-// and their sizes, which Open Graph and JSON-LD state.
+// The raster images drawn from the logo (static/logo.png, logo-flux.png,
+// partage.png) and their sizes, which Open Graph, JSON-LD and the feeds
+// state. RSS 2.0 bounds a channel's image to 144×400.
 const (
 	logoImage, logoSize               = "logo.png", 512
+	feedLogoImage, feedLogoSize       = "logo-flux.png", 144
 	shareImage                        = "partage.png"
 	shareImageWidth, shareImageHeight = 1200, 630
 )

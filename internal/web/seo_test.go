@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"encoding/xml"
+	"image"
+	_ "image/png"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -288,6 +290,7 @@ func TestFeeds(t *testing.T) {
 			if feed.FeedType != "rss" || feed.FeedVersion != "2.0" {
 				t.Errorf("feed is %s %s, want rss 2.0", feed.FeedType, feed.FeedVersion)
 			}
+			checkChannelImage(t, site, resp.Body)
 			if feed.Title != tt.title || feed.Link != tt.link || feed.Language != "fr" {
 				t.Errorf("channel %q %q %q, want %q %q fr", feed.Title, feed.Link, feed.Language, tt.title, tt.link)
 			}
@@ -549,5 +552,42 @@ func TestNoindex(t *testing.T) {
 	}
 	if r := parsePage(t, "/", site.Get(t, "/").Body).meta("robots"); len(r) != 0 {
 		t.Errorf("the public home page has robots meta %q", r)
+	}
+}
+
+// checkChannelImage checks the channel's <image> against RSS 2.0: at most
+// 144 pixels wide and 400 high, and when no size is given the reader
+// assumes 88×31, so the size is stated, and it is the file's own.
+func checkChannelImage(t *testing.T, site *sitetest.Site, feed string) {
+	t.Helper()
+	var doc struct {
+		Image struct {
+			URL    string `xml:"url"`
+			Title  string `xml:"title"`
+			Link   string `xml:"link"`
+			Width  int    `xml:"width"`
+			Height int    `xml:"height"`
+		} `xml:"channel>image"`
+	}
+	if err := xml.Unmarshal([]byte(feed), &doc); err != nil {
+		t.Fatal(err)
+	}
+	img := doc.Image
+	if img.URL == "" || img.Title == "" || img.Link == "" {
+		t.Fatalf("channel image %+v lacks url, title or link", img)
+	}
+	if img.Width < 1 || img.Width > 144 || img.Height < 1 || img.Height > 400 {
+		t.Errorf("channel image %d×%d, RSS 2.0 wants a stated size of at most 144×400", img.Width, img.Height)
+	}
+	resp := site.Get(t, strings.TrimPrefix(img.URL, fixtureBase))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d", img.URL, resp.StatusCode)
+	}
+	cfg, _, err := image.DecodeConfig(strings.NewReader(resp.Body))
+	if err != nil {
+		t.Fatalf("%s: %v", img.URL, err)
+	}
+	if cfg.Width != img.Width || cfg.Height != img.Height {
+		t.Errorf("channel image states %d×%d, the file is %d×%d", img.Width, img.Height, cfg.Width, cfg.Height)
 	}
 }

@@ -1,8 +1,9 @@
 // Command shareimage draws the site's raster images from the shapes of
 // static/logo.svg: logo.png (the publisher logo of structured data, which
-// search engines want in a raster format) and partage.png (the 1200×630
-// picture that social networks show for pages without an image of their
-// own). Run by `go generate ./static`.
+// search engines want in a raster format), logo-flux.png (the feeds'
+// channel image, which RSS 2.0 bounds to 144×400) and partage.png (the
+// 1200×630 picture that social networks show for pages without an image of
+// their own). Run by `go generate ./static`.
 package main
 
 import (
@@ -94,6 +95,10 @@ func main() {
 	logo := image.NewNRGBA(image.Rect(0, 0, 512, 512))
 	draw(logo, 0, 0, 512, color.NRGBA{})
 	save(*dir+"/logo.png", logo)
+
+	feed := image.NewNRGBA(image.Rect(0, 0, 144, 144))
+	draw(feed, 0, 0, 144, color.NRGBA{})
+	save(*dir+"/logo-flux.png", feed)
 
 	share := image.NewNRGBA(image.Rect(0, 0, 1200, 630))
 	for y := 0; y < 630; y++ {
