@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	"github.com/horizons-expat/site/internal/store"
 )
 
 // robots is /robots.txt: crawl the whole site but search results and the
@@ -22,6 +24,17 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 		b.WriteString("Allow: /\nDisallow: /recherche\nDisallow: /_status\n")
 	}
 	b.WriteString("\nSitemap: " + rq.abs("/sitemap.xml") + "\n")
-	b.WriteString("Sitemap: " + rq.abs("/sitemap-news.xml") + "\n")
+	// The news sitemap exists while there is news (newsSitemap): the file
+	// changes when an article is published or the newest turns two days old.
+	rq.key(store.KeySitemap)
+	news, err := s.newsArticles(r.Context(), rq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(news) > 0 {
+		rq.until(news[0].Date.Add(newsWindow))
+		b.WriteString("Sitemap: " + rq.abs("/sitemap-news.xml") + "\n")
+	}
 	s.send(w, r, rq.response("text/plain; charset=utf-8", []byte(b.String())))
 }

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +100,37 @@ func TestSitemap(t *testing.T) {
 		if lastmod[p] != want {
 			t.Errorf("lastmod of %s = %q, want %q", p, lastmod[p], want)
 		}
+	}
+}
+
+// TestNewsSitemapSchemaRejects makes sure the news schema check is not a
+// formality either.
+func TestNewsSitemapSchemaRejects(t *testing.T) {
+	const head = `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">`
+	item := func(publication, date, title string) string {
+		return head + `<url><loc>https://fixture.example/monde/a</loc><news:news><news:publication>` + publication +
+			`</news:publication><news:publication_date>` + date + `</news:publication_date><news:title>` + title +
+			`</news:title></news:news></url></urlset>`
+	}
+	const pub = `<news:name>Fixture</news:name><news:language>fr</news:language>`
+	if err := validateXML(t, "valid", item(pub, "2024-11-20T10:30:00+01:00", "Un titre"), "sitemap-with-news.xsd"); err != nil {
+		t.Fatalf("the schema refuses a valid news sitemap: %v", err)
+	}
+	tests := []struct{ name, doc string }{
+		{"empty urlset", head + `</urlset>`},
+		{"no language", item(`<news:name>Fixture</news:name>`, "2024-11-20T10:30:00+01:00", "Un titre")},
+		{"language in capitals", item(`<news:name>Fixture</news:name><news:language>FR</news:language>`, "2024-11-20T10:30:00+01:00", "Un titre")},
+		{"empty name", item(`<news:name></news:name><news:language>fr</news:language>`, "2024-11-20T10:30:00+01:00", "Un titre")},
+		{"not a W3C datetime", item(pub, "20/11/2024", "Un titre")},
+		{"empty title", item(pub, "2024-11-20T10:30:00+01:00", "")},
+		{"no publication", head + `<url><loc>https://fixture.example/monde/a</loc><news:news><news:publication_date>2024-11-20</news:publication_date><news:title>T</news:title></news:news></url></urlset>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if validateXML(t, tt.name, tt.doc, "sitemap-with-news.xsd") == nil {
+				t.Errorf("schema accepts %s", tt.doc)
+			}
+		})
 	}
 }
 
@@ -200,19 +233,50 @@ func TestNewsSitemap(t *testing.T) {
 	}{
 		{"the last two days", time.Date(2024, 11, 21, 12, 0, 0, 0, time.UTC), []string{"Préparer sa retraite à l'étranger"}},
 		{"two articles", time.Date(2024, 11, 15, 8, 0, 0, 0, time.UTC), []string{"Nouvelle numéro 14", "Nouvelle numéro 13"}},
+		{"the last article just within two days", time.Date(2024, 11, 22, 9, 29, 0, 0, time.UTC), []string{"Préparer sa retraite à l'étranger"}},
+		// No valid news sitemap lists nothing (a <urlset> needs a <url>):
+		// while there is no news, there is no news sitemap, and robots.txt
+		// does not name it.
 		{"nothing recent", sitetest.FixtureNow, nil},
+		{"the last article just over two days old", time.Date(2024, 11, 22, 9, 31, 0, 0, time.UTC), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			site := sitetest.Start(t, sitetest.Options{Now: tt.now})
 			resp := site.Get(t, "/sitemap-news.xml")
+			robots := site.Get(t, "/robots.txt").Body
+			named := strings.Contains(robots, "Sitemap: "+fixtureBase+"/sitemap-news.xml\n")
+			if tt.titles == nil {
+				if resp.StatusCode != http.StatusNotFound {
+					t.Errorf("GET /sitemap-news.xml = %d, want 404 while there is no news:\n%s", resp.StatusCode, resp.Body)
+				}
+				if named {
+					t.Errorf("robots.txt names the news sitemap while there is none:\n%s", robots)
+				}
+				return
+			}
+			if !named {
+				t.Errorf("robots.txt does not name the news sitemap:\n%s", robots)
+			}
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/xml; charset=utf-8" {
 				t.Fatalf("GET /sitemap-news.xml = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
-			if tt.titles != nil {
-				if err := validateXML(t, "news sitemap", resp.Body, "sitemap.xsd"); err != nil {
-					t.Fatal(err)
-				}
+			if err := validateXML(t, "news sitemap", resp.Body, "sitemap-with-news.xsd"); err != nil {
+				t.Fatal(err)
+			}
+			// The sitemap changes when its last article turns two days old.
+			left := int(time.Date(2024, 11, 22, 9, 30, 0, 0, time.UTC).Sub(tt.now).Seconds())
+			cc := resp.Header.Get("Cache-Control")
+			lifetimes := map[string]int{}
+			for _, m := range regexp.MustCompile(`(max-age|s-maxage|stale-while-revalidate|stale-if-error)=(\d+)`).FindAllStringSubmatch(cc, -1) {
+				lifetimes[m[1]], _ = strconv.Atoi(m[2])
+			}
+			if lifetimes["max-age"] > left || lifetimes["s-maxage"]+lifetimes["stale-while-revalidate"] > left {
+				t.Errorf("Cache-Control %q outlives the news sitemap's next change %d s away", cc, left)
+			}
+			etag := resp.Header.Get("ETag")
+			if again := site.Do(t, http.MethodGet, "/sitemap-news.xml", http.Header{"If-None-Match": {etag}}); etag == "" || again.StatusCode != http.StatusNotModified {
+				t.Errorf("If-None-Match %q: %d, want 304", etag, again.StatusCode)
 			}
 			if !strings.Contains(resp.Body, `xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"`) {
 				t.Errorf("no news namespace: %s", resp.Body)
@@ -246,14 +310,17 @@ func TestRobots(t *testing.T) {
 	tests := []struct {
 		name   string
 		drafts bool
+		now    time.Time
 		want   string
 	}{
-		{"public site", false, "User-agent: *\nAllow: /\nDisallow: /recherche\nDisallow: /_status\n\nSitemap: https://fixture.example/sitemap.xml\nSitemap: https://fixture.example/sitemap-news.xml\n"},
-		{"editors' preview", true, "User-agent: *\nDisallow: /\n\nSitemap: https://fixture.example/sitemap.xml\nSitemap: https://fixture.example/sitemap-news.xml\n"},
+		{"public site", false, time.Time{}, "User-agent: *\nAllow: /\nDisallow: /recherche\nDisallow: /_status\n\nSitemap: https://fixture.example/sitemap.xml\n"},
+		{"public site with news", false, time.Date(2024, 11, 21, 12, 0, 0, 0, time.UTC), "User-agent: *\nAllow: /\nDisallow: /recherche\nDisallow: /_status\n\nSitemap: https://fixture.example/sitemap.xml\nSitemap: https://fixture.example/sitemap-news.xml\n"},
+		// The preview shows the drafts and scheduled articles: news.
+		{"editors' preview", true, time.Time{}, "User-agent: *\nDisallow: /\n\nSitemap: https://fixture.example/sitemap.xml\nSitemap: https://fixture.example/sitemap-news.xml\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			site := sitetest.Start(t, sitetest.Options{Drafts: tt.drafts})
+			site := sitetest.Start(t, sitetest.Options{Drafts: tt.drafts, Now: tt.now})
 			resp := site.Get(t, "/robots.txt")
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
 				t.Fatalf("GET /robots.txt = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))

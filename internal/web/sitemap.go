@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"strconv"
@@ -253,6 +254,8 @@ type newsPublication struct {
 }
 
 // newsSitemap is /sitemap-news.xml: the articles of the last two days.
+// With none, there is no news sitemap: a <urlset> needs at least one <url>,
+// so an empty one is invalid; robots.txt stops naming it meanwhile.
 func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) {
 	rq, err := s.begin(r.Context())
 	if err != nil {
@@ -260,9 +263,16 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rq.key(store.KeySitemap)
-	articles, err := s.store.PublishedArticles(r.Context(), rq.view)
+	articles, err := s.newsArticles(r.Context(), rq)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if len(articles) == 0 {
+		// The same rq: the answer changes when an article is published,
+		// which purges KeySitemap or reaches rq's validity.
+		s.errorPage(w, r, rq, http.StatusNotFound, "Page introuvable",
+			"Aucun article n’a paru ces deux derniers jours : le plan des actualités est vide pour l’instant.")
 		return
 	}
 	doc := newsURLSet{XMLNS: sitemapNS, XMLNSNews: newsNS}
@@ -270,7 +280,7 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) {
 	if lang == "" {
 		lang = "fr"
 	}
-	for _, a := range recent(articles, rq.now) {
+	for _, a := range articles {
 		// The sitemap changes when this article grows too old for it.
 		rq.until(a.Date.Add(newsWindow))
 		doc.URLs = append(doc.URLs, newsURL{
@@ -283,6 +293,15 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	s.sendXML(w, r, rq, "application/xml; charset=utf-8", doc)
+}
+
+// newsArticles are the articles of the news sitemap, newest first.
+func (s *Server) newsArticles(ctx context.Context, rq *request) ([]store.Published, error) {
+	articles, err := s.store.PublishedArticles(ctx, rq.view)
+	if err != nil {
+		return nil, err
+	}
+	return recent(articles, rq.now), nil
 }
 
 // recent keeps the articles published within newsWindow before now, at
