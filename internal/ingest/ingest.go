@@ -402,11 +402,17 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	return rep, nil
 }
 
-// changedPaths are the article files a change saves or deletes.
+// changedPaths are the article files a change saves or deletes, and the
+// former paths of those it moves: before the change the stored article is
+// found under its former path only, with its former rubrique, whose pages
+// showed it and must be purged too.
 func changedPaths(ch store.Changes) []string {
 	paths := append([]string(nil), ch.DeletedArticles...)
 	for _, a := range ch.Articles {
 		paths = append(paths, a.Path)
+	}
+	for _, r := range ch.Renames {
+		paths = append(paths, r.From)
 	}
 	return paths
 }

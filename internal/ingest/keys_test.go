@@ -18,29 +18,8 @@ import (
 // TestChangedKeys checks that a pass names the surrogate keys of every page
 // it changed, before and after, so that shared caches purge exactly those.
 func TestChangedKeys(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "content")
-	sitetest.CopyDir(t, sitetest.Fixture(), dir)
+	dir, st, s, got := keysSyncer(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	s, err := ingest.New(ctx, root.FS(), st, slog.New(slog.DiscardHandler), func() time.Time { return sitetest.FixtureNow })
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got [][]string
-	s.OnChangeKeys(func(keys []string) { got = append(got, keys) })
-	if _, err := s.Sync(ctx); err != nil {
-		t.Fatal(err)
-	}
-	got = nil
 	retraite := entryID(t, st, "pratique/retraite.md")
 
 	// Moving the article to another category with other tags: both the old
@@ -49,37 +28,96 @@ func TestChangedKeys(t *testing.T) {
 	if _, err := s.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 {
-		t.Fatalf("got %d key sets, want 1", len(got))
+	if len(*got) != 1 {
+		t.Fatalf("got %d key sets, want 1", len(*got))
 	}
+	keys := (*got)[0]
 	for _, want := range []string{store.ArticleKey(retraite), "c-pratique", "t-retraite", "t-securite-sociale", "t-pension",
 		store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeySearch} {
-		if !slices.Contains(got[0], want) {
-			t.Errorf("keys %v lack %q", got[0], want)
+		if !slices.Contains(keys, want) {
+			t.Errorf("keys %v lack %q", keys, want)
 		}
 	}
-	if slices.Contains(got[0], store.KeySite) {
-		t.Errorf("an article edit must not purge every page: %v", got[0])
+	if slices.Contains(keys, store.KeySite) {
+		t.Errorf("an article edit must not purge every page: %v", keys)
 	}
 
 	// A category's settings show in every page's menu.
-	got = nil
+	*got = nil
 	write(t, filepath.Join(dir, "monde", "_index.md"), "---\ntitle: Le monde\nweight: 10\n---\n")
 	if _, err := s.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || !slices.Contains(got[0], store.KeySite) {
-		t.Errorf("category change keys = %v, want %q", got, store.KeySite)
+	if len(*got) != 1 || !slices.Contains((*got)[0], store.KeySite) {
+		t.Errorf("category change keys = %v, want %q", *got, store.KeySite)
 	}
 
 	// Nothing changed: nothing to purge.
-	got = nil
+	*got = nil
 	if _, err := s.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 0 {
-		t.Errorf("a pass that changed nothing purged %v", got)
+	if len(*got) != 0 {
+		t.Errorf("a pass that changed nothing purged %v", *got)
 	}
+}
+
+// TestMoveAcrossCategoriesPurgesBoth checks that moving an article file to
+// another rubrique (git mv) purges the pages of both: the old rubrique's
+// listing showed the article until the move.
+func TestMoveAcrossCategoriesPurgesBoth(t *testing.T) {
+	dir, st, s, got := keysSyncer(t)
+	ctx := context.Background()
+	retraite := entryID(t, st, "pratique/retraite.md")
+	if err := os.Rename(filepath.Join(dir, "pratique", "retraite.md"), filepath.Join(dir, "monde", "retraite.md")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if moved := entryID(t, st, "monde/retraite.md"); moved != retraite {
+		t.Fatalf("the move made a new article (a%d, was a%d): not a rename", moved, retraite)
+	}
+	if len(*got) != 1 {
+		t.Fatalf("got %d key sets, want 1", len(*got))
+	}
+	keys := (*got)[0]
+	for _, want := range []string{store.ArticleKey(retraite), "c-pratique", "c-monde", "t-retraite", "t-securite-sociale",
+		store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("keys %v lack %q", keys, want)
+		}
+	}
+}
+
+// keysSyncer syncs a copy of the fixture once and returns the folder, the
+// store, the syncer and the key sets that later passes report.
+func keysSyncer(t *testing.T) (string, *store.Store, *ingest.Syncer, *[][]string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "content")
+	sitetest.CopyDir(t, sitetest.Fixture(), dir)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	s, err := ingest.New(ctx, root.FS(), st, slog.New(slog.DiscardHandler), func() time.Time { return sitetest.FixtureNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := new([][]string)
+	s.OnChangeKeys(func(keys []string) { *got = append(*got, keys) })
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	*got = nil
+	return dir, st, s, got
 }
 
 func entryID(t *testing.T, st *store.Store, path string) int64 {
