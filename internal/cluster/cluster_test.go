@@ -182,6 +182,33 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
+	// The keys a move purges are checked one by one in ingest's
+	// TestMoveAcrossCategoriesPurgesBoth; here, that both rubriques show
+	// the move through the proxy.
+	t.Run("a move to another rubrique shows in both", func(t *testing.T) {
+		const from, to = "/vie-pratique", "/etudier-et-travailler"
+		const link = `href="/vie-pratique/carte-europeenne-d-assurance-maladie"`
+		get(t, client, c.URL+from)
+		if p := get(t, client, c.URL+from); p.header.Get("X-Cache") != "HIT" || !strings.Contains(p.body, link) {
+			t.Fatalf("%s not cached with the article before the move (X-Cache %q)", from, p.header.Get("X-Cache"))
+		}
+		start := time.Now()
+		if err := os.Rename(filepath.Join(contentDir, "vie-pratique", "carte-europeenne-d-assurance-maladie.md"),
+			filepath.Join(contentDir, "etudier-et-travailler", "carte-europeenne-d-assurance-maladie.md")); err != nil {
+			t.Fatal(err)
+		}
+		for strings.Contains(get(t, client, c.URL+from).body, link) {
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("%s still lists the moved article through the proxy after %v", from, time.Since(start))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Logf("old rubrique purged %v after the move", time.Since(start).Round(time.Millisecond))
+		if p := get(t, client, c.URL+to); !strings.Contains(p.body, `href="/etudier-et-travailler/carte-europeenne-d-assurance-maladie"`) {
+			t.Errorf("%s does not list the moved article (X-Cache %q)", to, p.header.Get("X-Cache"))
+		}
+	})
+
 	t.Run("replica killed mid-load", func(t *testing.T) {
 		// Distinct query strings miss the cache, so every request reaches a
 		// replica: the proxy must retry another when one dies.
