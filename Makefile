@@ -61,11 +61,13 @@ html-deps: ## Install html-validate (npm, pinned in internal/htmlcheck) when mis
 	} || { echo 'Could not install html-validate. Install npm (sudo apt-get install -y npm), then run: npm ci --prefix internal/htmlcheck'; exit 1; }
 
 .PHONY: cluster-deps
-cluster-deps: ## Install Varnish (apt-get, Debian package varnish) when missing
-	@command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd || { \
-		echo 'Varnish is missing: installing it with apt-get (Debian package varnish)'; \
-		$(SUDO) apt-get update && $(SUDO) apt-get install -y varnish; \
-	} || { echo 'Could not install Varnish. Install it with: sudo apt-get install -y varnish'; exit 1; }
+cluster-deps: ## Install Varnish, hitch and nginx (apt-get: varnish, hitch, nginx-light) when missing: the shipped proxy configurations are tested with them
+	@{ { command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd; } && \
+	   { command -v hitch >/dev/null 2>&1 || test -x /usr/sbin/hitch; } && \
+	   { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; }; } || { \
+		echo 'Varnish, hitch or nginx is missing: installing them with apt-get (Debian packages varnish, hitch, nginx-light)'; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y varnish hitch nginx-light; \
+	} || { echo 'Could not install Varnish, hitch and nginx. Install them with: sudo apt-get install -y varnish hitch nginx-light'; exit 1; }
 
 .PHONY: cluster
 cluster: build cluster-deps ## Three replicas behind Varnish on loopback, sharing content/ (Ctrl-C stops)

@@ -33,6 +33,16 @@ probe healthz {
 # "purgers" the addresses allowed to ban (the replicas themselves).
 include "backends.vcl";
 
+# TLS is terminated in front of Varnish by hitch (hitch.conf, which says how
+# to start varnishd), and plain HTTP (the listener named "http") only moves
+# readers to HTTPS, except for the ACME challenges by which the certificate
+# authority checks the domain: certbot answers those itself
+# (certbot certonly --standalone --http-01-port 8888).
+backend acme {
+    .host = "127.0.0.1";
+    .port = "8888";
+}
+
 sub vcl_recv {
     set req.backend_hint = replicas.backend();
 
@@ -47,6 +57,14 @@ sub vcl_recv {
         ban("obj.http.Surrogate-Key ~ (^|\s)(" +
             regsuball(std.tolower(req.http.Surrogate-Key), "\s+", "|") + ")(\s|$)");
         return (synth(200, "Banned"));
+    }
+
+    if (local.socket == "http") {
+        if (req.url ~ "^/\.well-known/acme-challenge/") {
+            set req.backend_hint = acme;
+            return (pass);
+        }
+        return (synth(750, "Moved to HTTPS"));
     }
 
     # The editors' status page is for the replicas' operators only.
@@ -97,6 +115,16 @@ sub vcl_backend_response {
 sub vcl_backend_error {
     if (bereq.retries < 2) {
         return (retry);
+    }
+}
+
+sub vcl_synth {
+    if (resp.status == 750) {
+        set resp.status = 301;
+        set resp.reason = "Moved Permanently";
+        set resp.http.Location = "https://" + regsub(req.http.Host, ":[0-9]+$", "") + req.url;
+        set resp.http.Content-Length = "0";
+        return (deliver);
     }
 }
 

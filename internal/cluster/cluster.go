@@ -29,7 +29,11 @@ type Options struct {
 	WorkDir    string   // databases, Varnish's folder and logs go here
 	Replicas   int      // default 3
 	ExtraArgs  []string // appended to every replica's `serve` command line
-	Log        io.Writer
+	// Listen are more varnishd listeners (-a), such as "http=127.0.0.1:8080"
+	// for the plain HTTP port that default.vcl moves to HTTPS, or
+	// "tls=127.0.0.1:8443,PROXY" for a TLS front; Params more -p settings.
+	Listen, Params []string
+	Log            io.Writer
 }
 
 // Replica is one running site process.
@@ -93,14 +97,21 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	vclDir, _ := filepath.Abs(opts.VCLDir)
-	c.varnish = exec.Command(varnishd, "-F", "-j", "none",
+	args := []string{"-F", "-j", "none",
 		"-n", filepath.Join(opts.WorkDir, "varnish"),
 		"-a", strings.TrimPrefix(c.URL, "http://"),
 		"-T", "none",
 		"-f", vcl,
-		"-p", "vcl_path="+opts.WorkDir+":"+vclDir,
+		"-p", "vcl_path=" + opts.WorkDir + ":" + vclDir,
 		"-p", "http_gzip_support=off",
-		"-s", "malloc,128m")
+		"-s", "malloc,128m"}
+	for _, l := range opts.Listen {
+		args = append(args, "-a", l)
+	}
+	for _, p := range opts.Params {
+		args = append(args, "-p", p)
+	}
+	c.varnish = exec.Command(varnishd, args...)
 	c.varnish.Stdout, c.varnish.Stderr = opts.Log, opts.Log
 	if err := c.varnish.Start(); err != nil {
 		c.Stop()

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -54,10 +56,14 @@ func TestCluster(t *testing.T) {
 	// The clock starts 3 s before the article turns "il y a 3 jours".
 	boundary := published.Add(3 * 24 * time.Hour)
 	ctx := context.Background()
+	// Plain HTTP and TLS as deploy/varnish/hitch.conf sets them up.
+	httpAddr, tlsAddr := "127.0.0.1:"+strconv.Itoa(freePort(t)), "127.0.0.1:"+strconv.Itoa(freePort(t))
 	c, err := cluster.Start(ctx, cluster.Options{
 		Binary: bin, ContentDir: contentDir, VCLDir: "../../deploy/varnish",
 		WorkDir: filepath.Join(work, "cluster"), Log: logFile,
 		ExtraArgs: []string{"-now", boundary.Add(-3 * time.Second).Format(time.RFC3339)},
+		Listen:    []string{"http=" + httpAddr, "tls=" + tlsAddr + ",PROXY"},
+		Params:    []string{"feature=+http2"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -129,6 +135,47 @@ func TestCluster(t *testing.T) {
 			if !strings.Contains(string(body), "</html>") {
 				t.Errorf("Accept-Encoding %q: not a whole page (%d bytes)", tt.accept, len(body))
 			}
+		}
+	})
+
+	t.Run("TLS through hitch", func(t *testing.T) {
+		testTLSFront(t, work, tlsAddr)
+	})
+
+	t.Run("plain HTTP moves to HTTPS", func(t *testing.T) {
+		plain := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for _, tt := range []struct {
+			path     string
+			status   int
+			location string
+		}{
+			{"/monde?page=2", http.StatusMovedPermanently, "https://" + deployHost + "/monde?page=2"},
+			{"/", http.StatusMovedPermanently, "https://" + deployHost + "/"},
+			// Certbot is not running here: Varnish's own 503 shows that
+			// the challenge went to its backend rather than to HTTPS.
+			{"/.well-known/acme-challenge/jeton", http.StatusServiceUnavailable, ""},
+		} {
+			req, _ := http.NewRequest(http.MethodGet, "http://"+httpAddr+tt.path, nil)
+			req.Host = deployHost + ":80"
+			resp, err := plain.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || resp.Header.Get("Location") != tt.location {
+				t.Errorf("GET %s = %d → %q, want %d → %q", tt.path, resp.StatusCode, resp.Header.Get("Location"), tt.status, tt.location)
+			}
+		}
+		// The replicas' purges come to another listener, never redirected.
+		req, _ := http.NewRequest("BAN", c.URL+"/", nil)
+		req.Header.Set("Surrogate-Key", "aucune-page")
+		resp, err := plain.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("BAN on the purge listener = %d, want 200", resp.StatusCode)
 		}
 	})
 
@@ -338,4 +385,73 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// testTLSFront runs hitch with deploy/varnish/hitch.conf (a self-signed
+// certificate and loopback ports in place of the placeholders) in front of
+// the cluster's PROXY listener at tlsAddr, and reads a page through it:
+// HTTP/2, TLS 1.2 or later, compressed.
+func testTLSFront(t *testing.T, dir, tlsAddr string) {
+	hitch := lookPath(t, "hitch", "/usr/sbin")
+	_, _, both, pool := testCert(t, dir)
+	shipped, err := os.ReadFile("../../deploy/varnish/hitch.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := freePort(t)
+	pairs := []sub{
+		{`pem-file = "` + hitchPEM + `"`, `pem-file = "` + both + `"`, 1},
+		{`port = "443"`, `port = "` + strconv.Itoa(front) + `"`, 1},
+		{`backend = "[127.0.0.1]:8443"`, `backend = "[` + strings.Replace(tlsAddr, ":", "]:", 1) + `"`, 1},
+	}
+	if os.Geteuid() != 0 {
+		// Only root may change to hitch's own user.
+		pairs = append(pairs, sub{`user = "_hitch"`, "", 1}, sub{`group = "_hitch"`, "", 1})
+	}
+	conf := substitute(t, "hitch.conf", string(shipped), pairs...)
+	confFile := filepath.Join(dir, "hitch.conf")
+	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := start(t, exec.Command(hitch, "--config="+confFile))
+	frontAddr := "127.0.0.1:" + strconv.Itoa(front)
+	waitPort(t, frontAddr, done)
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, frontAddr)
+		},
+		ForceAttemptHTTP2: true, DisableCompression: true,
+		TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: deployHost},
+	}}
+	defer client.CloseIdleConnections()
+	req, _ := http.NewRequest(http.MethodGet, "https://"+deployHost+"/etudier-et-travailler", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Cache") == "" {
+		t.Fatalf("= %d (X-Cache %q), want 200 from Varnish", resp.StatusCode, resp.Header.Get("X-Cache"))
+	}
+	if resp.ProtoMajor != 2 {
+		t.Errorf("protocol %s, want HTTP/2", resp.Proto)
+	}
+	if resp.TLS == nil || resp.TLS.Version < tls.VersionTLS12 {
+		t.Errorf("TLS state %+v, want 1.2 or later", resp.TLS)
+	}
+	if resp.Header.Get("Content-Encoding") != "gzip" || len(body) == 0 {
+		t.Errorf("Content-Encoding %q with %d bytes, want gzip", resp.Header.Get("Content-Encoding"), len(body))
+	}
+	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
+		conn, err := tls.Dial("tcp", frontAddr, &tls.Config{RootCAs: pool, ServerName: deployHost, MinVersion: v, MaxVersion: v})
+		if err == nil {
+			conn.Close()
+			t.Errorf("TLS version %x accepted", v)
+		}
+	}
 }
