@@ -444,6 +444,9 @@ func testTLSFront(t *testing.T, dir, tlsAddr string) {
 	if resp.TLS == nil || resp.TLS.Version < tls.VersionTLS12 {
 		t.Errorf("TLS state %+v, want 1.2 or later", resp.TLS)
 	}
+	if !strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Errorf("the site's CSP did not come through: %q", resp.Header.Get("Content-Security-Policy"))
+	}
 	if resp.Header.Get("Content-Encoding") != "gzip" || len(body) == 0 {
 		t.Errorf("Content-Encoding %q with %d bytes, want gzip", resp.Header.Get("Content-Encoding"), len(body))
 	}

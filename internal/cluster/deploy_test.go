@@ -188,6 +188,8 @@ func TestNginxConfig(t *testing.T) {
 	replica := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Surrogate-Key", "a1 home")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'")
+		w.Header().Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		w.Header().Set("X-Got-Accept-Encoding", r.Header.Get("Accept-Encoding"))
 		w.Header().Set("X-Got-Forwarded-Proto", r.Header.Get("X-Forwarded-Proto"))
 		io.WriteString(w, "replica "+r.URL.RequestURI())
@@ -292,6 +294,10 @@ func TestNginxConfig(t *testing.T) {
 		}
 		if resp.Header.Get("X-Got-Forwarded-Proto") != "https" {
 			t.Errorf("the replica was told X-Forwarded-Proto %q", resp.Header.Get("X-Got-Forwarded-Proto"))
+		}
+		// The site's own security headers pass as they are.
+		if resp.Header.Get("Content-Security-Policy") != "default-src 'none'" || resp.Header.Get("Strict-Transport-Security") != "max-age=63072000; includeSubDomains" {
+			t.Errorf("security headers lost: CSP %q, HSTS %q", resp.Header.Get("Content-Security-Policy"), resp.Header.Get("Strict-Transport-Security"))
 		}
 		if resp.Header.Get("Surrogate-Key") != "" || strings.Contains(resp.Header.Get("Server"), "/") {
 			t.Errorf("headers leak: Surrogate-Key %q, Server %q", resp.Header.Get("Surrogate-Key"), resp.Header.Get("Server"))
