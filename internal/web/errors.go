@@ -12,7 +12,8 @@ import (
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // notFound answers a path that no page has: a redirect when it is an old
-// address of a live article, 410 when its article was deleted, 404 else.
+// address of a live article or another spelling of a page (respell), 410
+// when its article was deleted, 404 else.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	rq, err := s.begin(ctx)
@@ -34,9 +35,12 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 			"Cet article a été retiré du site et n’est plus disponible. Vous trouverez nos autres articles dans les rubriques ci-dessous.")
 		return
 	}
-	if target := s.respell(ctx, rq, p); target != "" {
-		movedTo(w, r, target)
-		return
+	// Only reads are sent on to another spelling, as in canonicalPaths.
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		if target := s.respell(ctx, rq, p); target != "" {
+			movedTo(w, r, target)
+			return
+		}
 	}
 	s.errorPage(w, r, rq, http.StatusNotFound, "Page introuvable",
 		"La page demandée n’existe pas ou a changé d’adresse. Vérifiez l’adresse, ou parcourez nos rubriques.")
