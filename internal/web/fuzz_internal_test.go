@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,6 +96,41 @@ func FuzzSlugPath(f *testing.F) {
 		}
 		if strings.Count(folded, "/") != strings.Count(p, "/") {
 			t.Errorf("%q → %q changed the segments", p, folded)
+		}
+	})
+}
+
+// FuzzCanonicalRedirect checks that canonicalPaths sends every spelling to
+// a canonical one in one step: following its redirect never meets another.
+func FuzzCanonicalRedirect(f *testing.F) {
+	for _, seed := range []string{
+		"/%6Donde", "/%4Donde/", "/pr%61tique/retraite?x=1", "/monde%2fx", "/%ff%fe", "/%C3%A9t%C3%A9",
+		"/Mon%20Article", "/%7E", "/%2e%2e/", "/a%2520b", "/MONDE//", "/static/%61.css", "/media/%41.png",
+	} {
+		f.Add(seed)
+	}
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	h := canonicalPaths(ok)
+	f.Fuzz(func(t *testing.T, target string) {
+		u, err := url.ParseRequestURI(target)
+		if err != nil || !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") {
+			return // not a request target a server receives
+		}
+		req := &http.Request{Method: http.MethodGet, URL: u, RequestURI: target, Header: http.Header{}}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusMovedPermanently {
+			return
+		}
+		loc := rec.Header().Get("Location")
+		next, err := url.ParseRequestURI(loc)
+		if err != nil || !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") {
+			t.Fatalf("%q → Location %q: not a path of this site (%v)", target, loc, err)
+		}
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, &http.Request{Method: http.MethodGet, URL: next, RequestURI: loc, Header: http.Header{}})
+		if rec.Code == http.StatusMovedPermanently {
+			t.Errorf("%q → %q → %q: a chain of redirects", target, loc, rec.Header().Get("Location"))
 		}
 	})
 }
