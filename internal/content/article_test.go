@@ -202,7 +202,8 @@ Un <script>alert(1)</script> et un [piège](javascript:alert(1)).
 		t.Fatalf("problems: %v", problems)
 	}
 	checks := []struct{ name, got, want string }{
-		{"title", a.Title, "Études à l'étranger : mode d'emploi"},
+		// The site sets the typography: the editor typed straight apostrophes and a plain space.
+		{"title", a.Title, "Études à l’étranger\u00a0: mode d’emploi"},
 		{"category", a.Category, "etudier-et-travailler"},
 		{"slug", a.Slug, "etudes"},
 		{"URL", a.URLPath(), "/etudier-et-travailler/etudes"},

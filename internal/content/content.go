@@ -39,23 +39,33 @@ type Article struct {
 	Category string // slug of the folder it sits in
 	Slug     string
 
-	Title    string
-	Summary  string
-	Author   string
-	Image    string
-	ImageAlt string
-	Date     time.Time
-	Updated  time.Time // zero when not given
-	Expires  time.Time // zero when not given
-	Draft    bool
-	Tags     []Tag
-	Aliases  []string
+	Title        string
+	Summary      string
+	Author       string
+	Image        string
+	ImageAlt     string
+	ImageCaption string // shown under the cover
+	ImageCredit  string // who made the picture: every press picture carries one
+	Date         time.Time
+	Updated      time.Time // zero when not given
+	Expires      time.Time // zero when not given
+	Draft        bool
+	Tags         []Tag
+	Aliases      []string
+	Sources      []Source // the pages the article rests on, in the editor's order
 
 	BodyHTML       string
 	BodyText       string // the body without markup, for search and descriptions
 	FirstParagraph string
 	Words          int
 	Links          []Link // site-internal links of the body
+}
+
+// Source is a page an article rests on: listed under the article and given
+// to search engines as a citation.
+type Source struct {
+	Title string
+	URL   string // absolute http(s)
 }
 
 // Tag is a keyword as the editor wrote it and the slug of its URL.
@@ -68,6 +78,7 @@ type Tag struct {
 type Link struct {
 	Target string
 	Line   int
+	Later  bool // its paragraph says it was added by an update (« mis à jour le … »)
 }
 
 // URLPath is the article's canonical path on the site.
