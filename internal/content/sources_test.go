@@ -110,3 +110,17 @@ func TestEditorialChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestCategoryAndSiteTypography(t *testing.T) {
+	c, problems := NewParser().Category("monde/_index.md", []byte("---\ntitle: \"L'Europe : le point\"\ndescription: \"Ce qu'il faut savoir...\"\n---\n"))
+	if len(problems) != 0 {
+		t.Fatal(problems)
+	}
+	if c.Title != "L’Europe"+nb+": le point" || c.Description != "Ce qu’il faut savoir…" {
+		t.Errorf("category title %q, description %q", c.Title, c.Description)
+	}
+	s, _ := ParseSite(SiteFile, []byte("title: Horizons\ntagline: \"L'actualité des Français de l'étranger\"\n"))
+	if s.Tagline != "L’actualité des Français de l’étranger" {
+		t.Errorf("tagline %q", s.Tagline)
+	}
+}
