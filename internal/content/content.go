@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Site holds the site-wide settings of content/site.yaml.
@@ -105,7 +106,11 @@ func (a *Article) Description() string {
 // Truncate cuts s to at most about max characters at a word boundary and
 // marks the cut with an ellipsis.
 func Truncate(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	// Fold breaking white space only: the no-break spaces of French
+	// typography must survive into descriptions.
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f'
+	}), " ")
 	r := []rune(s)
 	if len(r) <= max {
 		return s
@@ -114,7 +119,7 @@ func Truncate(s string, max int) string {
 	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
 		cut = cut[:i]
 	}
-	return strings.TrimRight(cut, " ,;:.!?-–") + "…"
+	return strings.TrimRight(cut, " \u00a0,;:.!?-–") + "…"
 }
 
 // Problem is something wrong in a content file. Errors leave the file out of
