@@ -9,7 +9,7 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// French typography is the site's job, not the editors' keyboards': the
+// French typography is the site's job, not that of the editors' keyboards: the
 // Markdown renderer and the front matter texts (title, summary, caption…)
 // go through one pass that
 //
