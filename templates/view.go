@@ -76,6 +76,11 @@ type TagLink struct {
 	Label, URL string
 }
 
+// Source is a page an article rests on.
+type Source struct {
+	Title, URL string
+}
+
 // ArticlePage is an article.
 type ArticlePage struct {
 	Layout
@@ -89,6 +94,7 @@ type ArticlePage struct {
 	ReadingMinutes        int
 	BodyHTML              string
 	Tags                  []TagLink
+	Sources               []Source // under the article, in the editor's order
 	Related               []Card
 	Banner                *Banner // only in an editor's preview of an unpublished article
 }

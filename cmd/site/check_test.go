@@ -32,6 +32,7 @@ func TestCheckBrokenFixture(t *testing.T) {
 		t.Fatalf("site check = %d, want 1\n%s%s", code, stdout, stderr)
 	}
 	want := []string{
+		"monde/cle-inconnue.md:1: avertissement : article sans source",
 		"monde/cle-inconnue.md:2: avertissement : clé inconnue « titel » ignorée (vouliez-vous écrire « title » ?)",
 		"monde/date-illisible.md:3: date « 13 novembre 2024 » illisible",
 		"monde/doublon.md: même adresse /monde/correct que monde/correct.md",
@@ -51,7 +52,7 @@ func TestCheckBrokenFixture(t *testing.T) {
 			t.Errorf("line %d = %q\nwant prefix %q", i+1, lines[i], w)
 		}
 	}
-	if !strings.Contains(stderr, "2 articles, 1 rubrique, 9 problèmes") {
+	if !strings.Contains(stderr, "2 articles, 1 rubrique, 10 problèmes") {
 		t.Errorf("summary = %q", stderr)
 	}
 }

@@ -12,7 +12,7 @@ import (
 var articleKeys = map[string]bool{
 	"title": true, "date": true, "summary": true, "updated": true, "slug": true,
 	"tags": true, "draft": true, "aliases": true, "image": true, "image_alt": true,
-	"author": true, "expires": true,
+	"image_caption": true, "image_credit": true, "author": true, "expires": true, "sources": true,
 }
 
 // Hash identifies a file's bytes; reloads skip files whose hash is unchanged.
@@ -40,6 +40,7 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	}
 
 	a.Title, _ = fm.scalar("title", &problems)
+	a.Title = French(a.Title)
 	if empty, line := fm.empty("title"); empty {
 		problems = append(problems, problemf(filePath, line, "le titre (title) est obligatoire"))
 	}
@@ -56,9 +57,14 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 		problems = append(problems, problemf(filePath, fm.fields["expires"].line, "l'expiration (expires) doit suivre la date de publication"))
 	}
 	a.Summary, _ = fm.scalar("summary", &problems)
+	a.Summary = French(a.Summary)
 	a.Author, _ = fm.scalar("author", &problems)
 	a.Image, _ = fm.scalar("image", &problems)
 	a.ImageAlt, _ = fm.scalar("image_alt", &problems)
+	a.ImageCaption, _ = fm.scalar("image_caption", &problems)
+	a.ImageCaption = French(a.ImageCaption)
+	a.ImageCredit, _ = fm.scalar("image_credit", &problems)
+	a.Sources = sourcesFor(filePath, fm, &problems)
 	if a.Image != "" {
 		problems = append(problems, p.coverProblems(filePath, fm.fields["image"].line, a.Image)...)
 	}

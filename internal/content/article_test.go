@@ -202,7 +202,8 @@ Un <script>alert(1)</script> et un [piège](javascript:alert(1)).
 		t.Fatalf("problems: %v", problems)
 	}
 	checks := []struct{ name, got, want string }{
-		{"title", a.Title, "Études à l'étranger : mode d'emploi"},
+		// The site sets the typography: the editor typed straight apostrophes and a plain space.
+		{"title", a.Title, "Études à l’étranger\u00a0: mode d’emploi"},
 		{"category", a.Category, "etudier-et-travailler"},
 		{"slug", a.Slug, "etudes"},
 		{"URL", a.URLPath(), "/etudier-et-travailler/etudes"},
@@ -370,6 +371,8 @@ func TestTruncate(t *testing.T) {
 		{"punctuation before the cut dropped", "Premier point, second point", 15, "Premier point…"},
 		{"runes, not bytes", "Été été été été", 9, "Été été…"},
 		{"one long word", "Anticonstitutionnellement", 10, "Anticonsti…"},
+		{"non-breaking spaces kept", "Impôts\u00a0: le point\u00a0?", 160, "Impôts\u00a0: le point\u00a0?"},
+		{"cut after a spaced mark", "Un mot de plus\u00a0: la suite", 17, "Un mot de plus…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

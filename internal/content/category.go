@@ -23,6 +23,7 @@ func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
 		problems = append(problems, problemf(filePath, 2, "le titre de la rubrique (title) est obligatoire"))
 	}
 	c.Description, _ = fm.scalar("description", &problems)
+	c.Title, c.Description = French(c.Title), French(c.Description)
 	c.Weight = fm.integer("weight", &problems)
 	c.IntroHTML = doc.html
 	return c, problems

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Site holds the site-wide settings of content/site.yaml.
@@ -39,23 +40,33 @@ type Article struct {
 	Category string // slug of the folder it sits in
 	Slug     string
 
-	Title    string
-	Summary  string
-	Author   string
-	Image    string
-	ImageAlt string
-	Date     time.Time
-	Updated  time.Time // zero when not given
-	Expires  time.Time // zero when not given
-	Draft    bool
-	Tags     []Tag
-	Aliases  []string
+	Title        string
+	Summary      string
+	Author       string
+	Image        string
+	ImageAlt     string
+	ImageCaption string // shown under the cover
+	ImageCredit  string // who made the picture: every press picture carries one
+	Date         time.Time
+	Updated      time.Time // zero when not given
+	Expires      time.Time // zero when not given
+	Draft        bool
+	Tags         []Tag
+	Aliases      []string
+	Sources      []Source // the pages the article rests on, in the editor's order
 
 	BodyHTML       string
 	BodyText       string // the body without markup, for search and descriptions
 	FirstParagraph string
 	Words          int
 	Links          []Link // site-internal links of the body
+}
+
+// Source is a page an article rests on: listed under the article and given
+// to search engines as a citation.
+type Source struct {
+	Title string
+	URL   string // absolute http(s)
 }
 
 // Tag is a keyword as the editor wrote it and the slug of its URL.
@@ -68,6 +79,7 @@ type Tag struct {
 type Link struct {
 	Target string
 	Line   int
+	Later  bool // its paragraph says it was added by an update (« mis à jour le … »)
 }
 
 // URLPath is the article's canonical path on the site.
@@ -94,7 +106,11 @@ func (a *Article) Description() string {
 // Truncate cuts s to at most about max characters at a word boundary and
 // marks the cut with an ellipsis.
 func Truncate(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	// Fold breaking white space only: the no-break spaces of French
+	// typography must survive into descriptions.
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f'
+	}), " ")
 	r := []rune(s)
 	if len(r) <= max {
 		return s
@@ -103,7 +119,7 @@ func Truncate(s string, max int) string {
 	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
 		cut = cut[:i]
 	}
-	return strings.TrimRight(cut, " ,;:.!?-–") + "…"
+	return strings.TrimRight(cut, " \u00a0,;:.!?-–") + "…"
 }
 
 // Problem is something wrong in a content file. Errors leave the file out of

@@ -25,6 +25,8 @@ func FuzzArticle(f *testing.F) {
 		"",
 		"\xff\xfe",
 		"---\ntitle: T\ndate: 2024-11-13\ntags: {a: b}\ndraft: peut-être\n---\n",
+		"---\ntitle: \"L'été : \\\"oui\\\"\"\ndate: 2024-11-13\nsources:\n  - \"[Cleiss](https://www.cleiss.fr/)\"\n  - {title: T, url: \"javascript:x\"}\n  - [a, b]\nimage_caption: \"« x »\"\n---\n\n\"Texte\" : `code \"x\"` **gras** ; fin...\n",
+		"---\ntitle: T\ndate: 2024-11-13\nsources: {a: b}\n---\n\n\\\" &amp; -- « » ? ! :\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/frontmatter"
 )
 
@@ -30,12 +31,14 @@ func WithImages(fsys fs.FS) ParserOption {
 }
 
 // NewParser returns a Parser with the site's Markdown dialect: CommonMark
-// plus GitHub tables, strikethrough and autolinks, heading anchors, and
-// goldmark's safe default (raw HTML and dangerous links are not rendered).
+// plus GitHub tables, strikethrough and autolinks, heading anchors, French
+// typography (see French) and goldmark's safe default (raw HTML and
+// dangerous links are not rendered).
 func NewParser(opts ...ParserOption) *Parser {
 	p := &Parser{md: goldmark.New(
 		goldmark.WithExtensions(extension.GFM, &frontmatter.Extender{Formats: []frontmatter.Format{rawYAML}}),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(frenchTypography{}, 100))),
 	)}
 	for _, o := range opts {
 		o(p)
@@ -104,7 +107,7 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 		case *ast.Link:
 			if entering {
 				if dest := string(n.Destination); strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "//") {
-					doc.links = append(doc.links, Link{Target: dest, Line: lineOf(n, src)})
+					doc.links = append(doc.links, Link{Target: dest, Line: lineOf(n, src), Later: addedLater(n, src)})
 				}
 			}
 		case *ast.Text:
@@ -137,6 +140,14 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 	}
 	doc.html = html.String()
 	return doc, nil
+}
+
+// addedLater reports whether the link n says it was added after the
+// article's publication: its paragraph or list item mentions the update
+// (« Mis à jour le 12 novembre 2024 : … »).
+func addedLater(n ast.Node, src []byte) bool {
+	b := blockOf(n)
+	return b != nil && strings.Contains(strings.ToLower(plainText(b, src)), "mis à jour")
 }
 
 // plainText is the text of n without markup, on one line.

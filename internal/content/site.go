@@ -32,6 +32,7 @@ func ParseSite(filePath string, src []byte) (Site, []Problem) {
 	}
 	s.Tagline, _ = fm.scalar("tagline", &problems)
 	s.Description, _ = fm.scalar("description", &problems)
+	s.Tagline, s.Description = French(s.Tagline), French(s.Description)
 	if v, line := fm.scalar("base_url", &problems); v != "" {
 		if validBaseURL(v) {
 			s.BaseURL = strings.TrimSuffix(v, "/")

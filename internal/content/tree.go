@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 )
 
 // SiteFile is the path of the site settings inside content/.
@@ -331,8 +332,56 @@ func CheckWithMoves(dir string, moved map[string]string) (*Set, error) {
 		return nil, err
 	}
 	set.Problems = append(set.Problems, set.brokenLinks(moved)...)
+	set.Problems = append(set.Problems, set.Unsourced()...)
+	set.Problems = append(set.Problems, set.LinksAhead()...)
 	SortProblems(set.Problems)
 	return set, nil
+}
+
+// Unsourced reports the articles that name no source: a public-information
+// site states only what it can show where it comes from.
+func (s *Set) Unsourced() []Problem {
+	var problems []Problem
+	for _, a := range s.Articles {
+		if len(a.Sources) == 0 {
+			problems = append(problems, warningf(a.Path, 1, "article sans source : ajoutez à l'en-tête les pages officielles sur lesquelles il repose, par exemple « sources: [\"[Cleiss](https://www.cleiss.fr/)\"] »"))
+		}
+	}
+	return problems
+}
+
+// LinksAhead reports links to articles published after the linking one: a
+// reader of the day could not follow them, and the text pretends to know the
+// future. A link added by a later revision says so in its paragraph (« Mis à
+// jour le … ») and needs the article's updated: date at or after the target's.
+func (s *Set) LinksAhead() []Problem {
+	byURL := map[string]*Article{}
+	for i := range s.Articles {
+		a := &s.Articles[i]
+		byURL[a.URLPath()] = a
+		for _, al := range a.Aliases {
+			byURL[al] = a
+		}
+	}
+	day := func(t time.Time) string { return t.In(s.Site.Location).Format("2006-01-02 15:04") }
+	var problems []Problem
+	for _, a := range s.Articles {
+		for _, l := range a.Links {
+			target, _, _ := strings.Cut(l.Target, "#")
+			target, _, _ = strings.Cut(target, "?")
+			t := byURL[strings.ToLower(strings.TrimSuffix(target, "/"))]
+			if t == nil || t.Path == a.Path || !t.Date.After(a.Date) {
+				continue
+			}
+			switch {
+			case !l.Later:
+				problems = append(problems, warningf(a.Path, l.Line, "lien vers %s, publié le %s, après cet article (%s) : retirez-le, ou signalez l'ajout dans le paragraphe (« Mis à jour le … : ») et donnez à l'article sa date de mise à jour (updated)", l.Target, day(t.Date), day(a.Date)))
+			case a.Updated.IsZero() || t.Date.After(a.Updated):
+				problems = append(problems, warningf(a.Path, l.Line, "lien ajouté par une mise à jour vers %s, publié le %s : la date de mise à jour (updated) de l'article doit être postérieure", l.Target, day(t.Date)))
+			}
+		}
+	}
+	return problems
 }
 
 // BrokenLinks reports links of article bodies to paths of the site that no

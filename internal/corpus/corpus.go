@@ -79,6 +79,17 @@ func Write(dir string, o Options) error {
 
 type published struct {
 	path, title string
+	date        time.Time
+}
+
+// sourcePages are the official pages a generated article rests on: every
+// article names one, as the bundled content does (site check asks for it).
+var sourcePages = []string{
+	"[Cleiss](https://www.cleiss.fr/)",
+	"[Service-Public.fr](https://www.service-public.fr/)",
+	"[France Diplomatie](https://www.diplomatie.gouv.fr/)",
+	"[impots.gouv.fr](https://www.impots.gouv.fr/)",
+	"[AEFE](https://www.aefe.fr/)",
 }
 
 type generator struct {
@@ -195,6 +206,7 @@ func (g *generator) article(i int) (string, []byte) {
 	fmt.Fprintf(&b, "summary: %s\n", quote(capitalize(g.clause())+"."))
 	fmt.Fprintf(&b, "tags: [%s]\n", strings.Join(g.pickTags(), ", "))
 	fmt.Fprintf(&b, "author: %s\n", quote(authors[r.IntN(len(authors))]))
+	fmt.Fprintf(&b, "sources: [%s]\n", quote(sourcePages[r.IntN(len(sourcePages))]))
 	if draft {
 		b.WriteString("draft: true\n")
 	}
@@ -202,10 +214,10 @@ func (g *generator) article(i int) (string, []byte) {
 		fmt.Fprintf(&b, "aliases: [/archives/%d/%s]\n", date.Year(), slug)
 	}
 	b.WriteString("---\n\n")
-	g.body(&b, 1800+r.IntN(5000))
+	g.body(&b, 1800+r.IntN(5000), date)
 
 	if !draft && !scheduled && !expires {
-		g.live = append(g.live, published{path: content.ArticlePath(c.slug, slug), title: title})
+		g.live = append(g.live, published{path: content.ArticlePath(c.slug, slug), title: title, date: date})
 	}
 	return p, []byte(b.String())
 }
@@ -229,8 +241,9 @@ func (g *generator) pickTags() []string {
 }
 
 // body writes Markdown paragraphs, headings, lists, quotes and links until
-// the body is at least size bytes long.
-func (g *generator) body(b *strings.Builder, size int) {
+// the body is at least size bytes long. Its links lead only to articles
+// already published at date, as site check asks.
+func (g *generator) body(b *strings.Builder, size int, date time.Time) {
 	r := g.rnd
 	start := b.Len()
 	b.WriteString(g.paragraph(3, 5))
@@ -251,9 +264,12 @@ func (g *generator) body(b *strings.Builder, size int) {
 		case 1:
 			fmt.Fprintf(b, "« %s », explique %s.\n\n", capitalize(quotes[r.IntN(len(quotes))]), speakers[r.IntN(len(speakers))])
 		case 2:
-			if len(g.live) > 0 {
-				l := g.live[r.IntN(len(g.live))]
-				fmt.Fprintf(b, "Nous en parlions déjà dans notre article [%s](%s).\n\n", strings.ReplaceAll(l.title, "]", ""), l.path)
+			// A few draws find an earlier article without scanning them all.
+			for try := 0; try < 4 && len(g.live) > 0; try++ {
+				if l := g.live[r.IntN(len(g.live))]; !l.date.After(date) {
+					fmt.Fprintf(b, "Nous en parlions déjà dans notre article [%s](%s).\n\n", strings.ReplaceAll(l.title, "]", ""), l.path)
+					break
+				}
 			}
 		}
 		b.WriteString(g.paragraph(3, 6))

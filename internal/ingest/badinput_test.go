@@ -33,7 +33,7 @@ func TestBadInputNeverBreaksTheSite(t *testing.T) {
 	if err := os.WriteFile(outside, []byte(article("Texte hors du dossier", "2024-11-20")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stillOnline := page{"/pratique/retraite", http.StatusOK, []string{"Préparer sa retraite à l'étranger", "Le texte sur la"}, nil}
+	stillOnline := page{"/pratique/retraite", http.StatusOK, []string{"Préparer sa retraite à l’étranger", "Le texte sur la"}, nil}
 
 	tests := []struct {
 		name string
@@ -119,7 +119,7 @@ func TestBadInputNeverBreaksTheSite(t *testing.T) {
 			},
 			undo:    func(t *testing.T) { site.Remove(t, "monde/Élection à l'étranger.md") },
 			problem: []string{"monde/Élection à l'étranger.md: avertissement : le nom de fichier n'est pas une adresse propre : l'article sera publié sous « election-a-l-etranger »"},
-			pages:   []page{{"/monde/election-a-l-etranger", http.StatusOK, []string{"Élection à l'étranger"}, nil}},
+			pages:   []page{{"/monde/election-a-l-etranger", http.StatusOK, []string{"Élection à l’étranger"}, nil}},
 		},
 		{
 			name: "two files with the same slug",

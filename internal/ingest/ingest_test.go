@@ -134,7 +134,7 @@ func TestSync(t *testing.T) {
 	if st := f.syncer.Status(); st.Articles != 17 || len(st.Problems) != 0 || !st.LastSync.Equal(sitetest.FixtureNow) {
 		t.Errorf("status after load: %+v", st)
 	}
-	if got := f.title("pratique", "retraite"); got != "Préparer sa retraite à l'étranger" {
+	if got := f.title("pratique", "retraite"); got != "Préparer sa retraite à l’étranger" {
 		t.Errorf("title = %q", got)
 	}
 

@@ -196,25 +196,40 @@ func segments(text string, ws []word, hit []int, start, end int) []Segment {
 }
 
 // collapseSpaces turns every run of white space, line breaks included,
-// into one space: a snippet is one paragraph.
+// into one space: a snippet is one paragraph. A run that holds a
+// non-breaking space becomes that space, so that a title still never
+// breaks before its « : » or inside its guillemets.
 func collapseSpaces(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) && !strings.Contains(s, "  ") {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' && !nonBreaking(r) }) && !strings.Contains(s, "  ") &&
+		!strings.Contains(s, " \u00a0") && !strings.Contains(s, "\u00a0 ") {
 		return s
 	}
 	var b strings.Builder
-	space := false
+	var run rune // the space the current run of white space becomes, 0 outside one
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
 		s = s[size:]
-		if unicode.IsSpace(r) {
-			if !space {
-				b.WriteByte(' ')
+		if unicode.IsSpace(r) || nonBreaking(r) {
+			if run == 0 || (nonBreaking(r) && !nonBreaking(run)) {
+				run = ' '
+				if nonBreaking(r) {
+					run = r
+				}
 			}
-			space = true
 			continue
 		}
-		space = false
+		if run != 0 {
+			b.WriteRune(run)
+			run = 0
+		}
 		b.WriteRune(r)
+	}
+	if run != 0 {
+		b.WriteRune(run)
 	}
 	return b.String()
 }
+
+// nonBreaking reports the spaces French typography puts where a line must
+// not break: no-break space, narrow no-break space, figure space.
+func nonBreaking(r rune) bool { return r == '\u00a0' || r == '\u202f' || r == '\u2007' }

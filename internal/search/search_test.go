@@ -146,6 +146,9 @@ func TestHighlight(t *testing.T) {
 		{"prefix", "franco*", "La Francophonie, le français", "La [Francophonie], le français"},
 		{"no match", "mercosur", "Rien ici", "Rien ici"},
 		{"quote before the first word kept", "vivre", "« Vivre ailleurs »", "« [Vivre] ailleurs »"},
+		// A title breaks where its editor allowed it, never before « : ».
+		{"non-breaking spaces kept", "expatriation", "Détachement ou expatriation\u00a0: quelles différences\u00a0?", "Détachement ou [expatriation]\u00a0: quelles différences\u00a0?"},
+		{"a run with a non-breaking space stays non-breaking", "vivre", "«\u00a0 Vivre \n\u202f»", "«\u00a0[Vivre]\u202f»"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

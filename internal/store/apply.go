@@ -223,6 +223,16 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer addTag.Close()
+	clearSources, err := a.tx.PrepareContext(ctx, `DELETE FROM article_sources WHERE article_id = ?`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer clearSources.Close()
+	addSource, err := a.tx.PrepareContext(ctx, `INSERT INTO article_sources (article_id, position, title, url) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer addSource.Close()
 	clearAliases, err := a.tx.PrepareContext(ctx, `DELETE FROM article_aliases WHERE article_id = ?`)
 	if err != nil {
 		return fmt.Errorf("prepare: %w", err)
@@ -258,6 +268,14 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		for i, t := range art.Tags {
 			if _, err := addTag.ExecContext(ctx, id, t.Slug, t.Label, i); err != nil {
 				return fmt.Errorf("save tags of %s: %w", art.Path, err)
+			}
+		}
+		if _, err := clearSources.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("save sources of %s: %w", art.Path, err)
+		}
+		for i, src := range art.Sources {
+			if _, err := addSource.ExecContext(ctx, id, i, src.Title, src.URL); err != nil {
+				return fmt.Errorf("save sources of %s: %w", art.Path, err)
 			}
 		}
 		if _, err := clearAliases.ExecContext(ctx, id); err != nil {

@@ -93,7 +93,7 @@ func (s *Store) cards(ctx context.Context, query string, args ...any) ([]Article
 	return out, nil
 }
 
-// Article returns the visible article at category/slug, with its body and tags.
+// Article returns the visible article at category/slug, with its body, tags and sources.
 func (s *Store) Article(ctx context.Context, v View, category, slug string) (Article, error) {
 	row := s.r.QueryRowContext(ctx, `
 		SELECT `+cardColumns+`, a.body_html
@@ -114,7 +114,29 @@ func (s *Store) Article(ctx context.Context, v View, category, slug string) (Art
 		return Article{}, err
 	}
 	a.Tags = tags[a.ID]
+	if a.Sources, err = s.articleSources(ctx, a.ID); err != nil {
+		return Article{}, err
+	}
 	return a, nil
+}
+
+// articleSources returns the sources of the article id, in its order.
+func (s *Store) articleSources(ctx context.Context, id int64) ([]content.Source, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT title, url FROM article_sources WHERE article_id = ? ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("article sources: %w", err)
+	}
+	defer rows.Close()
+	var out []content.Source
+	for rows.Next() {
+		var src content.Source
+		if err := rows.Scan(&src.Title, &src.URL); err != nil {
+			return nil, fmt.Errorf("article sources: %w", err)
+		}
+		out = append(out, src)
+	}
+	return out, rows.Err()
 }
 
 // articleTags returns the tags of the articles ids, each in its article's

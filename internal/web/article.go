@@ -88,6 +88,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	for _, t := range a.Tags {
 		page.Tags = append(page.Tags, templates.TagLink{Label: t.Label, URL: content.TagPath(t.Slug)})
 	}
+	for _, src := range a.Sources {
+		page.Sources = append(page.Sources, templates.Source{Title: src.Title, URL: src.URL})
+	}
 	rq.articleMeta(&page.Meta, a)
 	if s.cfg.Media != nil && strings.HasPrefix(a.Image, content.MediaPrefix) {
 		// Best effort: a missing file was reported to the editor at ingest.

@@ -38,7 +38,7 @@ func TestPagesStatusAndLanguage(t *testing.T) {
 		{"page 0", "/monde/page/0", http.StatusNotFound, "Page introuvable"},
 		{"page with a leading zero", "/monde/page/02", http.StatusNotFound, "Page introuvable"},
 		{"page not a number", "/monde/page/deux", http.StatusNotFound, "Page introuvable"},
-		{"article", "/pratique/retraite", http.StatusOK, "Préparer sa retraite à l&#39;étranger"},
+		{"article", "/pratique/retraite", http.StatusOK, "Préparer sa retraite à l’étranger"},
 		{"tag", "/tags/retraite", http.StatusOK, "Préparer sa retraite"},
 		{"tag with an accent in its label", "/tags/securite-sociale", http.StatusOK, "Sécurité sociale"},
 		{"tag index", "/tags", http.StatusOK, "Sécurité sociale"},
@@ -169,7 +169,7 @@ func TestListingOrderAndPagination(t *testing.T) {
 	}{
 		{"/monde", "14 13 12 11 10 09 08 07 06 05 04 03", "", "/monde/page/2", []string{"1*", "2"}},
 		{"/monde/page/2", "02 01", "/monde", "", []string{"1", "2*"}},
-		{"/pratique", "Préparer sa retraite à l'étranger", "", "", nil},
+		{"/pratique", "Préparer sa retraite à l’étranger", "", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -135,6 +135,14 @@ type ldNewsArticle struct {
 	Keywords         []string       `json:"keywords,omitempty"`
 	InLanguage       string         `json:"inLanguage"`
 	MainEntityOfPage ldWebPage      `json:"mainEntityOfPage"`
+	Citation         []ldWork       `json:"citation,omitempty"`
+}
+
+// ldWork is a page an article cites: one of its sources.
+type ldWork struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
 }
 
 type ldListItem struct {
@@ -187,8 +195,13 @@ func (rq *request) newsArticle(a store.Article, m templates.Meta, canonical stri
 	if a.Author != "" {
 		author = ldPerson{Type: "Person", Name: a.Author}
 	}
+	var citations []ldWork
+	for _, src := range a.Sources {
+		citations = append(citations, ldWork{Type: "CreativeWork", Name: src.Title, URL: src.URL})
+	}
 	return ldNewsArticle{
 		Context: schemaOrg, Type: "NewsArticle",
+		Citation:         citations,
 		Headline:         a.Title,
 		Description:      a.Description(),
 		URL:              canonical,

@@ -231,7 +231,7 @@ func TestNewsSitemap(t *testing.T) {
 		now    time.Time
 		titles []string
 	}{
-		{"the last two days", time.Date(2024, 11, 21, 12, 0, 0, 0, time.UTC), []string{"Préparer sa retraite à l'étranger"}},
+		{"the last two days", time.Date(2024, 11, 21, 12, 0, 0, 0, time.UTC), []string{"Préparer sa retraite à l’étranger"}},
 		{"two articles", time.Date(2024, 11, 15, 8, 0, 0, 0, time.UTC), []string{"Nouvelle numéro 14", "Nouvelle numéro 13"}},
 		{"the last article just within two days", time.Date(2024, 11, 22, 9, 29, 0, 0, time.UTC), []string{"Préparer sa retraite à l'étranger"}},
 		// No valid news sitemap lists nothing (a <urlset> needs a <url>):
@@ -340,9 +340,9 @@ func TestFeeds(t *testing.T) {
 		items             int
 		first             string
 	}{
-		{"/rss.xml", "Fixture", fixtureBase + "/", 15, "Préparer sa retraite à l'étranger"},
+		{"/rss.xml", "Fixture", fixtureBase + "/", 15, "Préparer sa retraite à l’étranger"},
 		{"/monde/rss.xml", "Fixture – Monde", fixtureBase + "/monde", 14, "Nouvelle numéro 14"},
-		{"/pratique/rss.xml", "Fixture – Vie pratique", fixtureBase + "/pratique", 1, "Préparer sa retraite à l'étranger"},
+		{"/pratique/rss.xml", "Fixture – Vie pratique", fixtureBase + "/pratique", 1, "Préparer sa retraite à l’étranger"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -455,7 +455,7 @@ func TestMachineHead(t *testing.T) {
 	t.Run("article", func(t *testing.T) {
 		p, ld := get(t, "/pratique/retraite")
 		want := map[string]string{
-			"og:type": "article", "og:title": "Préparer sa retraite à l'étranger",
+			"og:type": "article", "og:title": "Préparer sa retraite à l’étranger",
 			"og:url": fixtureBase + "/pratique/retraite", "og:description": "Les étapes pour garder ses droits.",
 			"og:image": fixtureBase + "/media/retraite.png", "og:image:width": "640", "og:image:height": "360",
 			"og:image:alt": "Un dégradé bleu, comme un horizon", "og:locale": "fr_FR",
@@ -479,7 +479,7 @@ func TestMachineHead(t *testing.T) {
 			t.Fatalf("no NewsArticle in %v", ld)
 		}
 		requireKeys(t, "article", na, "headline", "datePublished", "dateModified", "author", "publisher", "image", "articleSection", "inLanguage", "mainEntityOfPage")
-		if na["@context"] != "https://schema.org" || na["headline"] != "Préparer sa retraite à l'étranger" || na["inLanguage"] != "fr-FR" || na["articleSection"] != "Vie pratique" {
+		if na["@context"] != "https://schema.org" || na["headline"] != "Préparer sa retraite à l’étranger" || na["inLanguage"] != "fr-FR" || na["articleSection"] != "Vie pratique" {
 			t.Errorf("NewsArticle %v", na)
 		}
 		if na["datePublished"] != "2024-11-20T10:30:00+01:00" || na["dateModified"] != "2024-11-22T00:00:00+01:00" {
@@ -496,7 +496,7 @@ func TestMachineHead(t *testing.T) {
 		if m, _ := na["mainEntityOfPage"].(map[string]any); m["@id"] != fixtureBase+"/pratique/retraite" {
 			t.Errorf("mainEntityOfPage %v", na["mainEntityOfPage"])
 		}
-		checkBreadcrumbs(t, ld, []string{"Accueil", "Vie pratique", "Préparer sa retraite à l'étranger"},
+		checkBreadcrumbs(t, ld, []string{"Accueil", "Vie pratique", "Préparer sa retraite à l’étranger"},
 			[]string{fixtureBase + "/", fixtureBase + "/pratique", fixtureBase + "/pratique/retraite"})
 	})
 
