@@ -233,7 +233,7 @@ func TestNewsSitemap(t *testing.T) {
 	}{
 		{"the last two days", time.Date(2024, 11, 21, 12, 0, 0, 0, time.UTC), []string{"Préparer sa retraite à l’étranger"}},
 		{"two articles", time.Date(2024, 11, 15, 8, 0, 0, 0, time.UTC), []string{"Nouvelle numéro 14", "Nouvelle numéro 13"}},
-		{"the last article just within two days", time.Date(2024, 11, 22, 9, 29, 0, 0, time.UTC), []string{"Préparer sa retraite à l'étranger"}},
+		{"the last article just within two days", time.Date(2024, 11, 22, 9, 29, 0, 0, time.UTC), []string{"Préparer sa retraite à l’étranger"}},
 		// No valid news sitemap lists nothing (a <urlset> needs a <url>):
 		// while there is no news, there is no news sitemap, and robots.txt
 		// does not name it.
