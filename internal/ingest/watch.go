@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -42,7 +43,9 @@ type Watcher struct {
 	log    *slog.Logger
 	opts   WatchOptions
 	fsw    *fsnotify.Watcher // nil when polling
-	mode   string
+	// mode is written by the watch loop when it falls back to polling and
+	// read by the status page's requests, on other goroutines.
+	mode atomic.Pointer[string]
 	// problems are those of the last pass, so that each is logged once
 	// when it appears and once when it is fixed.
 	problems map[string]bool
@@ -83,19 +86,26 @@ func NewWatcher(syncer *Syncer, log *slog.Logger, opts WatchOptions) *Watcher {
 			w.poll(watchFailure(err))
 			break
 		}
-		w.mode = "inotify"
+		w.setMode("inotify")
 		log.Info("watching content folder for changes", "dir", opts.Dir, "watches", len(fsw.WatchList()))
 	}
 	return w
 }
 
 // Mode says how changes are noticed, for the editors' status page.
-func (w *Watcher) Mode() string { return w.mode }
+func (w *Watcher) Mode() string {
+	if m := w.mode.Load(); m != nil {
+		return *m
+	}
+	return ""
+}
+
+func (w *Watcher) setMode(m string) { w.mode.Store(&m) }
 
 // poll switches to polling and says so loudly: an operator must know that
 // changes will show up later than usual.
 func (w *Watcher) poll(reason string) {
-	w.mode = "polling every " + w.opts.Poll.String()
+	w.setMode("polling every " + w.opts.Poll.String())
 	w.log.Warn("content changes are noticed by polling, not by file system events",
 		"reason", reason, "interval", w.opts.Poll.String(), "dir", w.opts.Dir,
 		"hint", "set the interval with -poll or SITE_POLL")
