@@ -187,14 +187,24 @@ func (w *Watcher) watch(ctx context.Context) bool {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {
-				if info, err := os.Lstat(ev.Name); err == nil && info.IsDir() {
+				info, err := os.Lstat(ev.Name)
+				switch {
+				case err != nil:
+				case info.IsDir():
 					// A new folder, perhaps moved in whole: watch it
 					// and what it holds; the pass reads its files.
 					if err := w.addTree(ev.Name); err != nil {
 						w.poll(watchFailure(err))
 						return false
 					}
+				default:
+					// Perhaps a file renamed here, which the next
+					// save may replace before the pass comes.
+					w.syncer.Noticed(w.rel(ev.Name), info)
 				}
+			}
+			if ev.Has(fsnotify.Rename) {
+				w.syncer.MovedAway(w.rel(ev.Name))
 			}
 			schedule()
 		case err, ok := <-w.fsw.Errors:
@@ -239,6 +249,15 @@ func (w *Watcher) relevant(ev fsnotify.Event) bool {
 		_ = w.fsw.Remove(ev.Name)
 	}
 	return true
+}
+
+// rel is the content-relative, slash-separated name of the file at p.
+func (w *Watcher) rel(p string) string {
+	rel, err := filepath.Rel(w.opts.Dir, p)
+	if err != nil {
+		return ""
+	}
+	return filepath.ToSlash(rel)
 }
 
 // pollLoop runs a pass every opts.Poll until ctx is done. Unchanged files
