@@ -25,6 +25,8 @@ func FuzzArticle(f *testing.F) {
 		"",
 		"\xff\xfe",
 		"---\ntitle: T\ndate: 2024-11-13\ntags: {a: b}\ndraft: peut-être\n---\n",
+		// Raw HTML and dangerous links, each reported with its line.
+		"---\ntitle: T\ndate: 2024-11-13\n---\n\n<div onclick=x>Un div</div>\n\nUn <span>mot</span><br> [x](javascript:y) <data:text/html,z>\n<script>\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
