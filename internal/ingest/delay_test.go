@@ -87,7 +87,7 @@ func TestPollingFallback(t *testing.T) {
 	if logs := site.Logs(); !strings.Contains(logs, "content changes are noticed by polling") || !strings.Contains(logs, "interval=100ms") {
 		t.Errorf("the log does not say that the site polls:\n%s", logs)
 	}
-	site.WaitForStatus(t, "polling every 100ms")
+	site.WaitForStatus(t, "le dossier est relu toutes les 100\u00a0ms")
 	site.Write(t, "monde/sondage.md", article("Vu par sondage", "2024-11-24"))
 	site.WaitFor(t, "/monde/sondage", http.StatusOK, "Vu par sondage")
 	site.Remove(t, "monde/sondage.md")

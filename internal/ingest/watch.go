@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -86,13 +87,36 @@ func NewWatcher(syncer *Syncer, log *slog.Logger, opts WatchOptions) *Watcher {
 			w.poll(watchFailure(err))
 			break
 		}
-		w.setMode("inotify")
+		w.setMode(modeWatching)
 		log.Info("watching content folder for changes", "dir", opts.Dir, "watches", len(fsw.WatchList()))
 	}
 	return w
 }
 
-// Mode says how changes are noticed, for the editors' status page.
+// modeWatching is the mode of a watched folder.
+const modeWatching = "immédiat (le système de fichiers signale chaque modification : inotify)"
+
+// pollingMode is the mode of a folder looked at every interval.
+func pollingMode(interval time.Duration) string {
+	return "le dossier est relu toutes les " + frenchInterval(interval) + " (le système de fichiers ne signale pas les modifications)"
+}
+
+// frenchInterval writes d for editors: "500 ms", "2 s", "1,5 s",
+// "2 min".
+func frenchInterval(d time.Duration) string {
+	const nbsp = "\u00a0"
+	switch {
+	case d < time.Second:
+		return strconv.FormatInt(d.Milliseconds(), 10) + nbsp + "ms"
+	case d >= time.Minute && d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + nbsp + "min"
+	}
+	n := strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+	return strings.Replace(n, ".", ",", 1) + nbsp + "s"
+}
+
+// Mode says in French how changes are noticed, for the editors' status
+// page.
 func (w *Watcher) Mode() string {
 	if m := w.mode.Load(); m != nil {
 		return *m
@@ -105,7 +129,7 @@ func (w *Watcher) setMode(m string) { w.mode.Store(&m) }
 // poll switches to polling and says so loudly: an operator must know that
 // changes will show up later than usual.
 func (w *Watcher) poll(reason string) {
-	w.setMode("polling every " + w.opts.Poll.String())
+	w.setMode(pollingMode(w.opts.Poll))
 	w.log.Warn("content changes are noticed by polling, not by file system events",
 		"reason", reason, "interval", w.opts.Poll.String(), "dir", w.opts.Dir,
 		"hint", "set the interval with -poll or SITE_POLL")
