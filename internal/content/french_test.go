@@ -2,8 +2,10 @@ package content
 
 import (
 	"errors"
+	"io/fs"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -113,5 +115,27 @@ func TestSizeProblemDecimalComma(t *testing.T) {
 	got := SizeProblem("monde/gros.md", 5<<20).String()
 	if !strings.HasPrefix(got, "monde/gros.md: fichier trop volumineux (5,0 Mo, maximum 2 Mo)") {
 		t.Errorf("size problem = %q", got)
+	}
+}
+
+// TestReadProblemInFrench: a file that cannot be read is explained in
+// French, whatever the system said.
+func TestReadProblemInFrench(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: "monde/a.md", Err: syscall.EACCES}, "monde/a.md: illisible : permission refusée"},
+		{&fs.PathError{Op: "open", Path: "monde/a.md", Err: syscall.ENOENT}, "monde/a.md: illisible : le fichier a disparu pendant la lecture"},
+		{&fs.PathError{Op: "read", Path: "monde/a.md", Err: syscall.EIO}, "monde/a.md: illisible : erreur de lecture du disque"},
+		{&fs.PathError{Op: "open", Path: "monde/a.md", Err: syscall.ELOOP}, "monde/a.md: illisible : lien symbolique qui boucle"},
+		{&fs.PathError{Op: "read", Path: "monde/a.md", Err: syscall.EISDIR}, "monde/a.md: illisible : c'est un dossier"},
+		{&fs.PathError{Op: "open", Path: "monde/a.md", Err: errors.New("path escapes from parent")}, "monde/a.md: lien symbolique vers l'extérieur du dossier content"},
+		{&fs.PathError{Op: "open", Path: "monde/a.md", Err: syscall.ENOMEM}, "monde/a.md: illisible (erreur du système : "},
+	} {
+		got := ReadProblem("monde/a.md", tt.err).String()
+		if !strings.HasPrefix(got, tt.want) {
+			t.Errorf("ReadProblem(%v) = %q\nwant prefix %q", tt.err, got, tt.want)
+		}
 	}
 }
