@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,12 +85,16 @@ func TestRenameThenBreak(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
+			var keys []string
+			f.syncer.OnChangeKeys(func(k []string) { keys = k })
 			f.sync()
 			f.write("monde/ajoutee.md", good)
 			f.sync()
 			if got := f.title("monde", "ajoutee"); got != "Ajoutée puis déplacée" {
 				t.Fatalf("added article serves %q", got)
 			}
+			id := entryID(t, f.store, "monde/ajoutee.md")
+			keys = nil
 
 			// Within one pass: renamed, then broken; the watcher sees
 			// the old name go by a rename, and perhaps the new one come.
@@ -117,6 +122,12 @@ func TestRenameThenBreak(t *testing.T) {
 			}
 			if n := f.syncer.Status().Articles; n != 18 {
 				t.Errorf("status counts %d articles, want 18", n)
+			}
+			// Caches forget the page at both addresses and both rubriques.
+			for _, want := range []string{store.ArticleKey(id), "c-monde", "c-" + category, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap} {
+				if !slices.Contains(keys, want) {
+					t.Errorf("purged keys %v lack %q", keys, want)
+				}
 			}
 
 			// A pass with nothing new changes nothing.
