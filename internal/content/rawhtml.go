@@ -45,12 +45,18 @@ func rawHTMLBlockProblem(path string, n *ast.HTMLBlock, src []byte) *Problem {
 		pr = warningf(path, line, "bloc <style> retiré : la présentation des pages est celle du site, la même pour tous les articles")
 	case "":
 		pr = warningf(path, line, "HTML ignoré : le site ne publie pas le HTML écrit dans un article ; écrivez ce passage en Markdown")
+	case "iframe", "embed", "object", "video", "audio":
+		pr = warningf(path, line, "bloc HTML <%s> ignoré : le site ne publie pas de contenu d'un autre site dans ses pages ; mettez plutôt un lien vers la page qui le montre", name)
 	default:
 		msg := "bloc HTML <" + name + "> ignoré"
 		if words := visibleText(text); words != "" {
 			msg += " : son texte « " + words + " » n'est pas publié"
 		}
-		pr = warningf(path, line, "%s ; le site ne publie pas le HTML écrit dans un article : écrivez ce passage en Markdown", msg)
+		advice := "le site ne publie pas le HTML écrit dans un article : écrivez ce passage en Markdown"
+		if name == "table" {
+			advice = "écrivez le tableau en Markdown, une ligne par rangée : | a | b |"
+		}
+		pr = warningf(path, line, "%s ; %s", msg, advice)
 	}
 	return &pr
 }
@@ -72,6 +78,10 @@ func rawHTMLInlineProblem(path string, n *ast.RawHTML, src []byte) *Problem {
 	switch name {
 	case "script":
 		pr = warningf(path, line, "balise <script> retirée : le site ne publie aucun script écrit dans un article (il s'exécuterait chez chaque lecteur) ; ce qui la suit s'affiche comme du texte")
+	case "img":
+		pr = warningf(path, line, "balise HTML <img> ignorée : écrivez l'image en Markdown, ![description](/media/nom.jpg)")
+	case "a":
+		pr = warningf(path, line, "balise HTML <a> ignorée : écrivez le lien en Markdown, [texte](adresse) ; le texte du lien est publié, sans lien")
 	case "br":
 		pr = warningf(path, line, "balise HTML <br> ignorée : pour aller à la ligne, terminez la ligne par une barre oblique inverse (\\) ; pour un nouveau paragraphe, laissez une ligne vide")
 	default:

@@ -61,6 +61,18 @@ func TestRawHTMLIsReported(t *testing.T) {
 			notInPage: []string{`href="javascript`},
 		},
 		{
+			name: "HTML with a Markdown equivalent",
+			body: "<table><tr><td>a</td></tr></table>\n\n<iframe src=\"https://video.example/x\"></iframe>\n\nUne <img src=\"/media/retraite.png\"> et un <a href=\"/monde\">lien</a>.\n",
+			want: []string{
+				"monde/a.md:6: avertissement : bloc HTML <table> ignoré : son texte « a » n'est pas publié ; écrivez le tableau en Markdown",
+				"monde/a.md:8: avertissement : bloc HTML <iframe> ignoré : le site ne publie pas de contenu d'un autre site dans ses pages ; mettez plutôt un lien",
+				"monde/a.md:10: avertissement : balise HTML <img> ignorée : écrivez l'image en Markdown, ![description](/media/nom.jpg)",
+				"monde/a.md:10: avertissement : balise HTML <a> ignorée : écrivez le lien en Markdown, [texte](adresse)",
+			},
+			notInPage: []string{"<table", "<iframe", "<img", `href="/monde"`},
+			inPage:    []string{"lien"},
+		},
+		{
 			name:   "a comment is silent: it was never meant to be seen",
 			body:   "Texte.\n\n<!-- note pour la rédaction -->\n\nSuite <!-- ici aussi --> du texte.\n",
 			inPage: []string{"Texte.", "Suite"},
