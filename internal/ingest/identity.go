@@ -108,8 +108,11 @@ func (s *Syncer) restoreHints(taken hints) {
 // with the new files that are them under another name. A new file is a
 // vanished one when its stamp, now or when the watcher noticed it, is the
 // vanished file's last (a rename keeps identity, size and time), or when
-// it has the identity of a file that the watcher saw renamed away (it was
-// written to since). It returns new path → former path.
+// it has the identity of the vanished file and was written to since, which
+// is told from a recycled inode by the watcher's rename event or, without
+// one (polling), by the file's birth before the previous pass: a file that
+// takes a deleted file's inode is born after that deletion. It returns new
+// path → former path.
 func (s *Syncer) renamedFiles(seen map[string]seenFile, deleted []string, h hints) map[string]string {
 	byStamp := map[stamp]string{}
 	byID := map[fileID]string{}
@@ -120,9 +123,7 @@ func (s *Syncer) renamedFiles(seen map[string]seenFile, deleted []string, h hint
 		}
 		rec := s.files[name]
 		byStamp[stamp{id: id, size: rec.Size, modTime: rec.ModTime}] = name
-		if h.away[name] {
-			byID[id] = name
-		}
+		byID[id] = name
 	}
 	if len(byStamp) == 0 {
 		return nil
@@ -147,7 +148,7 @@ func (s *Syncer) renamedFiles(seen map[string]seenFile, deleted []string, h hint
 		if _, done := moved[name]; done || !ok {
 			continue
 		}
-		if from, ok := byID[now.id]; ok && !taken[from] {
+		if from, ok := byID[now.id]; ok && !taken[from] && (h.away[from] || bornBefore(s.fsys, name, s.lastScan)) {
 			moved[name], taken[from] = from, true
 		}
 	}
