@@ -3,6 +3,7 @@ package ingest
 import (
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/horizons-expat/site/internal/content"
@@ -128,13 +129,19 @@ func (s *Syncer) renamedFiles(seen map[string]seenFile, deleted []string, h hint
 	if len(byStamp) == 0 {
 		return nil
 	}
+	// New article files, in order, so that two copies of one vanished
+	// file (hard links) always pair the same way.
+	var fresh []string
+	for name, f := range seen {
+		if _, known := s.files[name]; !known && f.kind == content.KindArticle && f.info != nil {
+			fresh = append(fresh, name)
+		}
+	}
+	sort.Strings(fresh)
 	moved := map[string]string{}
 	taken := map[string]bool{}
-	for name, f := range seen {
-		if _, known := s.files[name]; known || f.kind != content.KindArticle || f.info == nil {
-			continue
-		}
-		now, ok := stampOf(f.info)
+	for _, name := range fresh {
+		now, ok := stampOf(seen[name].info)
 		stamps := h.stamps[name]
 		if ok {
 			stamps = append(stamps, now)
