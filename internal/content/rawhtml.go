@@ -20,7 +20,7 @@ var (
 	anySpace = regexp.MustCompile(`\s+`)
 )
 
-// rawHTMLProblem explains a raw HTML block, or nil for a comment, which no
+// rawHTMLBlockProblem explains a raw HTML block, or nil for a comment, which no
 // reader was meant to see anyway.
 func rawHTMLBlockProblem(path string, n *ast.HTMLBlock, src []byte) *Problem {
 	var raw bytes.Buffer
