@@ -308,8 +308,8 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 // keptMove is a stored article moving to a new URL without a new version.
 type keptMove struct {
 	Rename
-	id     int64
-	oldURL string
+	id                   int64
+	oldCategory, oldSlug string
 }
 
 // startKeptMove gives the article of r a provisional slug, so that the URL
@@ -317,12 +317,10 @@ type keptMove struct {
 // takes can be left by one (as articles does for the articles it saves).
 func (a applier) startKeptMove(ctx context.Context, r Rename) (keptMove, error) {
 	m := keptMove{Rename: r}
-	var category, slug string
-	err := a.tx.QueryRowContext(ctx, `SELECT id, category, slug FROM articles WHERE path = ?`, r.To).Scan(&m.id, &category, &slug)
+	err := a.tx.QueryRowContext(ctx, `SELECT id, category, slug FROM articles WHERE path = ?`, r.To).Scan(&m.id, &m.oldCategory, &m.oldSlug)
 	if err != nil {
 		return m, fmt.Errorf("find renamed article %s: %w", r.To, err)
 	}
-	m.oldURL = content.ArticlePath(category, slug)
 	if _, err := a.tx.ExecContext(ctx, `UPDATE articles SET slug = slug || '#' || id WHERE id = ?`, m.id); err != nil {
 		return m, fmt.Errorf("move article %s: %w", r.To, err)
 	}
@@ -341,10 +339,12 @@ func (a applier) finishKeptMove(ctx context.Context, m keptMove) error {
 		DELETE FROM redirects WHERE path = ?1;`, newURL); err != nil {
 		return fmt.Errorf("forget former URL %s: %w", newURL, err)
 	}
-	if newURL != m.oldURL {
+	if oldURL := content.ArticlePath(m.oldCategory, m.oldSlug); newURL != oldURL {
+		// Unless another article of the change now lives there.
 		if _, err := a.tx.ExecContext(ctx, `
-			INSERT INTO redirects (path, article_id) VALUES (?, ?)
-			ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`, m.oldURL, m.id); err != nil {
+			INSERT INTO redirects (path, article_id)
+			SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM articles WHERE category = ? AND slug = ?)
+			ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`, oldURL, m.id, m.oldCategory, m.oldSlug); err != nil {
 			return fmt.Errorf("remember former URL of %s: %w", m.To, err)
 		}
 	}
