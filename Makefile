@@ -23,9 +23,16 @@ build: generate ## Build the binary into bin/site
 run: build ## Serve the bundled content at http://127.0.0.1:8080
 	$(BIN) serve -addr $(ADDR)
 
+CONTENT   ?= content
+
 .PHONY: check
-check: ## Validate the bundled content (site check)
-	$(GO) run ./cmd/site check
+check: ## Validate the content folder as the server would (site check; CONTENT=dir for another)
+	$(GO) run ./cmd/site check -content $(CONTENT)
+
+.PHONY: new
+new: ## Create a draft article: make new RUBRIQUE=vie-pratique TITRE="Mon titre" (site new)
+	@test -n "$(RUBRIQUE)" -a -n "$(TITRE)" || { echo 'usage: make new RUBRIQUE=vie-pratique TITRE="Mon titre"'; exit 2; }
+	$(GO) run ./cmd/site new -content $(CONTENT) "$(RUBRIQUE)" "$(TITRE)"
 
 .PHONY: lint
 lint: ## gofmt and go vet

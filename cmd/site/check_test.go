@@ -19,7 +19,7 @@ func TestCheckBundledContent(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("site check printed problems:\n%s", stdout)
 	}
-	if !strings.Contains(stderr, "0 problème") {
+	if !strings.Contains(stderr, "aucun problème") {
 		t.Errorf("summary = %q", stderr)
 	}
 }
@@ -52,8 +52,33 @@ func TestCheckBrokenFixture(t *testing.T) {
 			t.Errorf("line %d = %q\nwant prefix %q", i+1, lines[i], w)
 		}
 	}
-	if !strings.Contains(stderr, "2 articles, 1 rubrique, 10 problèmes") {
+	if !strings.Contains(stderr, "2 articles, 1 rubrique, 8 erreurs, 2 avertissements\n") {
 		t.Errorf("summary = %q", stderr)
+	}
+}
+
+// TestHelp: asking for help is not a mistake: usage on standard output,
+// exit 0.
+func TestHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-h"}, "usage:"},
+		{[]string{"--help"}, "usage:"},
+		{[]string{"-help"}, "usage:"},
+		{[]string{"help"}, "usage:"},
+		{[]string{"help", "serve"}, "-log-format"},
+		{[]string{"serve", "-h"}, "-log-level"},
+		{[]string{"check", "--help"}, "-strict"},
+		{[]string{"new", "-h"}, "-content"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runSite(t, tt.args...)
+			if code != 0 || !strings.Contains(stdout, tt.want) || stderr != "" {
+				t.Errorf("site %q = %d, stdout %q, stderr %q; want 0 and %q on stdout only", tt.args, code, stdout, stderr, tt.want)
+			}
+		})
 	}
 }
 
@@ -66,7 +91,8 @@ func TestCheckUsage(t *testing.T) {
 	}{
 		{"no command", nil, 2, "usage:"},
 		{"unknown command", []string{"publier"}, 2, `unknown command "publier"`},
-		{"missing folder", []string{"check", "-content", filepath.Join(t.TempDir(), "absent")}, 1, "open content folder"},
+		{"help on an unknown command", []string{"help", "publier"}, 2, `unknown command "publier"`},
+		{"missing folder", []string{"check", "-content", filepath.Join(t.TempDir(), "absent")}, 1, "dossier de contenu introuvable : "},
 		{"bad flag", []string{"check", "-nope"}, 2, "flag provided but not defined"},
 	}
 	for _, tt := range tests {

@@ -31,12 +31,23 @@ const usage = `usage:
              [-trusted-proxies CIDR,...] [-max-in-flight N] [-search-rate N] [-read-header-timeout D] [-read-timeout D]
              [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D] [-max-header-bytes N]
              [-poll 2s] [-force-poll] [-status-token TOKEN] [-pprof 127.0.0.1:6060]
-  site check [-content content] [-strict]
+             [-log-format text|json] [-log-level debug|info|warn|error]
+  site check [-content content] [-db data/site.db] [-strict]
   site new [-content content] <rubrique> "Titre de l'article"
+  site help [command]
+
+Every flag of a command: site <command> -h. Built by make build as bin/site.
 `
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// commands are the subcommands, by name.
+var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"serve": serve,
+	"check": check,
+	"new":   newArticle,
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -45,15 +56,43 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
-	case "serve":
-		return serve(args[1:], stderr)
-	case "check":
-		return check(args[1:], stdout, stderr)
-	case "new":
-		return newArticle(args[1:], stdout, stderr)
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "help":
+		if len(args) == 1 {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		if _, ok := commands[args[1]]; ok {
+			return run([]string{args[1], "-h"}, stdout, stderr)
+		}
+		args = args[1:] // unknown: said below
+	}
+	if cmd, ok := commands[args[0]]; ok {
+		return cmd(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "unknown command %q\n%s", args[0], usage)
 	return 2
+}
+
+// parseFlags parses args into fs. Asked for (-h), the flags' help goes to
+// stdout; a mistake goes to stderr. done is true when the command must
+// stop there, with exit code code.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	var out strings.Builder
+	fs.SetOutput(&out)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, out.String())
+		return 0, true
+	case err != nil:
+		fmt.Fprint(stderr, out.String())
+		return 2, true
+	}
+	return 0, false
 }
 
 // env returns the environment variable name, or def when it is unset.
@@ -64,11 +103,12 @@ func env(name, def string) string {
 	return def
 }
 
-func serve(args []string, stderr io.Writer) int {
+func serve(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg app.Config
 	var now, poll string
+	logFormat := fs.String("log-format", env("SITE_LOG_FORMAT", applog.DefaultFormat(stderr)), "log lines as text (for people; the default on a terminal) or json (for programs; the default elsewhere) (SITE_LOG_FORMAT)")
+	logLevel := fs.String("log-level", env("SITE_LOG_LEVEL", "info"), "least level logged: debug, info, warn or error (SITE_LOG_LEVEL)")
 	fs.StringVar(&cfg.Addr, "addr", env("SITE_ADDR", "127.0.0.1:8080"), "listen address (SITE_ADDR)")
 	fs.StringVar(&cfg.ContentDir, "content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
 	fs.StringVar(&cfg.DBPath, "db", env("SITE_DB", "data/site.db"), "database file, rebuilt from content when missing (SITE_DB)")
@@ -108,14 +148,24 @@ func serve(args []string, stderr io.Writer) int {
 		purgeURLs = append(purgeURLs, v)
 		return nil
 	})
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	cfg.PurgeURLs = purgeURLs
 	if len(purgeURLs) == 0 {
 		cfg.PurgeURLs = strings.Fields(strings.ReplaceAll(env("SITE_PURGE_URL", ""), ",", " "))
 	}
-	logger := applog.New(stderr)
+	var logOpts applog.Options
+	var err error
+	if logOpts.Format, err = applog.ParseFormat(*logFormat); err != nil {
+		fmt.Fprintf(stderr, "invalid -log-format: %v\n", err)
+		return 2
+	}
+	if logOpts.Level, err = applog.ParseLevel(*logLevel); err != nil {
+		fmt.Fprintf(stderr, "invalid -log-level: %v\n", err)
+		return 2
+	}
+	logger := applog.NewOptions(stderr, logOpts)
 	defer logger.Close()
 	log := logger.Logger
 	for _, l := range limits {
@@ -132,7 +182,6 @@ func serve(args []string, stderr io.Writer) int {
 			"max_header_bytes", cfg.MaxHeaderBytes, "max_in_flight", cfg.MaxInFlight, "search_rate", cfg.SearchesPerMinute)
 		return 2
 	}
-	var err error
 	if cfg.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
 		log.Error("invalid -trusted-proxies", "err", err)
 		return 2
@@ -221,12 +270,11 @@ func explicit(fs *flag.FlagSet, name string) bool {
 
 func check(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	dir := fs.String("content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
 	strict := fs.Bool("strict", env("SITE_STRICT", "") == "1", "fail on warnings too (SITE_STRICT=1)")
 	db := fs.String("db", env("SITE_DB", "data/site.db"), "the server's database, when there is one: articles that moved get an alias suggested (SITE_DB)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	// Only the server's database remembers where moved articles were.
 	moves, err := store.MovesIn(context.Background(), *db)
@@ -239,7 +287,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	set, err := content.CheckWithMoves(*dir, moved)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, folderProblem(*dir, err))
 		return 1
 	}
 	live := map[string]bool{}
@@ -252,26 +300,55 @@ func check(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	content.SortProblems(set.Problems)
-	errs := 0
+	errs, warnings := 0, 0
 	for _, p := range set.Problems {
 		fmt.Fprintln(stdout, p.String())
-		if !p.Warning || *strict {
+		if p.Warning {
+			warnings++
+		} else {
 			errs++
 		}
 	}
-	fmt.Fprintf(stderr, "%s, %s, %s\n", count(len(set.Articles), "article"), count(len(set.Categories), "rubrique"), count(len(set.Problems), "problème"))
-	if errs > 0 {
+	fmt.Fprintln(stderr, summary(len(set.Articles), len(set.Categories), errs, warnings))
+	if errs > 0 || (warnings > 0 && *strict) {
 		return 1
 	}
 	return 0
 }
 
+// summary is the last line of site check: what was read and what is wrong,
+// errors and warnings told apart (a warning alone does not fail the check).
+func summary(articles, categories, errs, warnings int) string {
+	parts := []string{count(articles, "article", "articles"), count(categories, "rubrique", "rubriques")}
+	if errs > 0 {
+		parts = append(parts, count(errs, "erreur", "erreurs"))
+	}
+	if warnings > 0 {
+		parts = append(parts, count(warnings, "avertissement", "avertissements"))
+	}
+	if errs+warnings == 0 {
+		parts = append(parts, "aucun problème")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// folderProblem says in French why the content folder dir cannot be
+// checked.
+func folderProblem(dir string, err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Sprintf("dossier de contenu introuvable : %s (indiquez-le avec -content)", dir)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Sprintf("dossier de contenu illisible : %s (permission refusée)", dir)
+	}
+	return fmt.Sprintf("dossier de contenu illisible : %s (%v)", dir, err)
+}
+
 func newArticle(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("new", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	dir := fs.String("content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() != 2 {
 		fmt.Fprint(stderr, usage)
@@ -286,10 +363,11 @@ func newArticle(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// count writes n and the French noun, plural from 2 on ("0 problème").
-func count(n int, noun string) string {
+// count writes n and the French noun, plural from 2 on ("0 article",
+// "1 article", "2 articles").
+func count(n int, singular, plural string) string {
 	if n >= 2 {
-		noun += "s"
+		return fmt.Sprintf("%d %s", n, plural)
 	}
-	return fmt.Sprintf("%d %s", n, noun)
+	return fmt.Sprintf("%d %s", n, singular)
 }

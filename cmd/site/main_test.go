@@ -34,7 +34,7 @@ func TestNew(t *testing.T) {
 			contains: []string{"title: \"Études à l'étranger : mode d'emploi\"\n", "draft: true\n", "date: 20"},
 		},
 		{name: "existing file", args: []string{"pratique", "Études à l’étranger — mode d’emploi"}, code: 1, stderr: "existe déjà"},
-		{name: "unknown category", args: []string{"sport", "Un match"}, code: 1, stderr: "rubrique « sport » inconnue : rubriques existantes, monde, pratique"},
+		{name: "unknown category", args: []string{"sport", "Un match"}, code: 1, stderr: "rubrique « sport » inconnue ; rubriques existantes : monde, pratique\n"},
 		{name: "title without a letter", args: []string{"monde", "!!!"}, code: 1, stderr: "au moins une lettre"},
 		{name: "missing title", args: []string{"monde"}, code: 2, stderr: "usage:"},
 	}
@@ -111,6 +111,11 @@ func TestCheckGatesCI(t *testing.T) {
 				if !strings.Contains(stdout, w) {
 					t.Errorf("site check does not say %q:\n%s", w, stdout)
 				}
+			}
+			// The fixture's articles name no source, so the summary counts
+			// their warnings too: it must count warnings, never errors.
+			if tt.code == 0 && len(tt.want) > 0 && (!strings.HasSuffix(stderr, " avertissements\n") || strings.Contains(stderr, "erreur")) {
+				t.Errorf("summary of warnings only: %q", stderr)
 			}
 			if len(tt.want) > 0 && tt.code == 0 {
 				if code, _, _ := runSite(t, "check", "-strict", "-content", dir); code != 1 {

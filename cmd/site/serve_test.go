@@ -415,6 +415,8 @@ func TestInvalidLimitFlags(t *testing.T) {
 		{"-max-in-flight", "0"},
 		{"-trusted-proxies", "10.0.0.0/99"},
 		{"-trusted-proxies", "proxy.example"},
+		{"-log-format", "xml"},
+		{"-log-level", "bavard"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stderr strings.Builder
@@ -426,6 +428,38 @@ func TestInvalidLimitFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLogFlags: -log-format text gives people lines they can read, and
+// -log-level debug shows what info hides (a poll that found nothing).
+func TestLogFlags(t *testing.T) {
+	var stderr strings.Builder
+	if code := run([]string{"serve", "-log-format", "text", "-poll", "1ms"}, io.Discard, &stderr); code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if got := stderr.String(); !strings.HasPrefix(got, "time=") || !strings.Contains(got, `level=ERROR msg="invalid -poll`) {
+		t.Errorf("-log-format text: %q", got)
+	}
+
+	dir := t.TempDir()
+	p := start(t, 0, "-content", copyFixture(t, dir), "-db", filepath.Join(dir, "site.db"),
+		"-force-poll", "-poll", "20ms", "-log-level", "debug")
+	p.waitLog(t, "content reloaded")
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.logs {
+		if e["msg"] == "content reloaded" && e["level"] == "DEBUG" {
+			if _, ok := e["duration_ms"].(float64); !ok {
+				t.Errorf("reload line without duration_ms: %v", e)
+			}
+			return
+		}
+	}
+	t.Errorf("no debug line with -log-level debug:\n%s", p.raw.String())
 }
 
 func TestParsePrefixes(t *testing.T) {

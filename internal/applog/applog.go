@@ -1,17 +1,63 @@
-// Package applog builds the server's logger: JSON lines, buffered so that
-// the access log of a busy server does not cost a write system call per
-// request, yet prompt: the buffer is written out every FlushEvery, and at
-// once after any warning or error.
+// Package applog builds the server's logger: JSON lines for machines or
+// text for people at a terminal, durations in milliseconds, buffered so
+// that the access log of a busy server does not cost a write system call
+// per request, yet prompt: the buffer is written out every FlushEvery, and
+// at once after any warning or error.
 package applog
 
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strings"
 	"sync"
 	"time"
 )
+
+// The log formats.
+const (
+	FormatJSON = "json"
+	FormatText = "text"
+)
+
+// Options choose the format and the least level logged.
+type Options struct {
+	Format string     // FormatJSON (the default) or FormatText
+	Level  slog.Level // the zero value is slog.LevelInfo
+}
+
+// ParseFormat reads a -log-format value.
+func ParseFormat(s string) (string, error) {
+	switch f := strings.ToLower(s); f {
+	case FormatJSON, FormatText:
+		return f, nil
+	}
+	return "", fmt.Errorf("log format %q: want text or json", s)
+}
+
+// ParseLevel reads a -log-level value: debug, info, warn or error.
+func ParseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil || strings.ContainsAny(s, "+-") {
+		return 0, fmt.Errorf("log level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// DefaultFormat is text when out is a terminal, where a person reads it,
+// and JSON everywhere else (a pipe, a file, the journal), where a program
+// does.
+func DefaultFormat(out io.Writer) string {
+	if f, ok := out.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return FormatText
+		}
+	}
+	return FormatJSON
+}
 
 // FlushEvery bounds how late an info line reaches the output.
 const FlushEvery = 200 * time.Millisecond
@@ -24,13 +70,32 @@ type Logger struct {
 	done chan struct{}
 }
 
-// New returns a JSON logger writing to out.
-func New(out io.Writer) *Logger {
+// New returns a JSON logger of info lines and above writing to out.
+func New(out io.Writer) *Logger { return NewOptions(out, Options{}) }
+
+// NewOptions returns a logger writing to out as opts say.
+func NewOptions(out io.Writer, opts Options) *Logger {
 	w := &writer{buf: bufio.NewWriterSize(out, 64<<10)}
 	l := &Logger{w: w, stop: make(chan struct{}), done: make(chan struct{})}
-	l.Logger = slog.New(flushing{Handler: slog.NewJSONHandler(w, nil), w: w})
+	ho := &slog.HandlerOptions{Level: opts.Level, ReplaceAttr: milliseconds}
+	var h slog.Handler = slog.NewJSONHandler(w, ho)
+	if opts.Format == FormatText {
+		h = slog.NewTextHandler(w, ho)
+	}
+	l.Logger = slog.New(flushing{Handler: h, w: w})
 	go l.flushLoop()
 	return l
+}
+
+// milliseconds writes a duration as a number of milliseconds under its key
+// with "_ms" added: readable by people (JSON would give nanoseconds, text
+// a unit that changes from line to line) and comparable by programs.
+func milliseconds(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindDuration {
+		return a
+	}
+	ms := float64(a.Value.Duration().Round(time.Microsecond)) / float64(time.Millisecond)
+	return slog.Float64(a.Key+"_ms", ms)
 }
 
 func (l *Logger) flushLoop() {

@@ -3,6 +3,8 @@ package applog
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -56,5 +58,101 @@ func TestWarningsAreWrittenAtOnceAndInfoOnClose(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), `"msg":"request"`); n != 100 {
 		t.Errorf("%d info lines written by Close, want 100", n)
+	}
+}
+
+// TestFormatsAndLevels: JSON for machines, text for people, durations in
+// milliseconds in both, and the level chosen by the operator.
+func TestFormatsAndLevels(t *testing.T) {
+	tests := []struct {
+		name  string
+		opts  Options
+		want  []string // each in the output
+		avoid []string // none in the output
+	}{
+		{
+			name:  "JSON by default, info and above",
+			opts:  Options{},
+			want:  []string{`"msg":"content reloaded"`, `"duration_ms":12.346`, `"burst_ms":0.5`, `"articles":3`},
+			avoid: []string{"detail", `"duration":`},
+		},
+		{
+			name:  "text",
+			opts:  Options{Format: FormatText},
+			want:  []string{"level=INFO", `msg="content reloaded"`, "duration_ms=12.346", "burst_ms=0.5", "articles=3"},
+			avoid: []string{"{", "detail"},
+		},
+		{
+			name: "debug lines when asked for",
+			opts: Options{Format: FormatText, Level: slog.LevelDebug},
+			want: []string{"level=DEBUG", "msg=detail", "duration_ms=12.346"},
+		},
+		{
+			name:  "warnings only",
+			opts:  Options{Level: slog.LevelWarn},
+			want:  []string{`"msg":"slow"`},
+			avoid: []string{"content reloaded", "detail"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out lockedBuffer
+			l := NewOptions(&out, tt.opts)
+			l.Debug("detail")
+			l.Info("content reloaded", "articles", 3, "duration", 12345678*time.Nanosecond, "burst", 500*time.Microsecond)
+			l.Warn("slow", "took", 2*time.Second)
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got := out.String()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("output lacks %q:\n%s", w, got)
+				}
+			}
+			for _, a := range tt.avoid {
+				if strings.Contains(got, a) {
+					t.Errorf("output has %q:\n%s", a, got)
+				}
+			}
+		})
+	}
+}
+
+func TestParseFormatAndLevel(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{{"text", FormatText, true}, {"JSON", FormatJSON, true}, {"xml", "", false}, {"", "", false}} {
+		if got, err := ParseFormat(tt.in); got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseFormat(%q) = %q, %v", tt.in, got, err)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want slog.Level
+		ok   bool
+	}{{"debug", slog.LevelDebug, true}, {"INFO", slog.LevelInfo, true}, {"warn", slog.LevelWarn, true}, {"error", slog.LevelError, true}, {"tout", 0, false}} {
+		if got, err := ParseLevel(tt.in); got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseLevel(%q) = %v, %v", tt.in, got, err)
+		}
+	}
+}
+
+// TestDefaultFormat: a file that is not a terminal (a pipe, a log file, the
+// journal's socket) gets JSON.
+func TestDefaultFormat(t *testing.T) {
+	f, err := os.Create(t.TempDir() + "/site.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := DefaultFormat(f); got != FormatJSON {
+		t.Errorf("DefaultFormat(log file) = %q, want json", got)
+	}
+	var buf bytes.Buffer
+	if got := DefaultFormat(&buf); got != FormatJSON {
+		t.Errorf("DefaultFormat(buffer) = %q, want json", got)
 	}
 }

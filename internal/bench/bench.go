@@ -410,10 +410,10 @@ func lastReload(logPath string) string {
 		if json.Unmarshal([]byte(lines[i]), &rec) != nil || rec["msg"] != "content reloaded" {
 			continue
 		}
-		if d, ok := rec["duration"].(float64); ok {
-			return ms(time.Duration(d))
+		if d, ok := rec["duration_ms"].(float64); ok {
+			return ms(time.Duration(d * float64(time.Millisecond)))
 		}
-		return fmt.Sprint(rec["duration"])
+		return fmt.Sprint(rec["duration_ms"])
 	}
 	return "?"
 }

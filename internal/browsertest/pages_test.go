@@ -16,7 +16,7 @@ var bundledNow = time.Date(2024, 11, 27, 10, 0, 0, 0, time.UTC)
 // pageKind is one kind of page of the site, at one address.
 type pageKind struct {
 	name   string
-	site   string // "bundled" or "fixture"
+	site   string // "bundled", "fixture" or "problems"
 	path   string
 	status int64
 }
@@ -34,15 +34,32 @@ var pageKinds = []pageKind{
 	{"not-found", "bundled", "/cette-page-n-existe-pas", http.StatusNotFound},
 	{"search-results", "bundled", "/recherche?q=retraite", http.StatusOK},
 	{"search-no-results", "bundled", "/recherche?q=zygomorphe", http.StatusOK},
+	{"status", "problems", "/_status", http.StatusOK},
 }
 
-// sites starts the bundled content and the fixture.
+// sites starts the bundled content, the fixture, and the fixture with
+// problems for the editors' status page to list.
 func sites(t *testing.T) map[string]string {
 	t.Helper()
 	return map[string]string{
-		"bundled": sitetest.Start(t, sitetest.Options{Content: sitetest.Bundled(), Now: bundledNow}).URL,
-		"fixture": sitetest.Start(t, sitetest.Options{}).URL,
+		"bundled":  sitetest.Start(t, sitetest.Options{Content: sitetest.Bundled(), Now: bundledNow}).URL,
+		"fixture":  sitetest.Start(t, sitetest.Options{}).URL,
+		"problems": withProblems(t).URL,
 	}
+}
+
+// withProblems is the fixture with an error and a warning whose file
+// names and messages are long, as real ones are: the status page must stay
+// readable on a phone.
+func withProblems(t *testing.T) *sitetest.Site {
+	t.Helper()
+	site := sitetest.Start(t, sitetest.Options{})
+	site.Write(t, "pratique/demarches-consulaires-renouvellement-passeport-etranger.md",
+		"---\ntitle: Renouveler son passeport\ndate: le 13 novembre\n---\n\nTexte.\n")
+	site.Write(t, "monde/entretien.md",
+		"---\ntitle: Entretien\ndate: 2024-11-20\n---\n\n<div class=\"encadre\">Un encadré écrit en HTML</div>\n")
+	site.WaitForStatus(t, "Erreurs (1)", "Avertissements (1)")
+	return site
 }
 
 // structure reports what is wrong with the page's markup for the design
@@ -75,6 +92,11 @@ const structure = `(() => {
   const skip = document.querySelector('body > a.skip-link');
   if (!skip || skip !== document.body.firstElementChild || skip.getAttribute('href') !== '#contenu') problems.push('the first element is not the skip link to #contenu');
   if (innerWidth < 600 && document.documentElement.scrollWidth > innerWidth) problems.push('horizontal scroll: page is ' + document.documentElement.scrollWidth + ' px wide in a ' + innerWidth + ' px window');
+  // A definition squeezed beside a long term reads one word a line.
+  for (const dd of document.querySelectorAll('dd')) {
+    const w = dd.getBoundingClientRect().width, main = document.querySelector('main').getBoundingClientRect().width;
+    if (w < main / 2) problems.push('definition ' + Math.round(w) + ' px wide in a ' + Math.round(main) + ' px column: ' + dd.textContent.trim().slice(0, 40));
+  }
   return problems;
 })()`
 

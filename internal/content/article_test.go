@@ -198,7 +198,11 @@ un [lien externe](https://www.cleiss.fr) et **du gras**.
 Un <script>alert(1)</script> et un [piège](javascript:alert(1)).
 `)
 	a, problems := NewParser().Article("etudier-et-travailler/etudes.md", src, paris)
-	if len(problems) > 0 {
+	// The script and the javascript: link are left out of the page, and
+	// the editor is told (see TestRawHTMLIsReported).
+	if len(problems) != 2 || HasErrors(problems) ||
+		!strings.HasPrefix(problems[0].String(), "etudier-et-travailler/etudes.md:19: avertissement : balise <script> retirée") ||
+		!strings.HasPrefix(problems[1].String(), "etudier-et-travailler/etudes.md:19: avertissement : lien « javascript:alert(1) » retiré") {
 		t.Fatalf("problems: %v", problems)
 	}
 	checks := []struct{ name, got, want string }{

@@ -44,7 +44,8 @@ type frontMatter struct {
 
 // SizeProblem reports a file of size bytes, more than MaxFileSize.
 func SizeProblem(path string, size int64) Problem {
-	return problemf(path, 0, "fichier trop volumineux (%.1f Mo, maximum %d Mo) : un article ne pèse que quelques kilo-octets ; vérifiez qu'il s'agit bien du bon fichier", float64(size)/(1<<20), MaxFileSize>>20)
+	mb := strings.Replace(fmt.Sprintf("%.1f", float64(size)/(1<<20)), ".", ",", 1) // French decimal comma
+	return problemf(path, 0, "fichier trop volumineux (%s Mo, maximum %d Mo) : un article ne pèse que quelques kilo-octets ; vérifiez qu'il s'agit bien du bon fichier", mb, MaxFileSize>>20)
 }
 
 // checkSource reports problems that make a file unreadable as text.
@@ -133,12 +134,7 @@ func yamlError(err error) (int, string) {
 	if strings.HasPrefix(msg, "did not find expected") || line == 0 {
 		line++
 	}
-	for _, h := range yamlHints {
-		if strings.HasPrefix(msg, h.prefix) {
-			return line, h.hint + " (" + msg + ")"
-		}
-	}
-	return line, msg
+	return line, frenchYAML(msg)
 }
 
 // decodeFrontMatter turns raw YAML, whose first line is line firstLine of the

@@ -27,6 +27,8 @@ func FuzzArticle(f *testing.F) {
 		"---\ntitle: T\ndate: 2024-11-13\ntags: {a: b}\ndraft: peut-être\n---\n",
 		"---\ntitle: \"L'été : \\\"oui\\\"\"\ndate: 2024-11-13\nsources:\n  - \"[Cleiss](https://www.cleiss.fr/)\"\n  - {title: T, url: \"javascript:x\"}\n  - [a, b]\nimage_caption: \"« x »\"\n---\n\n\"Texte\" : `code \"x\"` **gras** ; fin...\n",
 		"---\ntitle: T\ndate: 2024-11-13\nsources: {a: b}\n---\n\n\\\" &amp; -- « » ? ! :\n",
+		// Raw HTML and dangerous links, each reported with its line.
+		"---\ntitle: T\ndate: 2024-11-13\n---\n\n<div onclick=x>Un div</div>\n\nUn <span>mot</span><br> [x](javascript:y) <data:text/html,z>\n<script>\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

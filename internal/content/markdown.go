@@ -109,6 +109,20 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 				if dest := string(n.Destination); strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "//") {
 					doc.links = append(doc.links, Link{Target: dest, Line: lineOf(n, src), Later: addedLater(n, src)})
 				}
+				doc.report(dangerousLinkProblem(path, lineOf(n, src), n.Destination))
+			}
+		case *ast.AutoLink:
+			if entering {
+				plain.Write(n.Label(src))
+				doc.report(dangerousLinkProblem(path, autoLinkLine(n, src), n.URL(src)))
+			}
+		case *ast.HTMLBlock:
+			if entering {
+				doc.report(rawHTMLBlockProblem(path, n, src))
+			}
+		case *ast.RawHTML:
+			if entering {
+				doc.report(rawHTMLInlineProblem(path, n, src))
 			}
 		case *ast.Text:
 			if entering {
@@ -120,10 +134,6 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 		case *ast.String:
 			if entering {
 				plain.Write(n.Value)
-			}
-		case *ast.AutoLink:
-			if entering {
-				plain.Write(n.Label(src))
 			}
 		}
 		if !entering && n.Type() == ast.TypeBlock {
@@ -148,6 +158,13 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 func addedLater(n ast.Node, src []byte) bool {
 	b := blockOf(n)
 	return b != nil && strings.Contains(strings.ToLower(plainText(b, src)), "mis à jour")
+}
+
+// report adds p, when there is one, to the document's problems.
+func (d *document) report(p *Problem) {
+	if p != nil {
+		d.problems = append(d.problems, *p)
+	}
 }
 
 // plainText is the text of n without markup, on one line.

@@ -21,7 +21,7 @@ func CreateArticle(dir, category, title string, now time.Time) (string, error) {
 		return "", errors.New("le titre doit contenir au moins une lettre ou un chiffre")
 	}
 	if _, err := os.Stat(filepath.Join(dir, category, CategoryFile)); err != nil || !IsSlug(category) {
-		return "", fmt.Errorf("rubrique « %s » inconnue : %s", category, strings.Join(categoryNames(dir), ", "))
+		return "", fmt.Errorf("rubrique « %s » inconnue ; %s", category, knownCategories(dir))
 	}
 	loc := time.UTC
 	if src, err := os.ReadFile(filepath.Join(dir, SiteFile)); err == nil {
@@ -53,8 +53,8 @@ func yamlQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-// categoryNames lists the category folders of dir, for error messages.
-func categoryNames(dir string) []string {
+// knownCategories lists the category folders of dir, for error messages.
+func knownCategories(dir string) string {
 	var names []string
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -63,7 +63,7 @@ func categoryNames(dir string) []string {
 		}
 	}
 	if len(names) == 0 {
-		return []string{"aucune rubrique trouvée dans " + dir}
+		return "aucune rubrique trouvée dans " + dir
 	}
-	return append([]string{"rubriques existantes"}, names...)
+	return "rubriques existantes : " + strings.Join(names, ", ")
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -310,7 +311,19 @@ func ReadProblem(p string, err error) Problem {
 	if strings.Contains(err.Error(), "escapes") {
 		return problemf(p, 0, "lien symbolique vers l'extérieur du dossier content : copiez le fichier au lieu de le lier")
 	}
-	return problemf(p, 0, "illisible : %v", err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return problemf(p, 0, "illisible : le fichier a disparu pendant la lecture (il est relu au prochain passage)")
+	case errors.Is(err, syscall.EIO):
+		return problemf(p, 0, "illisible : erreur de lecture du disque ; prévenez l'exploitant du site")
+	case errors.Is(err, syscall.ELOOP):
+		return problemf(p, 0, "illisible : lien symbolique qui boucle sur lui-même ; copiez le fichier au lieu de le lier")
+	case errors.Is(err, syscall.EISDIR):
+		return problemf(p, 0, "illisible : c'est un dossier dont le nom finit par .md ; renommez-le")
+	}
+	// Rare enough not to be worth a sentence of its own; the system's
+	// words are for the operator.
+	return problemf(p, 0, "illisible (erreur du système : %v)", err)
 }
 
 // Check loads the content folder dir as the server would, for `site check`.

@@ -95,7 +95,7 @@ func TestBadInputNeverBreaksTheSite(t *testing.T) {
 				site.Write(t, "pratique/retraite.md", big)
 			},
 			undo:    func(t *testing.T) { site.Write(t, "pratique/retraite.md", goodRetraite) },
-			problem: []string{"pratique/retraite.md: fichier trop volumineux (10.0 Mo, maximum 2 Mo)"},
+			problem: []string{"pratique/retraite.md: fichier trop volumineux (10,0 Mo, maximum 2 Mo)"},
 			pages:   []page{stillOnline},
 		},
 		{

@@ -61,6 +61,12 @@ type Syncer struct {
 	// lastScan is when the previous pass began to look at the files, by
 	// the real clock (file times are real, whatever the site's clock).
 	lastScan time.Time
+	// ids are the identities of the files the last pass saw, so that the
+	// next one knows a renamed file as the same file (see renamedFiles).
+	ids map[string]fileID
+
+	hintsMu sync.Mutex
+	hints   hints // from the watcher, for the next pass
 
 	statusMu sync.RWMutex
 	status   Status
@@ -132,8 +138,10 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	scan := start
 	var rep Report
 	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
+	h := s.takeHints()
 
 	seen := map[string]seenFile{}
+	ids := map[string]fileID{}
 	err := content.Walk(s.fsys, func(name string, kind content.Kind, d fs.DirEntry, err error) {
 		var info fs.FileInfo
 		if err == nil {
@@ -146,8 +154,12 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			return
 		}
 		seen[name] = seenFile{kind: kind, info: info}
+		if id, ok := fileIDOf(info); ok {
+			ids[name] = id
+		}
 	})
 	if err != nil {
+		s.restoreHints(h)
 		return rep, err
 	}
 
@@ -204,6 +216,9 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		}
 	}
 	sort.Strings(deleted)
+	// A stored article renamed (and perhaps broken on the way) stays the
+	// same article: its last good version follows it to its new name.
+	moved := s.renamedFiles(seen, deleted, h)
 
 	// The site settings come first: article dates depend on its time zone.
 	site, siteChanged := s.site, false
@@ -271,6 +286,11 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			continue
 		}
 		e, stored := s.entries[name]
+		if from, ok := moved[name]; ok && !stored {
+			if e, stored = movedEntry(s.entries[from], from, name); !stored {
+				delete(moved, name) // no URL can be made of its name
+			}
+		}
 		if a, ok := articles[name]; ok {
 			e = a.Entry()
 		} else if !stored {
@@ -289,13 +309,28 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	byPath(newcomers)
 	entries := append(live, newcomers...)
 	rejected, crossProblems := content.Validate(categories, entries)
+	renamed := map[string]bool{}
 	for _, e := range entries {
-		a, ok := articles[e.Path]
-		if !ok || rejected[e.Path] {
-			continue // a rejected change leaves the stored version online
+		from, isMoved := moved[e.Path]
+		if isMoved && !rejected[e.Path] {
+			renamed[from] = true
 		}
-		a.Aliases = e.Aliases
-		ch.Articles = append(ch.Articles, a)
+		a, ok := articles[e.Path]
+		switch {
+		case rejected[e.Path]:
+			// A rejected change leaves the stored version online; a
+			// rejected move, the file's former name has none.
+		case ok:
+			a.Aliases = e.Aliases
+			ch.Articles = append(ch.Articles, a)
+			if isMoved {
+				ch.Renames = append(ch.Renames, store.Rename{From: from, To: e.Path})
+			}
+		case isMoved:
+			// Renamed and broken in one pass: the last good version
+			// moves to the new name as it was.
+			ch.Renames = append(ch.Renames, keptRename(from, e))
+		}
 	}
 	sort.Slice(ch.Articles, func(i, j int) bool { return ch.Articles[i].Path < ch.Articles[j].Path })
 
@@ -304,13 +339,15 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	// to the new one instead of answering 410.
 	deletedByHash := map[string]string{}
 	for _, name := range deleted {
-		if _, stored := s.entries[name]; stored && content.Classify(name) == content.KindArticle {
+		if _, stored := s.entries[name]; stored && !renamed[name] && content.Classify(name) == content.KindArticle {
 			deletedByHash[s.files[name].Hash] = name
 		}
 	}
-	renamed := map[string]bool{}
 	for _, a := range ch.Articles {
 		if _, stored := s.entries[a.Path]; stored {
+			continue
+		}
+		if _, isMoved := moved[a.Path]; isMoved {
 			continue
 		}
 		if from, ok := deletedByHash[a.Hash]; ok {
@@ -358,18 +395,21 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	var keysBefore []string
 	if len(s.onChangeKeys) > 0 {
 		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch)); err != nil {
+			s.restoreHints(h)
 			return rep, err
 		}
 	}
 	if !ch.Empty() {
 		if err := s.store.Apply(ctx, ch); err != nil {
+			s.restoreHints(h)
 			return rep, fmt.Errorf("save content: %w", err)
 		}
 	}
 	s.commit(ch, site, siteChanged)
+	s.ids = ids
 	s.lastScan = scan
 	rep.Saved, rep.Deleted = len(ch.Articles), len(ch.DeletedArticles)
-	rep.Changed = ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+len(ch.DeletedArticles) > 0
+	rep.Changed = ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+len(ch.DeletedArticles)+len(ch.Renames) > 0
 
 	var problems []content.Problem
 	for _, rec := range s.files {
@@ -402,8 +442,8 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	return rep, nil
 }
 
-// changedPaths are the article files a change saves or deletes, and the
-// former paths of those it moves: before the change the stored article is
+// changedPaths are the article files a change saves, moves or deletes,
+// with both sides of each move: before the change the stored article is
 // found under its former path only, with its former rubrique, whose pages
 // showed it and must be purged too.
 func changedPaths(ch store.Changes) []string {
@@ -412,7 +452,7 @@ func changedPaths(ch store.Changes) []string {
 		paths = append(paths, a.Path)
 	}
 	for _, r := range ch.Renames {
-		paths = append(paths, r.From)
+		paths = append(paths, r.From, r.To)
 	}
 	return paths
 }
@@ -427,7 +467,7 @@ func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, keysBefore [
 		return nil, err
 	}
 	keys := append(keysBefore, after...)
-	if len(ch.Articles)+len(ch.DeletedArticles) > 0 {
+	if len(ch.Articles)+len(ch.DeletedArticles)+len(ch.Renames) > 0 {
 		keys = append(keys, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeyTags, store.KeySearch)
 	}
 	if ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories) > 0 {
@@ -449,6 +489,9 @@ func (s *Syncer) commit(ch store.Changes, site content.Site, siteChanged bool) {
 		delete(s.categories, slug)
 	}
 	for _, r := range ch.Renames {
+		if r.Slug != "" {
+			s.entries[r.To] = content.Entry{Path: r.To, Category: r.Category, Slug: r.Slug, Aliases: s.entries[r.From].Aliases}
+		}
 		delete(s.entries, r.From)
 	}
 	for _, a := range ch.Articles {

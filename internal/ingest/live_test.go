@@ -106,6 +106,18 @@ func TestLiveReload(t *testing.T) {
 		site.WaitForStatusWithout(t, "l'article a changé d'adresse")
 	})
 
+	t.Run("renamed and broken at once: the last good version follows the file", func(t *testing.T) {
+		site.Write(t, "monde/avant.md", article("Avant le déplacement", "2024-11-24 09:30"))
+		site.WaitFor(t, "/monde/avant", http.StatusOK, "Avant le déplacement")
+		site.Rename(t, "monde/avant.md", "monde/apres.md")
+		site.Write(t, "monde/apres.md", "---\ntitle: Cassé en chemin\ndate: le 24\n---\n\nTexte.\n")
+		site.WaitForStatus(t, "monde/apres.md:3: date « le 24 » illisible")
+		site.WaitFor(t, "/monde/apres", http.StatusOK, "Avant le déplacement")
+		if r := site.Get(t, "/monde/avant"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/monde/apres" {
+			t.Errorf("old URL: %d to %q, want 301 to /monde/apres", r.StatusCode, r.Header.Get("Location"))
+		}
+	})
+
 	t.Run("deleted article answers 410 and leaves the listings", func(t *testing.T) {
 		site.Remove(t, "monde/nouvelle-05.md")
 		site.WaitFor(t, "/monde/nouvelle-05", http.StatusGone, "Article retiré")

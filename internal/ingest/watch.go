@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -42,7 +44,9 @@ type Watcher struct {
 	log    *slog.Logger
 	opts   WatchOptions
 	fsw    *fsnotify.Watcher // nil when polling
-	mode   string
+	// mode is written by the watch loop when it falls back to polling and
+	// read by the status page's requests, on other goroutines.
+	mode atomic.Pointer[string]
 	// problems are those of the last pass, so that each is logged once
 	// when it appears and once when it is fixed.
 	problems map[string]bool
@@ -83,19 +87,49 @@ func NewWatcher(syncer *Syncer, log *slog.Logger, opts WatchOptions) *Watcher {
 			w.poll(watchFailure(err))
 			break
 		}
-		w.mode = "inotify"
+		w.setMode(modeWatching)
 		log.Info("watching content folder for changes", "dir", opts.Dir, "watches", len(fsw.WatchList()))
 	}
 	return w
 }
 
-// Mode says how changes are noticed, for the editors' status page.
-func (w *Watcher) Mode() string { return w.mode }
+// modeWatching is the mode of a watched folder.
+const modeWatching = "immédiat (le système de fichiers signale chaque modification : inotify)"
+
+// pollingMode is the mode of a folder looked at every interval.
+func pollingMode(interval time.Duration) string {
+	return "le dossier est relu toutes les " + frenchInterval(interval) + " (le système de fichiers ne signale pas les modifications)"
+}
+
+// frenchInterval writes d for editors: "500 ms", "2 s", "1,5 s",
+// "2 min".
+func frenchInterval(d time.Duration) string {
+	const nbsp = "\u00a0"
+	switch {
+	case d < time.Second:
+		return strconv.FormatInt(d.Milliseconds(), 10) + nbsp + "ms"
+	case d >= time.Minute && d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + nbsp + "min"
+	}
+	n := strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+	return strings.Replace(n, ".", ",", 1) + nbsp + "s"
+}
+
+// Mode says in French how changes are noticed, for the editors' status
+// page.
+func (w *Watcher) Mode() string {
+	if m := w.mode.Load(); m != nil {
+		return *m
+	}
+	return ""
+}
+
+func (w *Watcher) setMode(m string) { w.mode.Store(&m) }
 
 // poll switches to polling and says so loudly: an operator must know that
 // changes will show up later than usual.
 func (w *Watcher) poll(reason string) {
-	w.mode = "polling every " + w.opts.Poll.String()
+	w.setMode(pollingMode(w.opts.Poll))
 	w.log.Warn("content changes are noticed by polling, not by file system events",
 		"reason", reason, "interval", w.opts.Poll.String(), "dir", w.opts.Dir,
 		"hint", "set the interval with -poll or SITE_POLL")
@@ -177,14 +211,24 @@ func (w *Watcher) watch(ctx context.Context) bool {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {
-				if info, err := os.Lstat(ev.Name); err == nil && info.IsDir() {
+				info, err := os.Lstat(ev.Name)
+				switch {
+				case err != nil:
+				case info.IsDir():
 					// A new folder, perhaps moved in whole: watch it
 					// and what it holds; the pass reads its files.
 					if err := w.addTree(ev.Name); err != nil {
 						w.poll(watchFailure(err))
 						return false
 					}
+				default:
+					// Perhaps a file renamed here, which the next
+					// save may replace before the pass comes.
+					w.syncer.Noticed(w.rel(ev.Name), info)
 				}
+			}
+			if ev.Has(fsnotify.Rename) {
+				w.syncer.MovedAway(w.rel(ev.Name))
 			}
 			schedule()
 		case err, ok := <-w.fsw.Errors:
@@ -229,6 +273,15 @@ func (w *Watcher) relevant(ev fsnotify.Event) bool {
 		_ = w.fsw.Remove(ev.Name)
 	}
 	return true
+}
+
+// rel is the content-relative, slash-separated name of the file at p.
+func (w *Watcher) rel(p string) string {
+	rel, err := filepath.Rel(w.opts.Dir, p)
+	if err != nil {
+		return ""
+	}
+	return filepath.ToSlash(rel)
 }
 
 // pollLoop runs a pass every opts.Poll until ctx is done. Unchanged files

@@ -19,7 +19,7 @@ type Changes struct {
 	DeletedCategories []string // slugs
 	Articles          []content.Article
 	DeletedArticles   []string // paths of their files
-	Renames           []Rename // article files moved; the articles are in Articles under their new path
+	Renames           []Rename // article files moved; the articles are in Articles under their new path, unless kept
 	Files             []FileRecord
 	DeletedFiles      []string
 }
@@ -27,6 +27,10 @@ type Changes struct {
 // Rename is an article file moved from one path to another.
 type Rename struct {
 	From, To string
+	// Category and Slug, when Slug is set, keep the stored version: the
+	// file was renamed and turned bad in one go, so no new version comes
+	// in Changes.Articles, and the last good one moves to this URL as it is.
+	Category, Slug string
 }
 
 // Empty reports whether ch changes nothing.
@@ -62,11 +66,19 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 			return err
 		}
 	}
+	var kept []keptMove
 	for _, r := range ch.Renames {
 		// The article keeps its row: saving it under its new path below
 		// then records its former URL as a redirect.
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET path = ? WHERE path = ?`, r.To, r.From); err != nil {
 			return fmt.Errorf("rename article %s to %s: %w", r.From, r.To, err)
+		}
+		if r.Slug != "" {
+			m, err := a.startKeptMove(ctx, r)
+			if err != nil {
+				return err
+			}
+			kept = append(kept, m)
 		}
 	}
 	for _, p := range ch.DeletedArticles {
@@ -76,6 +88,11 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 	}
 	if err := a.articles(ctx, ch.Articles); err != nil {
 		return err
+	}
+	for _, m := range kept {
+		if err := a.finishKeptMove(ctx, m); err != nil {
+			return err
+		}
 	}
 	for _, slug := range ch.DeletedCategories {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM categories WHERE slug = ?`, slug); err != nil {
@@ -304,6 +321,53 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		}
 	}
 	return nil
+}
+
+// keptMove is a stored article moving to a new URL without a new version.
+type keptMove struct {
+	Rename
+	id                   int64
+	oldCategory, oldSlug string
+}
+
+// startKeptMove gives the article of r a provisional slug, so that the URL
+// it leaves can go to another article of the same change and the one it
+// takes can be left by one (as articles does for the articles it saves).
+func (a applier) startKeptMove(ctx context.Context, r Rename) (keptMove, error) {
+	m := keptMove{Rename: r}
+	err := a.tx.QueryRowContext(ctx, `SELECT id, category, slug FROM articles WHERE path = ?`, r.To).Scan(&m.id, &m.oldCategory, &m.oldSlug)
+	if err != nil {
+		return m, fmt.Errorf("find renamed article %s: %w", r.To, err)
+	}
+	if _, err := a.tx.ExecContext(ctx, `UPDATE articles SET slug = slug || '#' || id WHERE id = ?`, m.id); err != nil {
+		return m, fmt.Errorf("move article %s: %w", r.To, err)
+	}
+	return m, nil
+}
+
+// finishKeptMove puts the article of m at its new URL and remembers the
+// former one as a redirect.
+func (a applier) finishKeptMove(ctx context.Context, m keptMove) error {
+	if _, err := a.tx.ExecContext(ctx, `UPDATE articles SET category = ?, slug = ? WHERE id = ?`, m.Category, m.Slug, m.id); err != nil {
+		return fmt.Errorf("move article %s: %w", m.To, err)
+	}
+	newURL := content.ArticlePath(m.Category, m.Slug)
+	if _, err := a.tx.ExecContext(ctx, `
+		DELETE FROM gone WHERE path = ?1;
+		DELETE FROM redirects WHERE path = ?1;`, newURL); err != nil {
+		return fmt.Errorf("forget former URL %s: %w", newURL, err)
+	}
+	if oldURL := content.ArticlePath(m.oldCategory, m.oldSlug); newURL != oldURL {
+		// Unless another article of the change now lives there.
+		if _, err := a.tx.ExecContext(ctx, `
+			INSERT INTO redirects (path, article_id)
+			SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM articles WHERE category = ? AND slug = ?)
+			ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`, oldURL, m.id, m.oldCategory, m.oldSlug); err != nil {
+			return fmt.Errorf("remember former URL of %s: %w", m.To, err)
+		}
+	}
+	// Its rubrique's title is part of its search row.
+	return a.search.index(ctx, m.id)
 }
 
 func (a applier) files(ctx context.Context, files []FileRecord, deleted []string) error {

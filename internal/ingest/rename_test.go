@@ -1,0 +1,191 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/horizons-expat/site/internal/sitetest"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// rename moves a file as mv and git mv do: same file, new name.
+func (f *fixture) rename(from, to string) {
+	f.t.Helper()
+	if err := os.Rename(filepath.Join(f.dir, filepath.FromSlash(from)), filepath.Join(f.dir, filepath.FromSlash(to))); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// notice tells the syncer what the file at name is now, as the watcher
+// does when a file appears under a name.
+func (f *fixture) notice(name string) {
+	f.t.Helper()
+	info, err := os.Lstat(filepath.Join(f.dir, filepath.FromSlash(name)))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.syncer.Noticed(name, info)
+}
+
+// saveAtomically writes text as most editors save: a temporary file, then a
+// rename over the old one, which gives the name a new file.
+func (f *fixture) saveAtomically(name, text string) {
+	f.t.Helper()
+	p := filepath.Join(f.dir, filepath.FromSlash(name))
+	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".tmp")
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		f.t.Fatal(err)
+	}
+	f.touch(name)
+}
+
+// redirect is where the site sends a request for path, "" when nowhere.
+func (f *fixture) redirect(path string) string {
+	f.t.Helper()
+	to, err := f.store.Redirect(context.Background(), store.View{Now: sitetest.FixtureNow}, path)
+	if errors.Is(err, store.ErrNotFound) {
+		return ""
+	}
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return to
+}
+
+// TestRenameThenBreak: an article added, then renamed and saved broken
+// before the next pass, keeps its last good version online, under its new
+// address; the former one redirects there (make soak found it answering
+// 410 while the new address was never good).
+func TestRenameThenBreak(t *testing.T) {
+	const (
+		good   = "---\ntitle: Ajoutée puis déplacée\ndate: 2024-11-24 08:00\n---\n\nLa bonne version.\n"
+		broken = "---\ntitle: Cassée en chemin\ndate: le 2024-11-24\n---\n\nLa version refusée.\n"
+		fixed  = "---\ntitle: Réparée\ndate: 2024-11-24 08:00\n---\n\nLa version réparée.\n"
+	)
+	for _, tc := range []struct {
+		name, to, url string
+		// atomic: the broken version is a new file saved over the renamed
+		// one. Else it is written in place, which the watcher may notice
+		// before the renamed file (noticed) or only after.
+		atomic, noticed bool
+		// polling: no watcher, so no event tells of the rename.
+		polling bool
+	}{
+		{"same rubrique, broken in place", "monde/deplacee.md", "/monde/deplacee", false, false, false},
+		{"same rubrique, noticed, then broken in place", "monde/deplacee.md", "/monde/deplacee", false, true, false},
+		{"same rubrique, broken by an atomic save", "monde/deplacee.md", "/monde/deplacee", true, true, false},
+		{"other rubrique, broken in place", "pratique/deplacee.md", "/pratique/deplacee", false, false, false},
+		{"other rubrique, broken by an atomic save", "pratique/deplacee.md", "/pratique/deplacee", true, true, false},
+		{"polling, broken in place", "pratique/deplacee.md", "/pratique/deplacee", false, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			var keys []string
+			f.syncer.OnChangeKeys(func(k []string) { keys = k })
+			f.sync()
+			f.write("monde/ajoutee.md", good)
+			f.sync()
+			if got := f.title("monde", "ajoutee"); got != "Ajoutée puis déplacée" {
+				t.Fatalf("added article serves %q", got)
+			}
+			id := entryID(t, f.store, "monde/ajoutee.md")
+			keys = nil
+
+			// Within one pass: renamed, then broken; the watcher sees
+			// the old name go by a rename, and perhaps the new one come.
+			f.rename("monde/ajoutee.md", tc.to)
+			if !tc.polling {
+				f.syncer.MovedAway("monde/ajoutee.md")
+			}
+			if tc.noticed {
+				f.notice(tc.to)
+			}
+			if tc.atomic {
+				f.saveAtomically(tc.to, broken)
+			} else {
+				f.write(tc.to, broken)
+			}
+			f.sync()
+
+			category, slug, _ := strings.Cut(strings.TrimPrefix(tc.url, "/"), "/")
+			if got := f.title(category, slug); got != "Ajoutée puis déplacée" {
+				t.Errorf("%s serves %q, want the last good version; problems:\n%s", tc.url, got, f.problems())
+			}
+			if got := f.redirect("/monde/ajoutee"); got != tc.url {
+				t.Errorf("former URL redirects to %q, want %s", got, tc.url)
+			}
+			if want := tc.to + ":3: date « le 2024-11-24 » illisible"; !strings.Contains(f.problems(), want) {
+				t.Errorf("problems:\n%s\nwant %q", f.problems(), want)
+			}
+			if n := f.syncer.Status().Articles; n != 18 {
+				t.Errorf("status counts %d articles, want 18", n)
+			}
+			// Caches forget the page at both addresses and both rubriques.
+			for _, want := range []string{store.ArticleKey(id), "c-monde", "c-" + category, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap} {
+				if !slices.Contains(keys, want) {
+					t.Errorf("purged keys %v lack %q", keys, want)
+				}
+			}
+
+			// A pass with nothing new changes nothing.
+			f.sync()
+			if got := f.title(category, slug); got != "Ajoutée puis déplacée" {
+				t.Errorf("next pass: %s serves %q", tc.url, got)
+			}
+
+			// Fixed: the fix goes online at the new address.
+			f.write(tc.to, fixed)
+			f.sync()
+			if got := f.title(category, slug); got != "Réparée" {
+				t.Errorf("after the fix %s serves %q; problems:\n%s", tc.url, got, f.problems())
+			}
+			if got := f.redirect("/monde/ajoutee"); got != tc.url {
+				t.Errorf("after the fix the former URL redirects to %q, want %s", got, tc.url)
+			}
+
+			// A restart reads the article where it now is.
+			f.open()
+			if rep := f.sync(); rep.Parsed != 0 {
+				t.Errorf("restart parsed %d files, want 0", rep.Parsed)
+			}
+			if got := f.title(category, slug); got != "Réparée" {
+				t.Errorf("after a restart %s serves %q", tc.url, got)
+			}
+		})
+	}
+}
+
+// TestDeleteThenNewBrokenFile: a deleted article never comes back under the
+// name of a new broken file, even when the new file was noticed by the
+// watcher: only the renamed file itself carries the last good version.
+func TestDeleteThenNewBrokenFile(t *testing.T) {
+	f := newFixture(t)
+	f.sync()
+	before, err := os.Lstat(filepath.Join(f.dir, "monde", "nouvelle-01.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.remove("monde/nouvelle-01.md")
+	f.write("monde/autre.md", "---\ntitle: Autre\ndate: le 2024-11-24\n---\n\nTexte.\n")
+	f.notice("monde/autre.md")
+	if after, err := os.Lstat(filepath.Join(f.dir, "monde", "autre.md")); err == nil && os.SameFile(before, after) {
+		// ext4 does so: the case this test is about.
+		t.Log("the new file took the deleted file's inode")
+	}
+	f.sync()
+	if got := f.title("monde", "autre"); got != "" {
+		t.Errorf("/monde/autre serves %q, want nothing (its only version is broken)", got)
+	}
+	gone, err := f.store.Gone(context.Background(), store.View{Now: sitetest.FixtureNow}, "/monde/nouvelle-01")
+	if err != nil || !gone {
+		t.Errorf("deleted article: gone %v, %v; redirect %q", gone, err, f.redirect("/monde/nouvelle-01"))
+	}
+}
