@@ -46,12 +46,16 @@ type Vocabulary struct {
 // NewVocabulary returns the vocabulary of words, keeping those held by at
 // least one article, at most MaxVocabulary, the most frequent.
 func NewVocabulary(words []VocabularyWord) *Vocabulary {
+	return newVocabulary(words, MaxVocabulary)
+}
+
+func newVocabulary(words []VocabularyWord, limit int) *Vocabulary {
 	list := slices.DeleteFunc(slices.Clone(words), func(w VocabularyWord) bool { return w.Docs <= 0 || w.Word == "" })
-	if len(list) > MaxVocabulary {
+	if len(list) > limit {
 		slices.SortFunc(list, func(a, b VocabularyWord) int {
 			return cmp.Or(cmp.Compare(b.Docs, a.Docs), strings.Compare(a.Word, b.Word))
 		})
-		list = list[:MaxVocabulary]
+		list = list[:limit]
 	}
 	slices.SortFunc(list, func(a, b VocabularyWord) int { return strings.Compare(a.Word, b.Word) })
 	list = slices.CompactFunc(list, func(a, b VocabularyWord) bool { return a.Word == b.Word })

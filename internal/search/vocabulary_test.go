@@ -161,15 +161,15 @@ func TestVocabularyWith(t *testing.T) {
 }
 
 func TestVocabularyBound(t *testing.T) {
-	list := make([]VocabularyWord, MaxVocabulary+10)
+	list := make([]VocabularyWord, 2000)
 	for i := range list {
 		list[i] = VocabularyWord{Word: fmt.Sprintf("w%07d", i), Docs: 1 + i%1000}
 	}
-	v := NewVocabulary(list)
-	if v.Len() != MaxVocabulary {
-		t.Fatalf("Len = %d, want %d", v.Len(), MaxVocabulary)
+	v := newVocabulary(list, 1000)
+	if v.Len() != 1000 {
+		t.Fatalf("Len = %d, want 1000", v.Len())
 	}
-	if v.Docs("w0000999") != 1000 {
+	if v.Docs("w0000999") != 1000 || v.Docs("w0000000") != 0 {
 		t.Errorf("a frequent word was dropped")
 	}
 }
