@@ -15,8 +15,9 @@ import (
 )
 
 // Version names the analysis. Stored beside the index, it tells the store
-// to rebuild the index when the analysis changes.
-const Version = "fr-snowball-1"
+// to rebuild the index when the analysis changes (2: the index has a
+// vocabulary).
+const Version = "fr-snowball-2"
 
 // word is one word of a text: where it sits and its folded form (lower
 // case, without accents).

@@ -64,9 +64,13 @@ func (s *Store) SearchScores(ctx context.Context, v View, q search.Query) ([]flo
 		return nil, err
 	}
 	defer release()
-	hits, _, err := s.rank(ctx, v, q, math.MaxInt, 0)
+	version, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	got, err := ranking{store: s, version: version, view: v}.rank(ctx, q, false, math.MaxInt, 0)
 	var scores []float64
-	for _, h := range hits {
+	for _, h := range got.hits {
 		scores = append(scores, h.score)
 	}
 	return scores, err
