@@ -244,3 +244,6 @@ func isVocabularyWord(folded string) bool {
 	}
 	return true
 }
+
+// All returns every word of v, sorted.
+func (v *Vocabulary) All() []VocabularyWord { return slices.Clone(v.words) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"strconv"
 
 	"github.com/horizons-expat/site/internal/search"
 )
@@ -97,4 +98,38 @@ func (s *Store) ForgetSearchScores() {
 	s.scores.mu.Lock()
 	s.scores.set = nil
 	s.scores.mu.Unlock()
+}
+
+// VocabularyTable returns the search vocabulary as the database holds it:
+// "word/display/docs" strings, sorted.
+func (s *Store) VocabularyTable(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT word || '/' || display || '/' || docs FROM search_vocabulary ORDER BY word`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// VocabularyInMemory returns the vocabulary the store corrects typos
+// with, as VocabularyTable does, if loaded.
+func (s *Store) VocabularyInMemory() []string {
+	s.vocab.mu.Lock()
+	defer s.vocab.mu.Unlock()
+	if s.vocab.v == nil {
+		return nil
+	}
+	var out []string
+	for _, w := range s.vocab.v.All() {
+		out = append(out, w.Word+"/"+w.Display+"/"+strconv.Itoa(w.Docs))
+	}
+	return out
 }
