@@ -1,6 +1,6 @@
--- The vocabulary of the search index, for typo correction: every word
--- (folded: lower case, no accents) of the indexed articles, how the
--- articles write it, and how many hold it. The store keeps it in the
+-- The vocabulary of the search index, for typo correction: every word of
+-- the indexed articles as they write it (lower case, accents kept:
+-- "retraite" and "retraité" are two rows), and how many articles hold it. The store keeps it in the
 -- transaction that indexes the articles, from the words each article's
 -- visibility row remembers, and fills it when it rebuilds the index (the
 -- analysis version changes with this migration).
@@ -10,14 +10,13 @@
 
 -- +goose Up
 CREATE TABLE search_vocabulary (
-    word    TEXT PRIMARY KEY,
-    display TEXT NOT NULL, -- '' when the folded form is how it is written
-    docs    INTEGER NOT NULL
+    form TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL
 ) WITHOUT ROWID;
 
 ALTER TABLE article_search_visibility ADD COLUMN category TEXT NOT NULL DEFAULT '';
--- The distinct words of the article that are in the vocabulary, separated
--- by spaces: what to count down when the article changes or goes.
+-- The distinct forms of the article's words that are in the vocabulary,
+-- separated by spaces: what to count down when the article changes or goes.
 ALTER TABLE article_search_visibility ADD COLUMN words TEXT NOT NULL DEFAULT '';
 
 -- +goose Down

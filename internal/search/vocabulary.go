@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaxVocabulary bounds how many words a Vocabulary holds: the most
@@ -23,17 +25,63 @@ const maxVocabularyWord = 32
 // string headers and the count.
 const entryBytes = 40
 
-// VocabularyWord is a word of the indexed texts: its folded form, how it
-// is written (lower case, accents kept: what a correction shows), and how
-// many articles hold it.
+// VocabularyForm is a word as the indexed texts write it (lower case,
+// accents kept: "retraité") and how many articles hold it.
+type VocabularyForm struct {
+	Form string
+	Docs int
+}
+
+// VocabularyWord is a word of the indexed texts as typo correction sees
+// it: its folded form, how it is written most often (what a correction
+// shows: "retraite" when more articles write it so than "retraité"), and
+// how many articles hold it.
 type VocabularyWord struct {
 	Word    string
-	Display string // "" when it is Word itself
-	Docs    int
+	Display string // "" when the folded form itself is written most
+	Docs    int    // articles holding any form: one holding two counts twice
+	// forms are every form with its count when there are more than one
+	// (Form "" for Word itself); nil for a word written one way, most.
+	forms []VocabularyForm
 }
 
 // Shown returns the word as a page shows it.
 func (w VocabularyWord) Shown() string { return cmp.Or(w.Display, w.Word) }
+
+// add counts docs more articles (fewer, when negative) holding form. It
+// never changes a forms slice that another Vocabulary may share.
+func (w *VocabularyWord) add(form string, docs int) {
+	shown := form
+	if shown == w.Word {
+		shown = ""
+	}
+	if w.forms == nil && (w.Docs == 0 || w.Display == shown) {
+		w.Display, w.Docs = shown, w.Docs+docs
+		return
+	}
+	if w.forms == nil {
+		w.forms = []VocabularyForm{{Form: w.Display, Docs: w.Docs}}
+	} else {
+		w.forms = slices.Clone(w.forms)
+	}
+	if i := slices.IndexFunc(w.forms, func(f VocabularyForm) bool { return f.Form == shown }); i >= 0 {
+		w.forms[i].Docs += docs
+	} else {
+		w.forms = append(w.forms, VocabularyForm{Form: shown, Docs: docs})
+	}
+	w.forms = slices.DeleteFunc(w.forms, func(f VocabularyForm) bool { return f.Docs <= 0 })
+	w.Display, w.Docs = "", 0
+	best := 0
+	for _, f := range w.forms {
+		w.Docs += f.Docs
+		if f.Docs > best || f.Docs == best && f.Form < w.Display {
+			w.Display, best = f.Form, f.Docs
+		}
+	}
+	if len(w.forms) <= 1 {
+		w.forms = nil
+	}
+}
 
 // Vocabulary is the set of words of the index, sorted, read by typo
 // correction. A Vocabulary is never modified once built (With returns a
@@ -43,14 +91,34 @@ type Vocabulary struct {
 	bytes int
 }
 
-// NewVocabulary returns the vocabulary of words, keeping those held by at
-// least one article, at most MaxVocabulary, the most frequent.
-func NewVocabulary(words []VocabularyWord) *Vocabulary {
-	return newVocabulary(words, MaxVocabulary)
+// NewVocabulary returns the vocabulary of forms, keeping the words held by
+// at least one article, at most MaxVocabulary, the most frequent.
+func NewVocabulary(forms []VocabularyForm) *Vocabulary {
+	return newVocabulary(forms, MaxVocabulary)
 }
 
-func newVocabulary(words []VocabularyWord, limit int) *Vocabulary {
-	list := slices.DeleteFunc(slices.Clone(words), func(w VocabularyWord) bool { return w.Docs <= 0 || w.Word == "" })
+func newVocabulary(forms []VocabularyForm, limit int) *Vocabulary {
+	byWord := map[string]*VocabularyWord{}
+	for _, f := range forms {
+		word := fold(f.Form)
+		w, ok := byWord[word]
+		if !ok {
+			w = &VocabularyWord{Word: word}
+			byWord[word] = w
+		}
+		w.add(f.Form, f.Docs)
+	}
+	list := make([]VocabularyWord, 0, len(byWord))
+	for _, w := range byWord {
+		list = append(list, *w)
+	}
+	return finish(list, limit)
+}
+
+// finish sorts list into a Vocabulary, keeping at most limit words, the
+// most frequent, of those that any article holds.
+func finish(list []VocabularyWord, limit int) *Vocabulary {
+	list = slices.DeleteFunc(list, func(w VocabularyWord) bool { return w.Docs <= 0 || w.Word == "" })
 	if len(list) > limit {
 		slices.SortFunc(list, func(a, b VocabularyWord) int {
 			return cmp.Or(cmp.Compare(b.Docs, a.Docs), strings.Compare(a.Word, b.Word))
@@ -58,10 +126,12 @@ func newVocabulary(words []VocabularyWord, limit int) *Vocabulary {
 		list = list[:limit]
 	}
 	slices.SortFunc(list, func(a, b VocabularyWord) int { return strings.Compare(a.Word, b.Word) })
-	list = slices.CompactFunc(list, func(a, b VocabularyWord) bool { return a.Word == b.Word })
 	v := &Vocabulary{words: slices.Clip(list)}
 	for _, w := range v.words {
 		v.bytes += entryBytes + len(w.Word) + len(w.Display)
+		for _, f := range w.forms {
+			v.bytes += 24 + len(f.Form)
+		}
 	}
 	return v
 }
@@ -72,45 +142,60 @@ func (v *Vocabulary) Len() int { return len(v.words) }
 // Bytes estimates the memory v holds.
 func (v *Vocabulary) Bytes() int { return v.bytes + 24 }
 
+// find returns the index of word (folded) in v.words.
+func (v *Vocabulary) find(word string) (int, bool) {
+	return slices.BinarySearchFunc(v.words, word, func(w VocabularyWord, t string) int { return strings.Compare(w.Word, t) })
+}
+
 // Docs returns how many articles hold word (folded).
 func (v *Vocabulary) Docs(word string) int {
-	i, ok := slices.BinarySearchFunc(v.words, word, func(w VocabularyWord, t string) int { return strings.Compare(w.Word, t) })
+	i, ok := v.find(word)
 	if !ok {
 		return 0
 	}
 	return v.words[i].Docs
 }
 
-// VocabularyChange is how a change of content changes a word's count.
-type VocabularyChange struct {
-	Docs    int    // articles that hold it now minus before
-	Display string // how one of the articles that now hold it writes it
-}
-
-// With returns v changed by changes, by folded word: a word whose count
-// falls to nothing leaves, a new one comes in.
-func (v *Vocabulary) With(changes map[string]VocabularyChange) *Vocabulary {
+// With returns v changed by changes: how many more (or fewer) articles
+// hold each form than before. A word no article holds any more leaves, a
+// new one comes in.
+func (v *Vocabulary) With(changes map[string]int) *Vocabulary {
 	if len(changes) == 0 {
 		return v
 	}
-	list := make([]VocabularyWord, 0, len(v.words)+len(changes))
-	seen := make(map[string]bool, len(changes))
+	list := slices.Clone(v.words)
+	added := map[string]*VocabularyWord{}
+	for form, docs := range changes {
+		word := fold(form)
+		if i, ok := v.find(word); ok {
+			list[i].add(form, docs)
+			continue
+		}
+		w, ok := added[word]
+		if !ok {
+			w = &VocabularyWord{Word: word}
+			added[word] = w
+		}
+		w.add(form, docs)
+	}
+	for _, w := range added {
+		list = append(list, *w)
+	}
+	return finish(list, MaxVocabulary)
+}
+
+// Forms returns every form of v with its count, by form.
+func (v *Vocabulary) Forms() map[string]int {
+	out := map[string]int{}
 	for _, w := range v.words {
-		if c, ok := changes[w.Word]; ok {
-			seen[w.Word] = true
-			w.Docs += c.Docs
-			if w.Display == "" && c.Display != "" && c.Docs > 0 {
-				w.Display = c.Display
-			}
+		if w.forms == nil {
+			out[w.Shown()] = w.Docs
 		}
-		list = append(list, w)
-	}
-	for word, c := range changes {
-		if !seen[word] && c.Docs > 0 {
-			list = append(list, VocabularyWord{Word: word, Display: c.Display, Docs: c.Docs})
+		for _, f := range w.forms {
+			out[cmp.Or(f.Form, w.Word)] = f.Docs
 		}
 	}
-	return NewVocabulary(list)
+	return out
 }
 
 // MaxEdits is how many typos a word may be corrected of: none under 4
@@ -143,8 +228,36 @@ func MaxEdits(folded string) int {
 // binary search. Distances count bytes, which for folded French text are
 // letters.
 func (v *Vocabulary) Correct(folded string) (VocabularyWord, bool) {
+	if v.Docs(folded) > 0 {
+		return VocabularyWord{}, false
+	}
+	return v.closest(folded, 1)
+}
+
+// rareFactor is how many times more articles must hold a word for it to
+// be offered instead of a rare one the reader typed.
+const rareFactor = 3
+
+// Suggest returns, for a word of v that few articles hold and of at least
+// rareMinLetters letters, the closest word that rareFactor times as many
+// hold, as Correct chooses; for a word not in v, what Correct returns.
+func (v *Vocabulary) Suggest(folded string) (VocabularyWord, bool) {
+	docs := v.Docs(folded)
+	if docs > 0 && utf8.RuneCountInString(folded) < rareMinLetters {
+		return VocabularyWord{}, false
+	}
+	return v.closest(folded, max(1, rareFactor*docs))
+}
+
+// rareMinLetters is the shortest rare word Suggest offers another for:
+// short words have frequent neighbours one letter away (« élus », « plus »).
+const rareMinLetters = 6
+
+// closest returns the word closest to folded that at least minDocs
+// articles hold, as Correct chooses.
+func (v *Vocabulary) closest(folded string, minDocs int) (VocabularyWord, bool) {
 	k := MaxEdits(folded)
-	if k == 0 || len(folded) > maxVocabularyWord || v.Docs(folded) > 0 {
+	if k == 0 || len(folded) > maxVocabularyWord {
 		return VocabularyWord{}, false
 	}
 	n := len(folded)
@@ -197,7 +310,8 @@ func (v *Vocabulary) Correct(folded string) (VocabularyWord, bool) {
 			continue
 		}
 		prev, valid = w, len(w)
-		if d := rows[len(w)][n]; d < bestDist || d == bestDist && found && v.words[i].Docs > best.Docs {
+		if d := rows[len(w)][n]; v.words[i].Docs >= minDocs && w != folded &&
+			(d < bestDist || d == bestDist && found && v.words[i].Docs > best.Docs) {
 			best, bestDist, found = v.words[i], d, true
 		}
 		i++
@@ -217,22 +331,19 @@ func commonPrefix(a, b string, limit int) int {
 	return n
 }
 
-// Words adds to into the distinct words of text that a vocabulary keeps,
-// folded, each with how text writes it ("" when that is the folded form:
-// an accented spelling, once seen, is kept): letters only, elided
-// articles left out, at most maxVocabularyWord bytes.
-func Words(text string, into map[string]string) {
+// Words adds to into the distinct forms of the words of text that a
+// vocabulary keeps, in lower case, accents kept: letters only, elided
+// articles left out, at most maxVocabularyWord bytes folded.
+func Words(text string, into map[string]bool) {
 	for _, w := range words(text) {
 		if w.elided || len(w.folded) > maxVocabularyWord || !isVocabularyWord(w.folded) {
 			continue
 		}
-		shown := strings.ToLower(text[w.start:w.end])
-		if shown == w.folded || !utf8.ValidString(shown) {
-			shown = ""
+		form := norm.NFC.String(strings.ToLower(text[w.start:w.end]))
+		if !utf8.ValidString(form) || strings.ContainsFunc(form, unicode.IsSpace) || fold(form) != w.folded {
+			form = w.folded // decomposed accents, odd case mappings: keep what is sure
 		}
-		if cur, ok := into[w.folded]; !ok || cur == "" && shown != "" {
-			into[w.folded] = shown
-		}
+		into[form] = true
 	}
 }
 
@@ -244,6 +355,3 @@ func isVocabularyWord(folded string) bool {
 	}
 	return true
 }
-
-// All returns every word of v, sorted.
-func (v *Vocabulary) All() []VocabularyWord { return slices.Clone(v.words) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/horizons-expat/site/internal/search"
@@ -101,9 +102,9 @@ func (s *Store) ForgetSearchScores() {
 }
 
 // VocabularyTable returns the search vocabulary as the database holds it:
-// "word/display/docs" strings, sorted.
+// "form/docs" strings, sorted.
 func (s *Store) VocabularyTable(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT word || '/' || display || '/' || docs FROM search_vocabulary ORDER BY word`)
+	rows, err := s.r.QueryContext(ctx, `SELECT form || '/' || docs FROM search_vocabulary ORDER BY form`)
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +129,9 @@ func (s *Store) VocabularyInMemory() []string {
 		return nil
 	}
 	var out []string
-	for _, w := range s.vocab.v.All() {
-		out = append(out, w.Word+"/"+w.Display+"/"+strconv.Itoa(w.Docs))
+	for form, docs := range s.vocab.v.Forms() {
+		out = append(out, form+"/"+strconv.Itoa(docs))
 	}
+	slices.Sort(out)
 	return out
 }

@@ -170,8 +170,14 @@ func (s *Store) find(ctx context.Context, v View, r SearchRequest, res *SearchRe
 	return got.hits, nil
 }
 
-// correct returns q with each plain word that the index lacks replaced by
-// the closest word of the vocabulary, if any.
+// rareHits is the most articles a word may match and still be taken for
+// a typo, when a close word is in many more (see Vocabulary.Suggest):
+// « résidant » typed for « résident ».
+const rareHits = 2
+
+// correct returns q with each plain word that the index lacks, or holds
+// in very few articles, replaced by the closest word of the vocabulary
+// (much more frequent, for a rare one), if any.
 func (s *Store) correct(ctx context.Context, version int64, q search.Query) (search.Query, bool, error) {
 	missing := make([]bool, len(q.Terms))
 	anyMissing := false
@@ -183,7 +189,7 @@ func (s *Store) correct(ctx context.Context, version int64, q search.Query) (sea
 		if err != nil {
 			return q, false, err
 		}
-		if len(ps.ids) == 0 {
+		if len(ps.ids) <= rareHits {
 			missing[i], anyMissing = true, true
 		}
 	}
@@ -195,7 +201,7 @@ func (s *Store) correct(ctx context.Context, version int64, q search.Query) (sea
 		return q, false, err
 	}
 	fixed, ok := q.Correct(func(i int) bool { return missing[i] }, func(folded string) (string, bool) {
-		w, ok := vocab.Correct(folded)
+		w, ok := vocab.Suggest(folded)
 		return w.Shown(), ok
 	})
 	return fixed, ok, nil
@@ -539,17 +545,17 @@ type searchIndexer struct {
 	remove   *sql.Stmt
 	show     *sql.Stmt // saves an article's visibility
 	hide     *sql.Stmt // forgets it
-	words    *sql.Stmt // reads the vocabulary words of an indexed article
+	words    *sql.Stmt // reads the vocabulary forms of an indexed article
 	// empty is set while the index is rebuilt from nothing: rows need not
 	// be removed before they are written.
 	empty bool
 	// vocabulary is how the changes made so far change the counts of the
-	// vocabulary's words, written by flush.
-	vocabulary map[string]search.VocabularyChange
+	// vocabulary's forms, written by flush.
+	vocabulary map[string]int
 }
 
 func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
-	ix := &searchIndexer{tx: tx, analyzer: search.NewAnalyzer(), vocabulary: map[string]search.VocabularyChange{}}
+	ix := &searchIndexer{tx: tx, analyzer: search.NewAnalyzer(), vocabulary: map[string]int{}}
 	var err error
 	if ix.load, err = tx.PrepareContext(ctx, `SELECT `+indexColumns+` WHERE a.id = ?`); err != nil {
 		return nil, fmt.Errorf("prepare search index: %w", err)
@@ -621,17 +627,17 @@ func (ix *searchIndexer) index(ctx context.Context, id int64) error {
 }
 
 // indexRow is an article as the index takes it: the terms of each
-// column, and its vocabulary words with how it writes them.
+// column, and the forms of its vocabulary words.
 type indexRow struct {
 	id    int64
 	terms []any // id, then the terms of each column
-	words map[string]string
+	words map[string]bool
 }
 
 // analyze returns d's row of the index.
 func (ix *searchIndexer) analyze(d indexed) indexRow {
 	a := ix.analyzer
-	words := map[string]string{}
+	words := map[string]bool{}
 	for _, text := range []string{d.title, d.summary, d.body, d.category, d.tags} {
 		search.Words(text, words)
 	}
@@ -648,14 +654,9 @@ func (ix *searchIndexer) write(ctx context.Context, row indexRow) error {
 		return fmt.Errorf("index article %d for search: %w", row.id, err)
 	}
 	list := make([]string, 0, len(row.words))
-	for w, shown := range row.words {
+	for w := range row.words {
 		list = append(list, w)
-		c := ix.vocabulary[w]
-		c.Docs++
-		if c.Display == "" {
-			c.Display = shown
-		}
-		ix.vocabulary[w] = c
+		ix.vocabulary[w]++
 	}
 	slices.Sort(list)
 	if _, err := ix.show.ExecContext(ctx, row.id, strings.Join(list, " ")); err != nil {
@@ -672,9 +673,7 @@ func (ix *searchIndexer) unindex(ctx context.Context, id int64) error {
 		return fmt.Errorf("remove article %d from search: %w", id, err)
 	}
 	for w := range strings.FieldsSeq(words) {
-		c := ix.vocabulary[w]
-		c.Docs--
-		ix.vocabulary[w] = c
+		ix.vocabulary[w]--
 	}
 	if _, err := ix.remove.ExecContext(ctx, id); err != nil {
 		return fmt.Errorf("remove article %d from search: %w", id, err)
@@ -687,24 +686,23 @@ func (ix *searchIndexer) unindex(ctx context.Context, id int64) error {
 
 // flush writes the changes of the vocabulary's counts, and returns them.
 // An article changed in place counts each of its words down then up
-// again: only the words whose count moved are written.
-func (ix *searchIndexer) flush(ctx context.Context) (map[string]search.VocabularyChange, error) {
+// again: only the forms whose count moved are written.
+func (ix *searchIndexer) flush(ctx context.Context) (map[string]int, error) {
 	changes := ix.vocabulary
-	ix.vocabulary = map[string]search.VocabularyChange{}
-	maps.DeleteFunc(changes, func(_ string, c search.VocabularyChange) bool { return c.Docs == 0 })
+	ix.vocabulary = map[string]int{}
+	maps.DeleteFunc(changes, func(_ string, docs int) bool { return docs == 0 })
 	if len(changes) == 0 {
 		return nil, nil
 	}
 	up, err := ix.tx.PrepareContext(ctx, `
-		INSERT INTO search_vocabulary (word, display, docs) VALUES (?, ?, ?)
-		ON CONFLICT (word) DO UPDATE SET docs = docs + excluded.docs,
-			display = CASE WHEN display = '' THEN excluded.display ELSE display END`)
+		INSERT INTO search_vocabulary (form, docs) VALUES (?, ?)
+		ON CONFLICT (form) DO UPDATE SET docs = docs + excluded.docs`)
 	if err != nil {
 		return nil, fmt.Errorf("save search vocabulary: %w", err)
 	}
 	defer up.Close()
-	for w, c := range changes {
-		if _, err := up.ExecContext(ctx, w, c.Display, c.Docs); err != nil {
+	for form, docs := range changes {
+		if _, err := up.ExecContext(ctx, form, docs); err != nil {
 			return nil, fmt.Errorf("save search vocabulary: %w", err)
 		}
 	}

@@ -56,12 +56,13 @@ func TestSearchRelevance(t *testing.T) {
 		file     string
 		min      int     // cases at least
 		minFirst float64 // share of cases ranked first, at least
+		asTyped  bool    // searched as typed, with no "did you mean"
 	}{
-		{"search_relevance.tsv", 42, 0},
-		{"search_relevance_typos.tsv", 30, 0.9},
+		{"search_relevance.tsv", 42, 0, true},
+		{"search_relevance_typos.tsv", 30, 0.9, false},
 	} {
 		t.Run(set.file, func(t *testing.T) {
-			cases, first, top3 := relevance(t, st, set.file)
+			cases, first, top3 := relevance(t, st, set.file, set.asTyped)
 			if cases < set.min {
 				t.Errorf("only %d cases, want at least %d", cases, set.min)
 			}
@@ -75,7 +76,7 @@ func TestSearchRelevance(t *testing.T) {
 
 // relevance runs the queries of a relevance file, fails those that miss
 // their rank, and counts those ranked first and in the top 3.
-func relevance(t *testing.T, st *store.Store, file string) (cases, first, top3 int) {
+func relevance(t *testing.T, st *store.Store, file string, asTyped bool) (cases, first, top3 int) {
 	f, err := os.Open(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
@@ -116,9 +117,12 @@ func relevance(t *testing.T, st *store.Store, file string) (cases, first, top3 i
 		case rank > 0 && rank <= 3:
 			top3++
 		}
-		t.Logf("%-45q rank %d (want ≤ %d), searched as %q", query, rank, worst, res.Query.Text)
+		t.Logf("%-45q rank %d (want ≤ %d), searched as %q, suggesting %q", query, rank, worst, res.Query.Text, res.Suggestion)
 		if rank == 0 || rank > worst {
 			t.Errorf("%s:%d: %q: %s at rank %d, want ≤ %d; got %v", file, line, query, want, rank, worst, got)
+		}
+		if asTyped && (res.Corrected || res.Partial || res.Suggestion != "") {
+			t.Errorf("%s:%d: %q searched as %q (partial %v), suggesting %q: want it as typed", file, line, query, res.Query.Text, res.Partial, res.Suggestion)
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -22,7 +22,7 @@ type vocabularyCache struct {
 // version that was just committed. A vocabulary of any version but the one
 // before is stale (its load read an older state than the changes since
 // assume): it is dropped, and loaded again when needed.
-func (c *vocabularyCache) changed(version int64, changes map[string]search.VocabularyChange) {
+func (c *vocabularyCache) changed(version int64, changes map[string]int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -52,15 +52,15 @@ func (s *Store) vocabulary(ctx context.Context, version int64) (*search.Vocabula
 	if c.v != nil && c.version >= version {
 		return c.v, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT word, display, docs FROM search_vocabulary`)
+	rows, err := s.r.QueryContext(ctx, `SELECT form, docs FROM search_vocabulary`)
 	if err != nil {
 		return nil, fmt.Errorf("read search vocabulary: %w", err)
 	}
 	defer rows.Close()
-	var words []search.VocabularyWord
+	var words []search.VocabularyForm
 	for rows.Next() {
-		var w search.VocabularyWord
-		if err := rows.Scan(&w.Word, &w.Display, &w.Docs); err != nil {
+		var w search.VocabularyForm
+		if err := rows.Scan(&w.Form, &w.Docs); err != nil {
 			return nil, fmt.Errorf("read search vocabulary: %w", err)
 		}
 		words = append(words, w)
