@@ -104,7 +104,7 @@ func TestSuggest(t *testing.T) {
 		{"residant", "résidents"}, // 5 is not 3 × 2; 9 is, two edits away
 		{"retrait", "retraite"},
 		{"retraite", ""},
-		{"elus", ""}, // too short to second-guess
+		{"elus", ""},             // too short to second-guess
 		{"residanr", "résidant"}, // not in v: the closest, as Correct
 	} {
 		got, ok := v.Suggest(tt.word)
