@@ -27,10 +27,11 @@ const (
 )
 
 // contentSecurityPolicy allows exactly what the pages use: the site's own
-// style sheet and images, forms that post to the site. No script may run,
-// inline or not (JSON-LD data blocks are not scripts that run), and no
+// style sheet, images and one script (the search suggestions, which ask
+// the site itself for them), forms that post to the site. No inline
+// script may run (JSON-LD data blocks are not scripts that run), and no
 // other site may frame the pages.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; " +
 	"form-action 'self'; base-uri 'self'; frame-ancestors 'none'"
 
 // permissionsPolicy turns off the powerful browser features the site never
