@@ -129,9 +129,9 @@ func (s *Server) refuseBodies(next http.Handler) http.Handler {
 // the site, before they reach routing or the database.
 func (s *Server) refuseLongURIs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// A search may be long: its query is cut, not refused, and the
-		// server's header limit still bounds it.
-		if len(r.RequestURI) > maxURILength && r.URL.Path != searchPath {
+		// A search may be long, as its suggestions: its query is cut, not
+		// refused, and the server's header limit still bounds it.
+		if len(r.RequestURI) > maxURILength && r.URL.Path != searchPath && r.URL.Path != suggestionsPath {
 			s.staticError(w, r, http.StatusRequestURITooLong, "Adresse trop longue",
 				"L’adresse demandée est trop longue pour correspondre à une page du site.")
 			return
