@@ -183,6 +183,23 @@
       }
     });
 
+    // A chosen title is followed, not the form: some keyboards (and
+    // automation) send Enter's keypress apart from its keydown.
+    function chosen(e) {
+      if (!list.hidden && active >= 0) {
+        e.preventDefault();
+        go(active);
+      }
+    }
+    input.addEventListener("keypress", function (e) {
+      if (e.key === "Enter") {
+        chosen(e);
+      }
+    });
+    if (input.form) {
+      input.form.addEventListener("submit", chosen);
+    }
+
     input.addEventListener("blur", function () {
       clearTimeout(timer);
       close();
