@@ -157,6 +157,7 @@ func TestHighlight(t *testing.T) {
 		// A title breaks where its editor allowed it, never before « : ».
 		{"non-breaking spaces kept", "expatriation", "Détachement ou expatriation\u00a0: quelles différences\u00a0?", "Détachement ou [expatriation]\u00a0: quelles différences\u00a0?"},
 		{"a run with a non-breaking space stays non-breaking", "vivre", "«\u00a0 Vivre \n\u202f»", "«\u00a0[Vivre]\u202f»"},
+		{"non-breaking spaces inside guillemets kept", "vivre", "«\u00a0Vivre ailleurs\u00a0»\u00a0: ici\n  et\u202f!", "«\u00a0[Vivre] ailleurs\u00a0»\u00a0: ici et\u202f!"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
