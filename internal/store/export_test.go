@@ -135,3 +135,7 @@ func (s *Store) VocabularyInMemory() []string {
 	slices.Sort(out)
 	return out
 }
+
+// ForgetVocabulary drops the vocabulary in memory: the next search that
+// needs it loads it again.
+func (s *Store) ForgetVocabulary() { s.vocab.replaced(0) }
