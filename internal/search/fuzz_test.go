@@ -42,6 +42,7 @@ func FuzzQuery(f *testing.F) {
 	for _, seed := range []string{
 		"securite sociale retraite", `"sécurité sociale" lycée*`, `NEAR("a" "b", 2) OR c AND NOT d`,
 		`title:x {title summary}:y ^z -w +v`, "l'école d’étranger", "\xff\xfe", `"""`, `*"*`,
+		"retraite OR trump -visa", `-"sécurité sociale" OU santé OR`, "OR OU - -- -* a OR -b",
 	} {
 		f.Add(seed)
 	}

@@ -258,3 +258,30 @@ func BenchmarkCorrect(b *testing.B) {
 		v.Correct("retrate")
 	}
 }
+
+// FuzzCorrect checks that any word, however odd, is corrected as a scan
+// of every word with the plain edit distance would, and never panics.
+func FuzzCorrect(f *testing.F) {
+	for _, seed := range []string{"retrate", "asurance", "", "a", "\xff\xfe", "éééééééé", strings.Repeat("z", 40), "retraite", "mercossur", "2024"} {
+		f.Add(seed)
+	}
+	v := vocabulary("retraite", "retraites", "retrait", "assurance", "maladie", "mercosur", "international", "internationaux",
+		"résident", "vigilance", "cleiss", "impôts", "sécurité", "sociale", "valence", "lycée", "étranger", "éléphant", "ça")
+	f.Fuzz(func(t *testing.T, word string) {
+		got, ok := v.Correct(word)
+		k := MaxEdits(word)
+		var want VocabularyWord
+		wantOK := false
+		if k > 0 && len(word) <= maxVocabularyWord && v.Docs(word) == 0 {
+			best := k + 1
+			for _, w := range v.words {
+				if d := editDistance(word, w.Word); d < best || d == best && wantOK && w.Docs > want.Docs {
+					want, best, wantOK = w, d, true
+				}
+			}
+		}
+		if ok != wantOK || ok && got.Word != want.Word && editDistance(word, got.Word) != editDistance(word, want.Word) {
+			t.Fatalf("Correct(%q) = %q, %v; a scan finds %q, %v", word, got.Word, ok, want.Word, wantOK)
+		}
+	})
+}
