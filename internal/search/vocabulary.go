@@ -225,8 +225,9 @@ func MaxEdits(folded string) int {
 // It walks the sorted words as a trie: the rows of the edit-distance table
 // of a prefix serve every word that shares it, and once every cell of a
 // row exceeds the bound, the words that share that prefix are skipped by a
-// binary search. Distances count bytes, which for folded French text are
-// letters.
+// binary search; only words within k letters of its length are compared,
+// and only the cells within k of the table's diagonal. Distances count
+// bytes, which for folded French text are letters.
 func (v *Vocabulary) Correct(folded string) (VocabularyWord, bool) {
 	if v.Docs(folded) > 0 {
 		return VocabularyWord{}, false
@@ -262,19 +263,22 @@ func (v *Vocabulary) closest(folded string, minDocs int) (VocabularyWord, bool) 
 	}
 	n := len(folded)
 	// rows[j] is the table's row for the first j bytes of the word.
+	// Only the band of cells within k of the diagonal can hold k or less;
+	// the others are capped at k+1, and each row costs 2k+1 cells.
+	limit := k + 1
 	rows := make([][]int, maxVocabularyWord+1)
 	for j := range rows {
-		rows[j] = make([]int, n+1)
+		rows[j] = make([]int, n+2)
 	}
 	for x := range rows[0] {
-		rows[0][x] = x
+		rows[0][x] = min(x, limit)
 	}
 	best, bestDist, found := VocabularyWord{}, k+1, false
 	prev, valid := "", 0 // rows 1..valid hold prev's first bytes
 	for i := 0; i < len(v.words); {
 		w := v.words[i].Word
-		if len(w) > maxVocabularyWord {
-			i++
+		if len(w) > maxVocabularyWord || len(w) < n-k || len(w) > n+k {
+			i++ // too short or too long to come within k: no rows needed
 			continue
 		}
 		j := commonPrefix(prev, w, valid)
@@ -282,25 +286,33 @@ func (v *Vocabulary) closest(folded string, minDocs int) (VocabularyWord, bool) 
 		for j < len(w) {
 			j++
 			row, up := rows[j], rows[j-1]
-			row[0] = j
-			low := row[0]
+			lo, hi := max(1, j-k), min(n, j+k)
+			low := limit
+			if lo == 1 {
+				row[0] = min(j, limit)
+				low = row[0]
+			} else {
+				row[lo-1] = limit
+			}
 			c := w[j-1]
-			for x := 1; x <= n; x++ {
+			for x := lo; x <= hi; x++ {
 				cost := 1
 				if folded[x-1] == c {
 					cost = 0
 				}
-				d := min(up[x]+1, row[x-1]+1, up[x-1]+cost)
+				d := min(up[x]+1, row[x-1]+1, up[x-1]+cost, limit)
 				if j > 1 && x > 1 && c == folded[x-2] && w[j-2] == folded[x-1] {
 					d = min(d, rows[j-2][x-2]+1)
 				}
 				row[x] = d
 				low = min(low, d)
 			}
-			if low > k {
+			if hi < n {
+				row[hi+1] = limit
+			}
+		if low > k {
 				// No word that starts with w[:j] comes within k: skip them.
-				p := w[:j]
-				i += sort.Search(len(v.words)-i, func(y int) bool { return !strings.HasPrefix(v.words[i+y].Word, p) && v.words[i+y].Word > p })
+				i = v.skip(i, w[:j])
 				prev, valid = w, j-1
 				pruned = true
 				break
@@ -317,6 +329,18 @@ func (v *Vocabulary) closest(folded string, minDocs int) (VocabularyWord, bool) 
 		i++
 	}
 	return best, found
+}
+
+// skip returns the index of the first word after i that does not start
+// with p, where word i does. It gallops: most prefixes start a few words.
+func (v *Vocabulary) skip(i int, p string) int {
+	has := func(y int) bool { return y < len(v.words) && strings.HasPrefix(v.words[y].Word, p) }
+	step := 1
+	for has(i + step) {
+		step *= 2
+	}
+	lo, hi := i+step/2+1, min(i+step, len(v.words)) // has(lo-1), !has(hi)
+	return lo + sort.Search(hi-lo, func(y int) bool { return !has(lo + y) })
 }
 
 // commonPrefix returns how many leading bytes a and b share, at most
