@@ -310,7 +310,7 @@ func (v *Vocabulary) closest(folded string, minDocs int) (VocabularyWord, bool) 
 			if hi < n {
 				row[hi+1] = limit
 			}
-		if low > k {
+			if low > k {
 				// No word that starts with w[:j] comes within k: skip them.
 				i = v.skip(i, w[:j])
 				prev, valid = w, j-1
