@@ -30,7 +30,7 @@ var benchQueries = []string{
 var benchTypos = []string{
 	"retrate", "securte sociale", "consulta Madrid", "impots non residnts", "lycé français Valence",
 	"erasmuss", "visa japn", "télétravial", "passeprot", "bourses scolaries", "fiscalitée", "Canadaa",
-	"permis de conduir", "pensiosn", "climat énergei", "ambasade de France", "droits à la retrate", "Quai d'Orsai",
+	"permis de condiure", "pensiosn", "climat énergei", "ambasade de France", "droits à la retrate", "Quai d'Orsai",
 }
 
 // benchPrefixes are what the search box sends as a reader types: the
