@@ -25,8 +25,8 @@ const maxVocabularyWord = 32
 // string headers and the count.
 const entryBytes = 40
 
-// VocabularyForm is a word as the indexed texts write it (lower case,
-// accents kept: "retraité") and how many articles hold it.
+// VocabularyForm is a word as the indexed texts write it (case and accents
+// kept: "retraité", "Canada") and how many articles hold it.
 type VocabularyForm struct {
 	Form string
 	Docs int
@@ -74,13 +74,24 @@ func (w *VocabularyWord) add(form string, docs int) {
 	best := 0
 	for _, f := range w.forms {
 		w.Docs += f.Docs
-		if f.Docs > best || f.Docs == best && f.Form < w.Display {
+		if f.Docs > best || f.Docs == best && formBefore(f.Form, w.Display) {
 			w.Display, best = f.Form, f.Docs
 		}
 	}
 	if len(w.forms) <= 1 {
 		w.forms = nil
 	}
+}
+
+// formBefore tells which of two forms written as often a page shows: the
+// one in lower case (a capital is as often the start of a sentence as a
+// name), then the first in byte order.
+func formBefore(a, b string) bool {
+	la, lb := a == strings.ToLower(a), b == strings.ToLower(b)
+	if la != lb {
+		return la
+	}
+	return a < b
 }
 
 // Vocabulary is the set of words of the index, sorted, read by typo
@@ -356,14 +367,16 @@ func commonPrefix(a, b string, limit int) int {
 }
 
 // Words adds to into the distinct forms of the words of text that a
-// vocabulary keeps, in lower case, accents kept: letters only, elided
-// articles left out, at most maxVocabularyWord bytes folded.
+// vocabulary keeps, as written (case and accents kept: « Canada » stays
+// so, and « Retraite » at the start of a sentence is a form that fewer
+// articles write than « retraite »): letters only, elided articles left
+// out, at most maxVocabularyWord bytes folded.
 func Words(text string, into map[string]bool) {
 	for _, w := range words(text) {
 		if w.elided || len(w.folded) > maxVocabularyWord || !isVocabularyWord(w.folded) {
 			continue
 		}
-		form := norm.NFC.String(strings.ToLower(text[w.start:w.end]))
+		form := norm.NFC.String(text[w.start:w.end])
 		if !utf8.ValidString(form) || strings.ContainsFunc(form, unicode.IsSpace) || fold(form) != w.folded {
 			form = w.folded // decomposed accents, odd case mappings: keep what is sure
 		}

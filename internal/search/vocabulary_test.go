@@ -155,6 +155,15 @@ func TestCorrectAgreesWithScan(t *testing.T) {
 }
 
 // The form written most is the one shown; counts follow the changes.
+func TestVocabularyShowsTheFormWrittenMost(t *testing.T) {
+	v := NewVocabulary([]VocabularyForm{{"Retraite", 3}, {"retraite", 40}, {"Canada", 7}, {"CANADA", 1}, {"Visa", 2}, {"visa", 2}})
+	for word, want := range map[string]string{"retraite": "retraite", "canada": "Canada", "visa": "visa"} {
+		if i, ok := v.find(word); !ok || v.words[i].Shown() != want {
+			t.Errorf("%s shown as %q, want %q", word, v.words[i].Shown(), want)
+		}
+	}
+}
+
 func TestVocabularyWith(t *testing.T) {
 	v := NewVocabulary([]VocabularyForm{{"retraite", 5}, {"retraité", 2}, {"école", 3}, {"ecole", 1}})
 	if got := v.Forms(); !maps.Equal(got, map[string]int{"retraite": 5, "retraité": 2, "école": 3, "ecole": 1}) {
@@ -205,8 +214,8 @@ func TestVocabularyBound(t *testing.T) {
 
 func TestWords(t *testing.T) {
 	got := map[string]bool{}
-	Words("L'École et l'ecole, Sécurité 2024 œuvre x e\u0301", got)
-	want := map[string]bool{"école": true, "ecole": true, "et": true, "sécurité": true, "œuvre": true, "x": true, "é": true}
+	Words("L'École et l'ecole, Sécurité 2024 œuvre x e\u0301 Canada", got)
+	want := map[string]bool{"École": true, "ecole": true, "et": true, "Sécurité": true, "œuvre": true, "x": true, "é": true, "Canada": true}
 	if !maps.Equal(got, want) {
 		t.Errorf("Words = %v, want %v", got, want)
 	}

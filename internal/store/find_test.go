@@ -187,8 +187,8 @@ func TestVocabularyFollowsChanges(t *testing.T) {
 	}
 	f.find(store.SearchRequest{Query: search.Parse("retrate")}) // the vocabulary is in memory
 	f.apply(store.Changes{Articles: []content.Article{f.article("monde", "mercosur", "Le Mercosur", 1, "Un accord commercial.")}})
-	if res := f.find(store.SearchRequest{Query: search.Parse("mercossur")}); !res.Corrected || res.Query.Text != "mercosur" {
-		t.Errorf("after publishing, mercossur: %+v, want corrected to mercosur", res.Query.Text)
+	if res := f.find(store.SearchRequest{Query: search.Parse("mercossur")}); !res.Corrected || res.Query.Text != "Mercosur" {
+		t.Errorf("after publishing, mercossur: %+v, want corrected to Mercosur (as the title writes it)", res.Query.Text)
 	}
 	check("article added")
 	f.apply(store.Changes{Articles: []content.Article{f.article("vie-pratique", "retraite", "Préparer son départ", 2, "La caisse des Français.")}})
