@@ -187,6 +187,12 @@ func (a *Analyzer) stem(folded string) string {
 // Terms returns the text as the index stores it: the stems of its words,
 // separated by spaces, elided articles left out.
 func (a *Analyzer) Terms(text string) string {
+	return a.TermsAndWords(text, nil)
+}
+
+// TermsAndWords returns Terms(text) and, when into is not nil, adds to it
+// what Words would, in the same pass over the text.
+func (a *Analyzer) TermsAndWords(text string, into map[string]bool) string {
 	var b strings.Builder
 	for _, w := range words(text) {
 		if w.elided {
@@ -196,6 +202,9 @@ func (a *Analyzer) Terms(text string) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(a.stem(w.folded))
+		if into != nil {
+			addForm(text, w, into)
+		}
 	}
 	return b.String()
 }

@@ -373,18 +373,42 @@ func commonPrefix(a, b string, limit int) int {
 // out, at most maxVocabularyWord bytes folded.
 func Words(text string, into map[string]bool) {
 	for _, w := range words(text) {
-		if w.elided || len(w.folded) > maxVocabularyWord || !isVocabularyWord(w.folded) {
-			continue
+		if !w.elided {
+			addForm(text, w, into)
 		}
-		form := norm.NFC.String(text[w.start:w.end])
-		if !utf8.ValidString(form) || strings.ContainsFunc(form, unicode.IsSpace) || fold(form) != w.folded {
-			form = w.folded // decomposed accents, odd case mappings: keep what is sure
-		}
-		into[form] = true
 	}
 }
 
+// addForm adds w's form to into, if a vocabulary keeps it.
+func addForm(text string, w word, into map[string]bool) {
+	if len(w.folded) > maxVocabularyWord || !isVocabularyWord(w.folded) {
+		return
+	}
+	form := text[w.start:w.end]
+	if !isASCII(form) {
+		form = norm.NFC.String(form)
+	}
+	into[form] = true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func isVocabularyWord(folded string) bool {
+	for i := 0; i < len(folded); i++ {
+		if c := folded[i]; c < utf8.RuneSelf && (c < 'a' || c > 'z') {
+			return false // a digit: folded ASCII letters are lower case
+		}
+	}
+	if isASCII(folded) {
+		return true
+	}
 	for _, r := range folded {
 		if !unicode.IsLetter(r) {
 			return false

@@ -309,3 +309,16 @@ func FuzzCorrect(f *testing.F) {
 		}
 	})
 }
+
+// One pass gives what Terms and Words give apart.
+func TestTermsAndWords(t *testing.T) {
+	text := "L'École et l'ecole, Sécurité 2024 œuvre e\u0301tudier Canada aujourd'hui"
+	a := NewAnalyzer()
+	got := map[string]bool{}
+	terms := a.TermsAndWords(text, got)
+	want := map[string]bool{}
+	Words(text, want)
+	if terms != a.Terms(text) || !maps.Equal(got, want) {
+		t.Errorf("TermsAndWords = %q, %v; Terms and Words give %q, %v", terms, got, a.Terms(text), want)
+	}
+}

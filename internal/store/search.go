@@ -638,12 +638,10 @@ type indexRow struct {
 func (ix *searchIndexer) analyze(d indexed) indexRow {
 	a := ix.analyzer
 	words := map[string]bool{}
-	for _, text := range []string{d.title, d.summary, d.body, d.category, d.tags} {
-		search.Words(text, words)
-	}
 	return indexRow{
-		id:    d.id,
-		terms: []any{d.id, a.Terms(d.title), a.Terms(d.summary), a.Terms(d.body), a.Terms(d.category), a.Terms(d.tags)},
+		id: d.id,
+		terms: []any{d.id, a.TermsAndWords(d.title, words), a.TermsAndWords(d.summary, words), a.TermsAndWords(d.body, words),
+			a.TermsAndWords(d.category, words), a.TermsAndWords(d.tags, words)},
 		words: words,
 	}
 }
