@@ -1,5 +1,6 @@
-// Package static holds the site's stylesheet and images, embedded in the
-// binary and served under fingerprinted URLs.
+// Package static holds the site's stylesheet, images and its one script
+// (the search suggestions), embedded in the binary and served under
+// fingerprinted URLs.
 package static
 
 import "embed"
@@ -9,5 +10,5 @@ import "embed"
 
 // FS holds the static files.
 //
-//go:embed *.css *.svg *.png
+//go:embed *.css *.svg *.png *.js
 var FS embed.FS

@@ -17,6 +17,10 @@ type Layout struct {
 	Menu        []MenuItem
 	Year        int
 	Query       string // the search box's text, kept on the results page
+	// SearchPage leaves out the header's search box: the page has its own.
+	SearchPage bool
+	// Script is the fingerprinted URL of the suggestions script.
+	Script string
 	// Meta is what search engines, social networks and feed readers read
 	// in the head.
 	Meta Meta
@@ -216,4 +220,36 @@ type SearchPage struct {
 	First       int // rank of the first result of the page
 	Pager       Pager
 	Suggestions []MenuItem // the rubriques, when nothing matched
+	Notice      SearchNotice
+	Filters     []FilterGroup // none before a query
+	Hidden      []Hidden      // the filters a new query keeps
+}
+
+// SearchNotice is what a results page says of a search it corrected or
+// widened.
+type SearchNotice struct {
+	// ResultsFor is the corrected query whose results are shown, Instead
+	// the reader's, searched as typed at InsteadURL.
+	ResultsFor, Instead, InsteadURL string
+	// DidYouMean is a correction that finds articles too, at its URL.
+	DidYouMean, DidYouMeanURL string
+	// Partial: no article holds every word; those shown hold the most.
+	Partial bool
+}
+
+// FilterGroup is one way to narrow or order results: its options are links.
+type FilterGroup struct {
+	Label   string
+	Options []FilterOption
+}
+
+// FilterOption is a link to the same results, filtered another way.
+type FilterOption struct {
+	Label, URL string
+	Current    bool
+}
+
+// Hidden is a hidden field of a form.
+type Hidden struct {
+	Name, Value string
 }

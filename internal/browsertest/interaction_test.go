@@ -214,8 +214,8 @@ func TestMenuAndSearch(t *testing.T) {
 		if r.Results != 0 || r.Count != "Aucun résultat pour «\u00a0zygomorphe\u00a0»" {
 			t.Errorf("search for an unknown word: %d results, count %q; want none and « Aucun résultat pour « zygomorphe » »", r.Results, r.Count)
 		}
-		if r.HeaderQuery != "zygomorphe" || r.PageQuery != "zygomorphe" {
-			t.Errorf("search boxes hold %q (header) and %q (page), want the query", r.HeaderQuery, r.PageQuery)
+		if r.SearchBoxes != 1 || r.PageQuery != "zygomorphe" {
+			t.Errorf("%d search boxes, the page's holds %q; want one, with the query", r.SearchBoxes, r.PageQuery)
 		}
 		if r.Suggestions < 5 {
 			t.Errorf("%d rubriques suggested after no result, want every rubrique", r.Suggestions)
@@ -229,13 +229,14 @@ type results struct {
 	Results, ArticleLinks, Suggestions int
 	FirstLink, Count                   string
 	Marked                             []string
-	HeaderQuery, PageQuery             string
+	PageQuery                          string
+	SearchBoxes                        int // the header's is left out: the page has its own
 }
 
 const resultsState = `(() => {
   const items = [...document.querySelectorAll('main ol.search-results > li')];
   const links = items.map(li => li.querySelector('h2 a')).filter(a => a && /^\/[a-z0-9-]+\/[a-z0-9-]+$/.test(new URL(a.href).pathname) && new URL(a.href).origin === location.origin);
-  const count = document.querySelector('main [role="status"]');
+  const count = document.querySelector('main p.count[role="status"]');
   return {
     results: items.length,
     articleLinks: links.length,
@@ -243,14 +244,14 @@ const resultsState = `(() => {
     firstLink: links.length ? new URL(links[0].href).pathname : '',
     count: count ? count.textContent.trim() : '',
     marked: [...document.querySelectorAll('main ol.search-results mark')].map(m => m.textContent),
-    headerQuery: document.getElementById('recherche-q').value,
+    searchBoxes: document.querySelectorAll('input[type="search"]').length,
     pageQuery: document.getElementById('recherche-page-q').value,
   };
 })()`
 
 // checkResults fails the test unless the page lists results for query,
 // each linking to an article, with its words marked, a count the page
-// announces, and the query kept in both search boxes.
+// announces, and the query kept in the page's search box, its only one.
 func checkResults(t *testing.T, r results, query string) {
 	t.Helper()
 	if r.Results == 0 {
@@ -266,8 +267,8 @@ func checkResults(t *testing.T, r results, query string) {
 	if r.Count == "" {
 		t.Error("no result count announced (role=status)")
 	}
-	if r.HeaderQuery != query || r.PageQuery != query {
-		t.Errorf("search boxes hold %q (header) and %q (page), want %q", r.HeaderQuery, r.PageQuery, query)
+	if r.SearchBoxes != 1 || r.PageQuery != query {
+		t.Errorf("%d search boxes, the page's holds %q; want one, holding %q", r.SearchBoxes, r.PageQuery, query)
 	}
 }
 

@@ -15,8 +15,9 @@ import (
 )
 
 // Version names the analysis. Stored beside the index, it tells the store
-// to rebuild the index when the analysis changes.
-const Version = "fr-snowball-1"
+// to rebuild the index when the analysis changes (2: the index has a
+// vocabulary).
+const Version = "fr-snowball-2"
 
 // word is one word of a text: where it sits and its folded form (lower
 // case, without accents).
@@ -186,6 +187,12 @@ func (a *Analyzer) stem(folded string) string {
 // Terms returns the text as the index stores it: the stems of its words,
 // separated by spaces, elided articles left out.
 func (a *Analyzer) Terms(text string) string {
+	return a.TermsAndWords(text, nil)
+}
+
+// TermsAndWords returns Terms(text) and, when into is not nil, adds to it
+// what Words would, in the same pass over the text.
+func (a *Analyzer) TermsAndWords(text string, into map[string]bool) string {
 	var b strings.Builder
 	for _, w := range words(text) {
 		if w.elided {
@@ -195,6 +202,9 @@ func (a *Analyzer) Terms(text string) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(a.stem(w.folded))
+		if into != nil {
+			addForm(text, w, into)
+		}
 	}
 	return b.String()
 }

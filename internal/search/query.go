@@ -15,8 +15,23 @@ const MaxQueryLength = 200
 
 // Query is what a reader asked for.
 type Query struct {
-	Text  string // the reader's text, cleaned, as the page shows it back
-	Terms []Term // every term must match
+	Text string // the reader's text, cleaned, as the page shows it back
+	// Terms must all match, but for alternatives: a term with Or set may
+	// match instead of the one before it (and so on along a chain).
+	Terms []Term
+	// Excluded are the terms that no result may hold.
+	Excluded []Term
+	// plain are the terms that are one plain word as typed: what a typo
+	// correction may replace.
+	plain []plainWord
+}
+
+// plainWord is a term of one word, neither quoted nor a prefix: where the
+// reader typed it in Text, and its folded form.
+type plainWord struct {
+	term       int // its index in Terms
+	start, end int // bytes of Text
+	folded     string
 }
 
 // Term is a word or a phrase of a query.
@@ -28,10 +43,41 @@ type Term struct {
 	// Stems are, for a prefix, the stems of the words it may be whole:
 	// the index holds "etrang" for "étranger", which "etranger*" must find.
 	Stems []string
+	// Or makes the term an alternative to the one before: "retraite OR
+	// pension" finds the articles with either word.
+	Or bool
 }
 
-// Empty reports whether q has nothing to search for.
+// Empty reports whether q has nothing to search for: exclusions alone
+// find nothing.
 func (q Query) Empty() bool { return len(q.Terms) == 0 }
+
+// Clauses returns q's terms grouped by alternatives: an article matches q
+// when it matches a term of each clause and none of Excluded.
+func (q Query) Clauses() [][]Term {
+	var out [][]Term
+	for _, t := range q.Terms {
+		if t.Or && len(out) > 0 {
+			out[len(out)-1] = append(out[len(out)-1], t)
+			continue
+		}
+		out = append(out, []Term{t})
+	}
+	return out
+}
+
+// ClauseOf returns, for each term of q, the index of its clause.
+func (q Query) ClauseOf() []int {
+	out := make([]int, len(q.Terms))
+	c := -1
+	for i, t := range q.Terms {
+		if !t.Or || c < 0 {
+			c++
+		}
+		out[i] = c
+	}
+	return out
+}
 
 // Clean makes any string a presentable query: bytes that are not UTF-8
 // are read as Windows-1252 (what old forms send), control characters
@@ -63,12 +109,21 @@ func Clean(raw string) string {
 }
 
 // Parse reads a reader's query: words separated by spaces must all match,
-// text between double quotes is a phrase, and a word or phrase ending in *
-// is a prefix. Everything else, FTS5 operators included, is plain text.
+// text between double quotes is a phrase, a word or phrase ending in * is
+// a prefix, OR (or OU) between two words lets either match, and a word or
+// phrase after a minus sign excludes the articles that hold it.
+// Everything else, FTS5's own operators included, is plain text.
 func Parse(raw string) Query {
 	q := Query{Text: Clean(raw)}
 	text := q.Text
+	or := false // the next term is an alternative to the one before
 	for len(text) > 0 {
+		start := len(q.Text) - len(text)
+		exclude := false
+		if len(text) > 1 && text[0] == '-' && text[1] != ' ' && text[1] != '-' {
+			exclude, text = true, text[1:]
+			start++
+		}
 		var chunk string
 		phrase := false
 		if text[0] == '"' {
@@ -86,6 +141,15 @@ func Parse(raw string) Query {
 			}
 			chunk, text = text[:end], text[end:]
 		}
+		if !phrase && !exclude && (chunk == "OR" || chunk == "OU") && len(q.Terms) > 0 {
+			// An operator only between two terms: alone or first, it is
+			// the word.
+			if rest := strings.TrimLeft(text, " *"); rest != "" {
+				or = true
+				text = rest
+				continue
+			}
+		}
 		prefix := false
 		if phrase {
 			prefix = strings.HasPrefix(text, "*")
@@ -93,8 +157,21 @@ func Parse(raw string) Query {
 			prefix = strings.HasSuffix(chunk, "*")
 		}
 		if t, ok := term(chunk, prefix); ok {
-			q.Terms = append(q.Terms, t)
+			switch {
+			case exclude:
+				q.Excluded = append(q.Excluded, t)
+			default:
+				t.Or = or
+				if !phrase && !t.Prefix && len(t.Words) == 1 {
+					// One plain word: the one kind a typo may be corrected in.
+					ws := words(chunk)
+					w := ws[len(ws)-1]
+					q.plain = append(q.plain, plainWord{term: len(q.Terms), start: start + w.start, end: start + w.end, folded: w.folded})
+				}
+				q.Terms = append(q.Terms, t)
+			}
 		}
+		or = false
 		text = strings.TrimLeft(text, " *")
 	}
 	return q
@@ -137,15 +214,32 @@ func prefixStems(p string) []string {
 	return out
 }
 
-// Match returns q as an FTS5 MATCH expression: its terms' expressions
-// joined by AND (FTS5's implicit AND does not join parenthesised groups).
-// It returns "" for an empty query.
+// Match returns q as an FTS5 MATCH expression: its clauses joined by AND
+// (FTS5's implicit AND does not join parenthesised groups), the
+// alternatives of a clause by OR, the exclusions after NOT. It returns ""
+// for an empty query.
 func (q Query) Match() string {
-	parts := make([]string, len(q.Terms))
-	for i, t := range q.Terms {
-		parts[i] = t.Match()
+	var parts []string
+	for _, c := range q.Clauses() {
+		alts := make([]string, len(c))
+		for i, t := range c {
+			alts[i] = t.Match()
+		}
+		if len(alts) == 1 {
+			parts = append(parts, alts[0])
+		} else {
+			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+		}
 	}
-	return strings.Join(parts, " AND ")
+	m := strings.Join(parts, " AND ")
+	if m == "" || len(q.Excluded) == 0 {
+		return m
+	}
+	not := make([]string, len(q.Excluded))
+	for i, t := range q.Excluded {
+		not[i] = t.Match()
+	}
+	return "(" + m + ") NOT (" + strings.Join(not, " OR ") + ")"
 }
 
 // Match returns t as an FTS5 MATCH expression: its phrase, or the OR of
@@ -186,4 +280,26 @@ func (t Term) Phrases() []string {
 		ps = append(ps, phrase(append(slices.Clip(head), s), false))
 	}
 	return ps
+}
+
+// Correct returns q with each plain word of the terms that needs (by
+// index in Terms) picks replaced by what fix returns for its folded form,
+// parsed anew, and reports whether any was. Quoted words and prefixes are
+// kept as typed: the reader asked for them exactly.
+func (q Query) Correct(needs func(term int) bool, fix func(folded string) (string, bool)) (Query, bool) {
+	text, changed := q.Text, false
+	for i := len(q.plain) - 1; i >= 0; i-- { // from the end: the earlier offsets stay right
+		p := q.plain[i]
+		if !needs(p.term) {
+			continue
+		}
+		if word, ok := fix(p.folded); ok {
+			text = text[:p.start] + word + text[p.end:]
+			changed = true
+		}
+	}
+	if !changed {
+		return q, false
+	}
+	return Parse(text), true
 }

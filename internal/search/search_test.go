@@ -98,7 +98,15 @@ func TestParse(t *testing.T) {
 		{"star alone", "*", nil, ``},
 		{"star inside a word", "a*b", []Term{{Words: []string{"a", "b"}}}, `"a b"`},
 		{"hyphenated word is a phrase", "Sécurité-sociale", []Term{{Words: []string{"securit", "social"}}}, `"securit social"`},
-		{"operators are words", "retraite OR NOT NEAR AND", []Term{{Words: []string{"retrait"}}, {Words: []string{"or"}}, {Words: []string{"not"}}, {Words: []string{"near"}}, {Words: []string{"and"}}}, `"retrait" AND "or" AND "not" AND "near" AND "and"`},
+		{"FTS5 operators are words", "retraite NOT NEAR AND", []Term{{Words: []string{"retrait"}}, {Words: []string{"not"}}, {Words: []string{"near"}}, {Words: []string{"and"}}}, `"retrait" AND "not" AND "near" AND "and"`},
+		{"OR between words", "retraite OR trump", []Term{{Words: []string{"retrait"}}, {Words: []string{"trump"}, Or: true}}, `("retrait" OR "trump")`},
+		{"OU between words, chained", "assurance maladie OU santé OU soins", []Term{{Words: []string{"assur"}}, {Words: []string{"malad"}}, {Words: []string{"sant"}, Or: true}, {Words: []string{"soin"}, Or: true}}, `"assur" AND ("malad" OR "sant" OR "soin")`},
+		{"OR first or last is a word", "OR retraite OR", []Term{{Words: []string{"or"}}, {Words: []string{"retrait"}}, {Words: []string{"or"}}}, `"or" AND "retrait" AND "or"`},
+		{"lower-case or is a word", "retraite ou pension", []Term{{Words: []string{"retrait"}}, {Words: []string{"ou"}}, {Words: []string{"pension"}}}, `"retrait" AND "ou" AND "pension"`},
+		{"minus excludes", "retraite -espagne", []Term{{Words: []string{"retrait"}}}, `("retrait") NOT ("espagn")`},
+		{"minus excludes a phrase", `visa -"sécurité sociale"`, []Term{{Words: []string{"vis"}}}, `("vis") NOT ("securit social")`},
+		{"exclusion alone finds nothing", "-retraite", nil, ``},
+		{"minus inside a word joins", "franco-allemand", []Term{{Words: []string{"franco", "allemand"}}}, `"franco allemand"`},
 		{"column filter is text", "title:retraite", []Term{{Words: []string{"titl", "retrait"}}}, `"titl retrait"`},
 		{"syntax characters are separators", `^ ( ) - + : { } ,`, nil, ``},
 		{"NEAR group is text", "NEAR(a b, 2)", []Term{{Words: []string{"near", "a"}}, {Words: []string{"b"}}, {Words: []string{"2"}}}, `"near a" AND "b" AND "2"`},
@@ -149,6 +157,7 @@ func TestHighlight(t *testing.T) {
 		// A title breaks where its editor allowed it, never before « : ».
 		{"non-breaking spaces kept", "expatriation", "Détachement ou expatriation\u00a0: quelles différences\u00a0?", "Détachement ou [expatriation]\u00a0: quelles différences\u00a0?"},
 		{"a run with a non-breaking space stays non-breaking", "vivre", "«\u00a0 Vivre \n\u202f»", "«\u00a0[Vivre]\u202f»"},
+		{"non-breaking spaces inside guillemets kept", "vivre", "«\u00a0Vivre ailleurs\u00a0»\u00a0: ici\n  et\u202f!", "«\u00a0[Vivre] ailleurs\u00a0»\u00a0: ici et\u202f!"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,5 +206,19 @@ func TestFoldFastPaths(t *testing.T) {
 		if got, want := fold(string(r)), foldSlow(string(r)); got != want {
 			t.Errorf("fold(%q) = %q, foldSlow gives %q", r, got, want)
 		}
+	}
+}
+
+func TestParseExclusions(t *testing.T) {
+	q := Parse(`-retraite espagne -"sécurité sociale" - -- x-y`)
+	var got []string
+	for _, t := range q.Excluded {
+		got = append(got, strings.Join(t.Words, " "))
+	}
+	if want := []string{"retrait", "securit social"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Excluded = %q, want %q", got, want)
+	}
+	if m := q.Match(); m != `("espagn" AND "x y") NOT ("retrait" OR "securit social")` {
+		t.Errorf("Match = %s", m)
 	}
 }

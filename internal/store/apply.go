@@ -102,27 +102,35 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 	if err := a.files(ctx, ch.Files, ch.DeletedFiles); err != nil {
 		return err
 	}
-	if err := bumpVersion(ctx, tx); err != nil {
+	vocabulary, err := a.search.flush(ctx)
+	if err != nil {
+		return err
+	}
+	version, err := bumpVersion(ctx, tx)
+	if err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.vocab.changed(version, vocabulary)
 	s.generation.Add(1)
 	s.warmSearch()
 	return nil
 }
 
-// bumpVersion counts a change of content in its transaction: caches of
-// what was derived from an older version, the search scores among them,
-// are then stale.
-func bumpVersion(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, `
+// bumpVersion counts a change of content in its transaction, and returns
+// the new version: caches of what was derived from an older version, the
+// search scores among them, are then stale.
+func bumpVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var version int64
+	if err := tx.QueryRowContext(ctx, `
 		INSERT INTO meta (key, value) VALUES ('version', 1)
-		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`); err != nil {
-		return fmt.Errorf("bump version: %w", err)
+		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+		RETURNING CAST(value AS INTEGER)`).Scan(&version); err != nil {
+		return 0, fmt.Errorf("bump version: %w", err)
 	}
-	return nil
+	return version, nil
 }
 
 type applier struct {

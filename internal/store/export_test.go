@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"slices"
+	"strconv"
 
 	"github.com/horizons-expat/site/internal/search"
 )
@@ -64,9 +66,13 @@ func (s *Store) SearchScores(ctx context.Context, v View, q search.Query) ([]flo
 		return nil, err
 	}
 	defer release()
-	hits, _, err := s.rank(ctx, v, q, math.MaxInt, 0)
+	version, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	got, err := ranking{store: s, version: version, view: v}.rank(ctx, q, false, math.MaxInt, 0)
 	var scores []float64
-	for _, h := range hits {
+	for _, h := range got.hits {
 		scores = append(scores, h.score)
 	}
 	return scores, err
@@ -94,3 +100,42 @@ func (s *Store) ForgetSearchScores() {
 	s.scores.set = nil
 	s.scores.mu.Unlock()
 }
+
+// VocabularyTable returns the search vocabulary as the database holds it:
+// "form/docs" strings, sorted.
+func (s *Store) VocabularyTable(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT form || '/' || docs FROM search_vocabulary ORDER BY form`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// VocabularyInMemory returns the vocabulary the store corrects typos
+// with, as VocabularyTable does, if loaded.
+func (s *Store) VocabularyInMemory() []string {
+	s.vocab.mu.Lock()
+	defer s.vocab.mu.Unlock()
+	if s.vocab.v == nil {
+		return nil
+	}
+	var out []string
+	for form, docs := range s.vocab.v.Forms() {
+		out = append(out, form+"/"+strconv.Itoa(docs))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ForgetVocabulary drops the vocabulary in memory: the next search that
+// needs it loads it again.
+func (s *Store) ForgetVocabulary() { s.vocab.replaced(0) }

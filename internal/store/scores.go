@@ -78,7 +78,11 @@ type termScores struct {
 type indexedDoc struct {
 	id, published, expires int64 // expires is MaxInt64 for never
 	draft                  bool
+	category               string // its rubrique's slug, shared by the docs of one rubrique
 }
+
+// docBytes is what an indexedDoc costs, its rubrique's name shared.
+const docBytes = 48
 
 // shows reports whether v shows d: the condition visible spells in SQL.
 func (v View) shows(d indexedDoc) bool {
@@ -216,10 +220,10 @@ func (c *scoreCache) docs(ctx context.Context, version int64, load func(context.
 			l.val, l.err = load(ctx)
 			l.abandoned = l.err != nil && ctx.Err() != nil
 			c.mu.Lock()
-			if l.err != nil || 32*len(l.val) > c.budget/4 {
+			if l.err != nil || docBytes*len(l.val) > c.budget/4 {
 				set.docs = nil
 			} else {
-				set.bytes += 32 * len(l.val)
+				set.bytes += docBytes * len(l.val)
 			}
 			c.mu.Unlock()
 			close(l.ready)

@@ -6,8 +6,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/horizons-expat/site/internal/search"
 )
@@ -19,98 +22,308 @@ const rankFunction = `bm25(article_search, 10.0, 4.0, 1.0, 2.0, 3.0)`
 
 // Search returns a page of the visible articles that match q, best first,
 // newest first among equal scores, and how many match in all. The articles
-// carry their body text, to cut snippets from.
+// carry their body text, to cut snippets from. It takes q as it is: Find
+// also corrects typos and falls back to the articles that match most.
 //
 // It ranks in Go, from the scores FTS5 gives each phrase of the query
 // alone, which the store keeps for the current version of the content
 // (see scoreCache): scoring is the costly part of a search, and readers'
 // queries share their words.
 func (s *Store) Search(ctx context.Context, v View, q search.Query, limit, offset int) ([]Article, int, error) {
-	if q.Empty() {
-		return nil, 0, nil
+	res, err := s.Find(ctx, v, SearchRequest{Query: q, Exact: true, Limit: limit, Offset: offset})
+	return res.Articles, res.Total, err
+}
+
+// Period narrows a search to the articles published lately.
+type Period int
+
+const (
+	AllTime   Period = iota
+	LastMonth        // the last 30 days
+	LastYear         // the last 365 days
+)
+
+// window is how far back p reaches, 0 for all time.
+func (p Period) window() time.Duration {
+	switch p {
+	case LastMonth:
+		return 30 * 24 * time.Hour
+	case LastYear:
+		return 365 * 24 * time.Hour
+	}
+	return 0
+}
+
+// SearchRequest is a search as a reader asks it.
+type SearchRequest struct {
+	Query    search.Query
+	Category string // a rubrique's slug: only its articles; "" for all
+	Period   Period
+	ByDate   bool // newest first, instead of best first
+	// Exact takes the query as typed: no typo correction, no fall-back
+	// to the articles that match only some of its words.
+	Exact         bool
+	Limit, Offset int
+}
+
+// SearchResults are what a search found.
+type SearchResults struct {
+	Articles []Article // the page asked for
+	Total    int       // how many match in all
+	// Query is what the articles match: the reader's query or, when that
+	// found nothing, its correction (Corrected).
+	Query     search.Query
+	Corrected bool
+	// Suggestion, when not empty, is a correction of the reader's query
+	// that finds articles too, when the reader's query found some: "did
+	// you mean…".
+	Suggestion string
+	// Partial is set when no article matches every clause of Query: the
+	// articles are those that match the most clauses, best first among
+	// equals.
+	Partial bool
+	// ValidUntil, when not zero, is when the first of the articles found
+	// leaves the Period: the results may change then.
+	ValidUntil time.Time
+}
+
+// Find returns a page of the visible articles that match r, and, unless
+// r.Exact, corrects the query's typos and falls back to the articles that
+// match the most of its words (see SearchResults).
+func (s *Store) Find(ctx context.Context, v View, r SearchRequest) (SearchResults, error) {
+	res := SearchResults{Query: r.Query}
+	if r.Query.Empty() {
+		return res, nil
 	}
 	if _, ok := ctx.Value(snapshotKey{}).(*sql.Tx); !ok {
-		// The version and the scores must be read from the same state.
+		// The version, the scores and the vocabulary must be read from
+		// the same state.
 		var release func()
 		var err error
 		if ctx, release, err = s.Snapshot(ctx); err != nil {
-			return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
+			return res, fmt.Errorf("search %q: %w", r.Query.Text, err)
 		}
 		defer release()
 	}
-	hits, total, err := s.rank(ctx, v, q, max(0, limit), max(0, offset))
+	hits, err := s.find(ctx, v, r, &res)
 	if err != nil {
-		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
+		return SearchResults{}, fmt.Errorf("search %q: %w", r.Query.Text, err)
 	}
 	ids := make([]int64, len(hits))
 	for i, h := range hits {
 		ids[i] = h.id
 	}
-	list, err := s.searchResults(ctx, ids)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
+	if res.Articles, err = s.searchResults(ctx, ids); err != nil {
+		return SearchResults{}, fmt.Errorf("search %q: %w", r.Query.Text, err)
 	}
-	return list, total, nil
+	return res, nil
+}
+
+// find ranks r's query, its correction and its fall-back as needed, fills
+// res and returns the page's hits.
+func (s *Store) find(ctx context.Context, v View, r SearchRequest, res *SearchResults) ([]hit, error) {
+	version, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limit, offset := max(0, r.Limit), max(0, r.Offset)
+	rk := ranking{store: s, version: version, view: v, req: r}
+	got, err := rk.rank(ctx, r.Query, false, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	q := r.Query
+	if !r.Exact {
+		fixed, ok, err := s.correct(ctx, version, q)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			other, err := rk.rank(ctx, fixed, false, limit, offset)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case other.total > 0 && got.total == 0:
+				got, q, res.Corrected = other, fixed, true
+			case other.total > 0:
+				res.Suggestion = fixed.Text
+			case got.total == 0:
+				q = fixed // for the fall-back: its words are the index's
+			}
+		}
+		if got.total == 0 && len(q.Clauses()) > 1 {
+			partial, err := rk.rank(ctx, q, true, limit, offset)
+			if err != nil {
+				return nil, err
+			}
+			if partial.total > 0 {
+				got, res.Partial = partial, true
+				res.Corrected = q.Text != r.Query.Text
+			}
+		}
+	}
+	if res.Corrected || res.Partial {
+		res.Query = q
+	}
+	res.Total, res.ValidUntil = got.total, got.validUntil
+	return got.hits, nil
+}
+
+// rareHits is the most articles a word may match and still be taken for
+// a typo, when a close word is in many more (see Vocabulary.Suggest):
+// « résidant » typed for « résident ».
+const rareHits = 2
+
+// correct returns q with each plain word that the index lacks, or holds
+// in very few articles, replaced by the closest word of the vocabulary
+// (much more frequent, for a rare one), if any.
+func (s *Store) correct(ctx context.Context, version int64, q search.Query) (search.Query, bool, error) {
+	missing := make([]bool, len(q.Terms))
+	anyMissing := false
+	for i, t := range q.Terms {
+		if t.Prefix || len(t.Words) != 1 {
+			continue
+		}
+		ps, err := s.phrase(ctx, version, t.Phrases()[0])
+		if err != nil {
+			return q, false, err
+		}
+		if len(ps.ids) <= rareHits {
+			missing[i], anyMissing = true, true
+		}
+	}
+	if !anyMissing {
+		return q, false, nil
+	}
+	vocab, err := s.vocabulary(ctx, version)
+	if err != nil {
+		return q, false, err
+	}
+	fixed, ok := q.Correct(func(i int) bool { return missing[i] }, func(folded string) (string, bool) {
+		w, ok := vocab.Suggest(folded)
+		return w.Shown(), ok
+	})
+	return fixed, ok, nil
+}
+
+// phrase returns the scores of one FTS5 phrase in version, kept or read.
+func (s *Store) phrase(ctx context.Context, version int64, p string) (termScores, error) {
+	return s.scores.phrase(ctx, version, p, func(ctx context.Context) (termScores, error) {
+		return s.phraseScores(ctx, p)
+	})
+}
+
+// ranking ranks the queries of one search request.
+type ranking struct {
+	store   *Store
+	version int64
+	view    View
+	req     SearchRequest
+}
+
+// ranked is a page of ranked hits, how many there are in all, and when
+// the period filter first changes them.
+type ranked struct {
+	hits       []hit
+	total      int
+	validUntil time.Time
 }
 
 // termHits are the articles that match a term, by ascending id: those of
 // its one phrase, or those of any of a prefix's phrases.
 type termHits []int64
 
-// rank ranks the articles that match every term of q from the scores of
-// each phrase, and returns the page's hits, in order, and how many match
-// in all.
-func (s *Store) rank(ctx context.Context, v View, q search.Query, limit, offset int) ([]hit, int, error) {
-	version, err := s.Version(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
+// rank ranks the articles that match q from the scores of each phrase, and
+// returns the page's hits, in order, and how many match in all. An
+// article matches when it matches a term of every clause, or, when
+// partial, of at least one: those matching the most clauses come first.
+// No article that matches an excluded term matches.
+func (rk ranking) rank(ctx context.Context, q search.Query, partial bool, limit, offset int) (ranked, error) {
+	s := rk.store
 	var phrases []termScores // every phrase of the query, in its order
-	terms := make([]termHits, len(q.Terms))
+	clauses := q.Clauses()
+	lists := make([]termHits, len(clauses))
 	shortest := 0
-	for i, t := range q.Terms {
-		for _, p := range t.Phrases() {
-			ps, err := s.scores.phrase(ctx, version, p, func(ctx context.Context) (termScores, error) {
-				return s.phraseScores(ctx, p)
-			})
-			if err != nil {
-				return nil, 0, err
+	for i, c := range clauses {
+		for _, t := range c {
+			for _, p := range t.Phrases() {
+				ps, err := s.phrase(ctx, rk.version, p)
+				if err != nil {
+					return ranked{}, err
+				}
+				phrases = append(phrases, ps)
+				lists[i] = union(lists[i], ps.ids)
 			}
-			phrases = append(phrases, ps)
-			terms[i] = union(terms[i], ps.ids)
 		}
-		if len(terms[i]) < len(terms[shortest]) {
+		if len(lists[i]) < len(lists[shortest]) {
 			shortest = i
 		}
 	}
-	if len(terms[shortest]) == 0 {
-		return nil, 0, nil // a word found nowhere, a typo as often as not
+	var excluded termHits
+	for _, t := range q.Excluded {
+		for _, p := range t.Phrases() {
+			ps, err := s.phrase(ctx, rk.version, p)
+			if err != nil {
+				return ranked{}, err
+			}
+			excluded = union(excluded, ps.ids)
+		}
 	}
-	docs, err := s.scores.docs(ctx, version, s.indexedDocs)
+	if len(lists) == 0 {
+		return ranked{}, nil
+	}
+	candidates, need := lists[shortest], len(lists)
+	if partial {
+		candidates, need = nil, 1
+		for _, l := range lists {
+			candidates = union(candidates, l)
+		}
+	}
+	if len(candidates) == 0 {
+		return ranked{}, nil // a word found nowhere, a typo as often as not
+	}
+	docs, err := s.scores.docs(ctx, rk.version, s.indexedDocs)
 	if err != nil {
-		return nil, 0, err
+		return ranked{}, err
 	}
-	best := topHits{n: offset + min(limit, math.MaxInt-offset)}
-	total := 0
-	atTerm := make([]int, len(terms))     // where each term's list is read
+	since := int64(math.MinInt64)
+	window := rk.req.Period.window()
+	if window > 0 {
+		since = rk.view.Now.Add(-window).Unix()
+	}
+	best := topHits{n: offset + min(limit, math.MaxInt-offset), compare: compareHits}
+	if rk.req.ByDate {
+		best.compare = compareDates
+	}
+	var out ranked
+	oldest := int64(math.MaxInt64)
+	atList := make([]int, len(lists))     // where each clause's list is read
 	atPhrase := make([]int, len(phrases)) // where each phrase's list is read
-	d := 0                                // where docs is read
-next:
-	for _, id := range terms[shortest] {
-		for i, t := range terms {
-			atTerm[i] += advance(t[atTerm[i]:], id, self)
-			if atTerm[i] == len(t) {
-				break next
+	atExcluded := 0
+	d := 0 // where docs is read
+	for _, id := range candidates {
+		matched := 0
+		for i, l := range lists {
+			atList[i] += advance(l[atList[i]:], id, self)
+			if atList[i] < len(l) && l[atList[i]] == id {
+				matched++
 			}
-			if t[atTerm[i]] != id {
-				continue next
-			}
+		}
+		if matched < need {
+			continue
+		}
+		atExcluded += advance(excluded[atExcluded:], id, self)
+		if atExcluded < len(excluded) && excluded[atExcluded] == id {
+			continue
 		}
 		d += advance(docs[d:], id, docID)
 		if d == len(docs) {
 			break
 		}
-		if docs[d].id != id || !v.shows(docs[d]) {
+		doc := docs[d]
+		if doc.id != id || !rk.view.shows(doc) || doc.published < since ||
+			rk.req.Category != "" && doc.category != rk.req.Category {
 			continue
 		}
 		// Summed phrase by phrase in the query's order, as FTS5 sums
@@ -122,11 +335,16 @@ next:
 				score += p.scores[j]
 			}
 		}
-		total++
-		best.add(hit{id: id, published: docs[d].published, score: score})
+		out.total++
+		oldest = min(oldest, doc.published)
+		best.add(hit{id: id, published: doc.published, score: score, matched: matched})
+	}
+	if window > 0 && out.total > 0 {
+		out.validUntil = time.Unix(oldest, 0).Add(window)
 	}
 	hits := best.best()
-	return hits[min(offset, len(hits)):], total, nil
+	out.hits = hits[min(offset, len(hits)):]
+	return out, nil
 }
 
 // union returns the ids in a or in b, both ascending, in a new slice
@@ -167,8 +385,9 @@ func docID(d indexedDoc) int64 { return d.id }
 
 // topHits keeps the n best hits it is given, in order.
 type topHits struct {
-	n    int
-	hits []hit
+	n       int
+	hits    []hit
+	compare func(a, b hit) int
 }
 
 // sortAllFrom is the n from which topHits keeps every hit and sorts them
@@ -184,10 +403,10 @@ func (t *topHits) add(h hit) {
 		t.hits = append(t.hits, h)
 		return
 	}
-	if len(t.hits) == t.n && compareHits(h, t.hits[t.n-1]) >= 0 {
+	if len(t.hits) == t.n && t.compare(h, t.hits[t.n-1]) >= 0 {
 		return
 	}
-	i, _ := slices.BinarySearchFunc(t.hits, h, compareHits)
+	i, _ := slices.BinarySearchFunc(t.hits, h, t.compare)
 	if len(t.hits) == t.n {
 		t.hits = t.hits[:t.n-1]
 	}
@@ -197,15 +416,21 @@ func (t *topHits) add(h hit) {
 // best returns the n best hits, best first.
 func (t *topHits) best() []hit {
 	if t.n >= sortAllFrom {
-		slices.SortFunc(t.hits, compareHits)
+		slices.SortFunc(t.hits, t.compare)
 		t.hits = t.hits[:min(t.n, len(t.hits))]
 	}
 	return t.hits
 }
 
-// compareHits orders hits best first: by score, then newest first.
+// compareHits orders hits best first: those that match the most clauses
+// (which differ only in a fall-back), then by score, then newest first.
 func compareHits(a, b hit) int {
-	return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(b.published, a.published), cmp.Compare(b.id, a.id))
+	return cmp.Or(cmp.Compare(b.matched, a.matched), cmp.Compare(a.score, b.score), cmp.Compare(b.published, a.published), cmp.Compare(b.id, a.id))
+}
+
+// compareDates orders hits newest first, then best first.
+func compareDates(a, b hit) int {
+	return cmp.Or(cmp.Compare(b.published, a.published), cmp.Compare(b.matched, a.matched), cmp.Compare(a.score, b.score), cmp.Compare(b.id, a.id))
 }
 
 // phraseScores reads the score of every article that matches phrase alone.
@@ -236,17 +461,23 @@ func (s *Store) phraseScores(ctx context.Context, phrase string) (termScores, er
 // indexedDocs reads what ranking needs of every indexed article.
 func (s *Store) indexedDocs(ctx context.Context) ([]indexedDoc, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT id, published_at, coalesce(expires_at, :never), draft FROM article_search_visibility ORDER BY id`,
+		SELECT id, published_at, coalesce(expires_at, :never), draft, category FROM article_search_visibility ORDER BY id`,
 		sql.Named("never", int64(noExpiry)))
 	if err != nil {
 		return nil, fmt.Errorf("read indexed articles: %w", err)
 	}
 	defer rows.Close()
 	var docs []indexedDoc
+	categories := map[string]string{} // one string a rubrique, not one a doc
 	for rows.Next() {
 		var d indexedDoc
-		if err := rows.Scan(&d.id, &d.published, &d.expires, &d.draft); err != nil {
+		if err := rows.Scan(&d.id, &d.published, &d.expires, &d.draft, &d.category); err != nil {
 			return nil, fmt.Errorf("read indexed articles: %w", err)
+		}
+		if c, ok := categories[d.category]; ok {
+			d.category = c
+		} else {
+			categories[d.category] = d.category
 		}
 		docs = append(docs, d)
 	}
@@ -260,6 +491,7 @@ func (s *Store) indexedDocs(ctx context.Context) ([]indexedDoc, error) {
 type hit struct {
 	id, published int64
 	score         float64
+	matched       int // clauses of the query it matches
 }
 
 // searchResults reads the articles with ids whole, in that order.
@@ -313,13 +545,17 @@ type searchIndexer struct {
 	remove   *sql.Stmt
 	show     *sql.Stmt // saves an article's visibility
 	hide     *sql.Stmt // forgets it
+	words    *sql.Stmt // reads the vocabulary forms of an indexed article
 	// empty is set while the index is rebuilt from nothing: rows need not
 	// be removed before they are written.
 	empty bool
+	// vocabulary is how the changes made so far change the counts of the
+	// vocabulary's forms, written by flush.
+	vocabulary map[string]int
 }
 
 func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
-	ix := &searchIndexer{tx: tx, analyzer: search.NewAnalyzer()}
+	ix := &searchIndexer{tx: tx, analyzer: search.NewAnalyzer(), vocabulary: map[string]int{}}
 	var err error
 	if ix.load, err = tx.PrepareContext(ctx, `SELECT `+indexColumns+` WHERE a.id = ?`); err != nil {
 		return nil, fmt.Errorf("prepare search index: %w", err)
@@ -330,8 +566,12 @@ func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
 		return nil, fmt.Errorf("prepare search index: %w", err)
 	}
 	if ix.show, err = tx.PrepareContext(ctx, `
-		INSERT OR REPLACE INTO article_search_visibility (id, draft, published_at, expires_at)
-		SELECT id, draft, published_at, expires_at FROM articles WHERE id = ?`); err != nil {
+		INSERT OR REPLACE INTO article_search_visibility (id, draft, published_at, expires_at, category, words)
+		SELECT id, draft, published_at, expires_at, category, ?2 FROM articles WHERE id = ?1`); err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("prepare search index: %w", err)
+	}
+	if ix.words, err = tx.PrepareContext(ctx, `SELECT words FROM article_search_visibility WHERE id = ?`); err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("prepare search index: %w", err)
 	}
@@ -351,7 +591,7 @@ func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
 
 // Close releases the prepared statements.
 func (ix *searchIndexer) Close() {
-	for _, st := range []*sql.Stmt{ix.load, ix.insert, ix.remove, ix.show, ix.hide} {
+	for _, st := range []*sql.Stmt{ix.load, ix.insert, ix.remove, ix.show, ix.hide, ix.words} {
 		if st != nil {
 			st.Close()
 		}
@@ -386,26 +626,53 @@ func (ix *searchIndexer) index(ctx context.Context, id int64) error {
 	return ix.write(ctx, ix.analyze(d))
 }
 
-// analyze returns d's row of the index: its id and the terms of each
-// column.
-func (ix *searchIndexer) analyze(d indexed) []any {
+// indexRow is an article as the index takes it: the terms of each
+// column, and the forms of its vocabulary words.
+type indexRow struct {
+	id    int64
+	terms []any // id, then the terms of each column
+	words map[string]bool
+}
+
+// analyze returns d's row of the index.
+func (ix *searchIndexer) analyze(d indexed) indexRow {
 	a := ix.analyzer
-	return []any{d.id, a.Terms(d.title), a.Terms(d.summary), a.Terms(d.body), a.Terms(d.category), a.Terms(d.tags)}
+	words := map[string]bool{}
+	return indexRow{
+		id: d.id,
+		terms: []any{d.id, a.TermsAndWords(d.title, words), a.TermsAndWords(d.summary, words), a.TermsAndWords(d.body, words),
+			a.TermsAndWords(d.category, words), a.TermsAndWords(d.tags, words)},
+		words: words,
+	}
 }
 
 // write adds a row to the index.
-func (ix *searchIndexer) write(ctx context.Context, row []any) error {
-	if _, err := ix.insert.ExecContext(ctx, row...); err != nil {
-		return fmt.Errorf("index article %d for search: %w", row[0], err)
+func (ix *searchIndexer) write(ctx context.Context, row indexRow) error {
+	if _, err := ix.insert.ExecContext(ctx, row.terms...); err != nil {
+		return fmt.Errorf("index article %d for search: %w", row.id, err)
 	}
-	if _, err := ix.show.ExecContext(ctx, row[0]); err != nil {
-		return fmt.Errorf("index article %d for search: %w", row[0], err)
+	list := make([]string, 0, len(row.words))
+	for w := range row.words {
+		list = append(list, w)
+		ix.vocabulary[w]++
+	}
+	slices.Sort(list)
+	if _, err := ix.show.ExecContext(ctx, row.id, strings.Join(list, " ")); err != nil {
+		return fmt.Errorf("index article %d for search: %w", row.id, err)
 	}
 	return nil
 }
 
 // unindex removes the article with id from the index.
 func (ix *searchIndexer) unindex(ctx context.Context, id int64) error {
+	var words string
+	err := ix.words.QueryRowContext(ctx, id).Scan(&words)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("remove article %d from search: %w", id, err)
+	}
+	for w := range strings.FieldsSeq(words) {
+		ix.vocabulary[w]--
+	}
 	if _, err := ix.remove.ExecContext(ctx, id); err != nil {
 		return fmt.Errorf("remove article %d from search: %w", id, err)
 	}
@@ -413,6 +680,34 @@ func (ix *searchIndexer) unindex(ctx context.Context, id int64) error {
 		return fmt.Errorf("remove article %d from search: %w", id, err)
 	}
 	return nil
+}
+
+// flush writes the changes of the vocabulary's counts, and returns them.
+// An article changed in place counts each of its words down then up
+// again: only the forms whose count moved are written.
+func (ix *searchIndexer) flush(ctx context.Context) (map[string]int, error) {
+	changes := ix.vocabulary
+	ix.vocabulary = map[string]int{}
+	maps.DeleteFunc(changes, func(_ string, docs int) bool { return docs == 0 })
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	up, err := ix.tx.PrepareContext(ctx, `
+		INSERT INTO search_vocabulary (form, docs) VALUES (?, ?)
+		ON CONFLICT (form) DO UPDATE SET docs = docs + excluded.docs`)
+	if err != nil {
+		return nil, fmt.Errorf("save search vocabulary: %w", err)
+	}
+	defer up.Close()
+	for form, docs := range changes {
+		if _, err := up.ExecContext(ctx, form, docs); err != nil {
+			return nil, fmt.Errorf("save search vocabulary: %w", err)
+		}
+	}
+	if _, err := ix.tx.ExecContext(ctx, `DELETE FROM search_vocabulary WHERE docs <= 0`); err != nil {
+		return nil, fmt.Errorf("save search vocabulary: %w", err)
+	}
+	return changes, nil
 }
 
 // renamed reports whether saving c changes the title of an existing
@@ -454,7 +749,7 @@ func (ix *searchIndexer) indexWhere(ctx context.Context, cond string, args ...an
 // SQLite writes the previous one: on a large rebuild each takes about half
 // the time.
 func (ix *searchIndexer) writeAll(ctx context.Context, docs []indexed) error {
-	rows := make(chan []any, 16)
+	rows := make(chan indexRow, 16)
 	go func() {
 		defer close(rows)
 		for _, d := range docs {
@@ -467,7 +762,7 @@ func (ix *searchIndexer) writeAll(ctx context.Context, docs []indexed) error {
 			continue // let the analysis finish
 		}
 		if !ix.empty {
-			err = ix.unindex(ctx, row[0].(int64))
+			err = ix.unindex(ctx, row.id)
 		}
 		if err == nil {
 			err = ix.write(ctx, row)
@@ -524,7 +819,8 @@ func (s *Store) RebuildSearchIndex(ctx context.Context) (err error) {
 	}()
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO article_search (article_search) VALUES ('delete-all');
-		DELETE FROM article_search_visibility;`); err != nil {
+		DELETE FROM article_search_visibility;
+		DELETE FROM search_vocabulary;`); err != nil {
 		return fmt.Errorf("empty search index: %w", err)
 	}
 	ix, err := newSearchIndexer(ctx, tx)
@@ -536,6 +832,9 @@ func (s *Store) RebuildSearchIndex(ctx context.Context) (err error) {
 	if err := ix.indexWhere(ctx, `1`); err != nil {
 		return err
 	}
+	if _, err := ix.flush(ctx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO meta (key, value) VALUES ('search_index', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, search.Version); err != nil {
@@ -543,12 +842,14 @@ func (s *Store) RebuildSearchIndex(ctx context.Context) (err error) {
 	}
 	// A new version: scores read from the index being replaced, by a
 	// search that began before, must not pass for the new one's.
-	if err := bumpVersion(ctx, tx); err != nil {
+	version, err := bumpVersion(ctx, tx)
+	if err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.vocab.replaced(version)
 	s.generation.Add(1)
 	return nil
 }

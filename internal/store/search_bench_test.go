@@ -77,3 +77,48 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVocabulary measures the typo correction's vocabulary over a
+// generated corpus of 10,000 articles: its size in memory (words, MB),
+// loading it from the database ("load", at the first search that needs it
+// after a start), and Find for misspelled queries, the phrases' scores
+// known ("typo"). The corpus reuses a small vocabulary; BenchmarkCorrect in
+// internal/search measures a vocabulary of 100,000 words.
+func BenchmarkVocabulary(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "content")
+	if err := corpus.Generate(dir, 10_000, 1); err != nil {
+		b.Fatal(err)
+	}
+	st := loadStore(b, dir, corpus.Reference)
+	ctx := context.Background()
+	stats, err := st.VocabularyStats(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("load", func(b *testing.B) {
+		for b.Loop() {
+			st.ForgetVocabulary()
+			if _, err := st.VocabularyStats(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(stats.Words), "words")
+		b.ReportMetric(float64(stats.Bytes)/(1<<20), "MB")
+	})
+	v := store.View{Now: corpus.Reference}
+	for _, text := range []string{"retrate", "ambasade de France", "droits à la retrate", "consulta Madrid", "introuvabel"} {
+		b.Run("typo/"+text, func(b *testing.B) {
+			req := store.SearchRequest{Query: search.Parse(text), Limit: 12}
+			if _, err := st.Find(ctx, v, req); err != nil { // warm
+				b.Fatal(err)
+			}
+			var res store.SearchResults
+			for b.Loop() {
+				if res, err = st.Find(ctx, v, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(res.Total), "matches")
+		})
+	}
+}

@@ -46,15 +46,43 @@ func loadStore(t testing.TB, dir string, now time.Time) *store.Store {
 	return st
 }
 
+// TestSearchRelevance measures the search on the bundled content with
+// the queries readers type: spelled right (search_relevance.tsv: each at
+// its rank or better) and misspelled (search_relevance_typos.tsv: each in
+// the top 3, at least 90 % first), through Find, as the search page asks.
 func TestSearchRelevance(t *testing.T) {
 	st := loadStore(t, filepath.Join("..", "..", "content"), bundledNow)
-	f, err := os.Open(filepath.Join("testdata", "search_relevance.tsv"))
+	for _, set := range []struct {
+		file     string
+		min      int     // cases at least
+		minFirst float64 // share of cases ranked first, at least
+		asTyped  bool    // searched as typed, with no "did you mean"
+	}{
+		{"search_relevance.tsv", 42, 0, true},
+		{"search_relevance_typos.tsv", 30, 0.9, false},
+	} {
+		t.Run(set.file, func(t *testing.T) {
+			cases, first, top3 := relevance(t, st, set.file, set.asTyped)
+			if cases < set.min {
+				t.Errorf("only %d cases, want at least %d", cases, set.min)
+			}
+			if float64(first) < set.minFirst*float64(cases) {
+				t.Errorf("%d of %d first, want at least %.0f %%", first, cases, 100*set.minFirst)
+			}
+			t.Logf("%d queries: %d first, %d in the top 3", cases, first, top3)
+		})
+	}
+}
+
+// relevance runs the queries of a relevance file, fails those that miss
+// their rank, and counts those ranked first and in the top 3.
+func relevance(t *testing.T, st *store.Store, file string, asTyped bool) (cases, first, top3 int) {
+	f, err := os.Open(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	cases, first, top3 := 0, 0, 0
 	for line := 1; sc.Scan(); line++ {
 		text := sc.Text()
 		if text == "" || strings.HasPrefix(text, "#") {
@@ -62,21 +90,21 @@ func TestSearchRelevance(t *testing.T) {
 		}
 		fields := strings.Split(text, "\t")
 		if len(fields) != 3 {
-			t.Fatalf("search_relevance.tsv:%d: want 3 tab-separated fields", line)
+			t.Fatalf("%s:%d: want 3 tab-separated fields", file, line)
 		}
 		query, want := fields[0], fields[1]
 		worst, err := strconv.Atoi(fields[2])
 		if err != nil {
-			t.Fatalf("search_relevance.tsv:%d: rank: %v", line, err)
+			t.Fatalf("%s:%d: rank: %v", file, line, err)
 		}
 		cases++
-		list, _, err := st.Search(context.Background(), store.View{Now: bundledNow}, search.Parse(query), 10, 0)
+		res, err := st.Find(context.Background(), store.View{Now: bundledNow}, store.SearchRequest{Query: search.Parse(query), Limit: 10})
 		if err != nil {
 			t.Fatalf("search %q: %v", query, err)
 		}
 		rank := 0
 		var got []string
-		for i, a := range list {
+		for i, a := range res.Articles {
 			got = append(got, a.Path)
 			if a.Path == want && rank == 0 {
 				rank = i + 1
@@ -89,18 +117,18 @@ func TestSearchRelevance(t *testing.T) {
 		case rank > 0 && rank <= 3:
 			top3++
 		}
-		t.Logf("%-45q rank %d (want ≤ %d)", query, rank, worst)
+		t.Logf("%-45q rank %d (want ≤ %d), searched as %q, suggesting %q", query, rank, worst, res.Query.Text, res.Suggestion)
 		if rank == 0 || rank > worst {
-			t.Errorf("search_relevance.tsv:%d: %q: %s at rank %d, want ≤ %d; got %v", line, query, want, rank, worst, got)
+			t.Errorf("%s:%d: %q: %s at rank %d, want ≤ %d; got %v", file, line, query, want, rank, worst, got)
+		}
+		if asTyped && (res.Corrected || res.Partial || res.Suggestion != "") {
+			t.Errorf("%s:%d: %q searched as %q (partial %v), suggesting %q: want it as typed", file, line, query, res.Query.Text, res.Partial, res.Suggestion)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if cases < 20 {
-		t.Errorf("only %d cases, want at least 20", cases)
-	}
-	t.Logf("%d queries: %d first, %d in the top 3", cases, first, top3)
+	return cases, first, top3
 }
 
 // found returns the paths of the articles that query finds in v.
@@ -234,6 +262,8 @@ func TestSearchRanksAsFTS5(t *testing.T) {
 		"droits à la retraite", "Quai d'Orsay", "introuvable", "NEAR(a b) OR -c",
 		"retraite retraite", "de", "la caisse de retraite", `"caisse de retraite"*`, "interna*", "a* b*",
 		"Tokyo Japon", "retraite introuvable", "retraite etranger*", "sociale etranger* retraite",
+		"retraite OR passeport", "santé OU pensions Canada", "retraite -sociale", `retraite -"sécurité sociale"`,
+		"introuvable OR visa -japon -expat*",
 	}
 	views := map[string]store.View{
 		"published": {Now: corpus.Reference},

@@ -45,6 +45,7 @@ type Store struct {
 	generation atomic.Uint64
 	scores     scoreCache // what searches are ranked from
 	warm       warmer     // scores anew after a change what searches asked
+	vocab      vocabularyCache
 }
 
 // Generation changes after every applied change: a page rendered while it

@@ -22,6 +22,8 @@ func FuzzRequestPath(f *testing.F) {
 		{"/monde/index.html", ""}, {"/\xff", "q=\xff"}, {"/%00", "q=%00"}, {"/sitemap-0.xml", ""},
 		{"/sitemap-99999999999999999999.xml", ""}, {"/monde/rss.xml", ""}, {"/robots.txt", ""},
 		{"/recherche", "q=retraite"}, {"/recherche", "q=\"\"*-OR("}, {"/tags/x/page/1", ""},
+		{"/recherche/suggestions", "q=retr"}, {"/recherche/suggestions", "q=\xff\"*-OR( OU"},
+		{"/recherche", "q=retrate&rubrique=\xff&periode=an&tri=date&exact=1"},
 	} {
 		f.Add(seed[0], seed[1])
 	}

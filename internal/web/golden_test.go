@@ -39,6 +39,7 @@ func TestGoldenPages(t *testing.T) {
 		{"article", "/pratique/retraite"},
 		{"tag", "/tags/retraite"},
 		{"not-found", "/nulle-part"},
+		{"search-corrected", "/recherche?q=retrate&periode=an"},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {

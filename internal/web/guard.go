@@ -27,10 +27,11 @@ const (
 )
 
 // contentSecurityPolicy allows exactly what the pages use: the site's own
-// style sheet and images, forms that post to the site. No script may run,
-// inline or not (JSON-LD data blocks are not scripts that run), and no
+// style sheet, images and one script (the search suggestions, which ask
+// the site itself for them), forms that post to the site. No inline
+// script may run (JSON-LD data blocks are not scripts that run), and no
 // other site may frame the pages.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; " +
 	"form-action 'self'; base-uri 'self'; frame-ancestors 'none'"
 
 // permissionsPolicy turns off the powerful browser features the site never
@@ -128,9 +129,9 @@ func (s *Server) refuseBodies(next http.Handler) http.Handler {
 // the site, before they reach routing or the database.
 func (s *Server) refuseLongURIs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// A search may be long: its query is cut, not refused, and the
-		// server's header limit still bounds it.
-		if len(r.RequestURI) > maxURILength && r.URL.Path != searchPath {
+		// A search may be long, as its suggestions: its query is cut, not
+		// refused, and the server's header limit still bounds it.
+		if len(r.RequestURI) > maxURILength && r.URL.Path != searchPath && r.URL.Path != suggestionsPath {
 			s.staticError(w, r, http.StatusRequestURITooLong, "Adresse trop longue",
 				"L’adresse demandée est trop longue pour correspondre à une page du site.")
 			return

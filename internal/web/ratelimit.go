@@ -19,24 +19,35 @@ const DefaultSearchesPerMinute = 60
 // gets the French 429 page with Retry-After.
 //
 // It sits in the site-wide stack, ahead of the page cache, and counts only
-// requests to the search page: a cached result is cheap, but a client's
-// searches are limited all the same.
+// requests to the search page and to its suggestions: a cached result is
+// cheap, but a client's searches are limited all the same. Suggestions
+// have their own budget, suggestionsFactor times larger: one search typed
+// letter by letter asks for several.
 func (s *Server) limitSearches(perMinute int) func(http.Handler) http.Handler {
 	if perMinute <= 0 {
 		perMinute = DefaultSearchesPerMinute
 	}
 	limit := s.searchLimiter(perMinute)
+	limitSuggestions := s.searchLimiter(perMinute * suggestionsFactor)
 	return func(next http.Handler) http.Handler {
-		limited := limit(next)
+		limited, limitedSuggestions := limit(next), limitSuggestions(next)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == searchPath {
+			switch r.URL.Path {
+			case searchPath:
 				limited.ServeHTTP(w, r)
-				return
+			case suggestionsPath:
+				limitedSuggestions.ServeHTTP(w, r)
+			default:
+				next.ServeHTTP(w, r)
 			}
-			next.ServeHTTP(w, r)
 		})
 	}
 }
+
+// suggestionsFactor is how many suggestions a client may ask for per
+// search it may run: the script asks once a pause in the typing, not at
+// every key, so a word or two of a query costs a few.
+const suggestionsFactor = 5
 
 func (s *Server) searchLimiter(perMinute int) func(http.Handler) http.Handler {
 	return httprate.LimitBy(perMinute, time.Minute,

@@ -46,6 +46,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/{category}/rss.xml", s.categoryFeed)
 
 	r.Get(searchPath, s.search)
+	r.Get(suggestionsPath, s.suggestions)
 	r.Get("/opensearch.xml", s.openSearch)
 	r.Get("/", s.home)
 	r.Get("/tags", s.tags)

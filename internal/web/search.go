@@ -5,9 +5,11 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/search"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
@@ -21,36 +23,46 @@ const searchPath = "/recherche"
 const snippetWords = 30
 
 // search answers /recherche?q=…: whatever q holds, the page answers 200,
-// with the reader's text taken as words, never as query syntax.
+// with the reader's text taken as words and the few operators of the help
+// text (quotes, *, OR, -), never as FTS5 syntax. The filters (rubrique,
+// periode, tri) are plain links and hidden fields of the form, so that
+// every results page is a GET that caches can keep.
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	q := search.Parse(queryParam(r.URL.RawQuery, "q"))
-	n := 1
-	if p, err := strconv.Atoi(queryParam(r.URL.RawQuery, "page")); err == nil && p > 1 {
-		n = min(p, math.MaxInt/perPage) // past the end anyway; (n-1)*perPage must not wrap
-	}
 	rq, err := s.begin(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	sp := readSearchParams(r.URL.RawQuery, rq.categories)
+	q := search.Parse(sp.q)
+	n := 1
+	if p, err := strconv.Atoi(queryParam(r.URL.RawQuery, "page")); err == nil && p > 1 {
+		n = min(p, math.MaxInt/perPage) // past the end anyway; (n-1)*perPage must not wrap
+	}
 	// Results change with any article, which ingest purges under this key.
 	rq.key(store.KeySearch)
-	var list []store.Article
-	total := 0
+	var res store.SearchResults
 	if !q.Empty() {
-		list, total, err = s.store.Search(ctx, rq.view, q, perPage, (n-1)*perPage)
-		if err == nil && n > lastPage(total) {
+		req := sp.request(q)
+		req.Limit, req.Offset = perPage, (n-1)*perPage
+		res, err = s.store.Find(ctx, rq.view, req)
+		if err == nil && n > lastPage(res.Total) {
 			// A page past the end, from an old link: show the last one.
-			n = lastPage(total)
-			list, total, err = s.store.Search(ctx, rq.view, q, perPage, (n-1)*perPage)
+			n = lastPage(res.Total)
+			req.Offset = (n - 1) * perPage
+			res, err = s.store.Find(ctx, rq.view, req)
 		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		if !res.ValidUntil.IsZero() {
+			rq.until(res.ValidUntil) // an article leaves the period
+		}
 	}
-	pager := templates.Pager{Current: n, Last: lastPage(total), URL: searchURL(q.Text)}
+	sp.q = q.Text
+	pager := templates.Pager{Current: n, Last: lastPage(res.Total), URL: sp.url}
 	title := "Rechercher"
 	if q.Text != "" {
 		title = "Recherche «\u00a0" + q.Text + "\u00a0»"
@@ -61,29 +73,165 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	l := rq.layout(pager.URL(n), title, "Rechercher parmi les articles du site "+rq.site.Title+".", "")
 	l.Noindex = true // result pages are endless and thin: not for search engines
 	l.Query = q.Text
+	l.SearchPage = true
 	page := templates.SearchPage{
-		Layout: l,
-		First:  (n-1)*perPage + 1,
-		Pager:  pager,
+		Layout:  l,
+		First:   (n-1)*perPage + 1,
+		Pager:   pager,
+		Filters: sp.filters(rq.categories),
+		Hidden:  sp.hidden(),
 	}
 	if q.Text != "" {
-		page.Count = resultCount(total, q.Text)
+		page.Count = resultCount(res.Total, res.Query.Text)
 		if pager.Last > 1 {
 			page.Count += " — page " + itoa(n) + " sur " + itoa(pager.Last)
 		}
+		page.Notice = searchNotice(sp, res)
 	}
-	h := q.Highlighter()
-	for _, a := range list {
+	h := res.Query.Highlighter()
+	for _, a := range res.Articles {
 		page.Results = append(page.Results, templates.SearchResult{
 			Card:    rq.card(a),
 			Title:   marked(h.Highlight(a.Title)),
 			Snippet: marked(snippet(h, a)),
 		})
 	}
-	if q.Text != "" && total == 0 {
+	if q.Text != "" && res.Total == 0 {
 		page.Suggestions = l.Menu // every rubrique, none current
 	}
 	s.render(w, r, http.StatusOK, rq, templates.Search(page))
+}
+
+// searchNotice is what the page says of a corrected or widened search:
+// the messages and their links.
+func searchNotice(sp searchParams, res store.SearchResults) templates.SearchNotice {
+	var n templates.SearchNotice
+	switch {
+	case res.Corrected:
+		exact := sp
+		exact.exact = true
+		n.ResultsFor, n.Instead, n.InsteadURL = res.Query.Text, sp.q, exact.url(1)
+	case res.Suggestion != "":
+		other := sp
+		other.q = res.Suggestion
+		n.DidYouMean, n.DidYouMeanURL = res.Suggestion, other.url(1)
+	}
+	n.Partial = res.Partial
+	return n
+}
+
+// searchParams are the parameters of a results page, as its links carry
+// them. Unknown values are ignored: a stale link still shows results.
+type searchParams struct {
+	q        string
+	category string // a rubrique's slug, or ""
+	period   string // "mois", "an" or ""
+	byDate   bool   // tri=date
+	exact    bool   // exact=1: no correction, no fall-back
+}
+
+// Search parameter values, as URLs spell them.
+const (
+	periodMonth = "mois"
+	periodYear  = "an"
+	sortDate    = "date"
+)
+
+func readSearchParams(rawQuery string, categories []content.Category) searchParams {
+	sp := searchParams{q: queryParam(rawQuery, "q")}
+	if c := queryParam(rawQuery, "rubrique"); slices.ContainsFunc(categories, func(k content.Category) bool { return k.Slug == c }) {
+		sp.category = c
+	}
+	if p := queryParam(rawQuery, "periode"); p == periodMonth || p == periodYear {
+		sp.period = p
+	}
+	sp.byDate = queryParam(rawQuery, "tri") == sortDate
+	sp.exact = queryParam(rawQuery, "exact") == "1"
+	return sp
+}
+
+// request is the store's search for q with these parameters.
+func (sp searchParams) request(q search.Query) store.SearchRequest {
+	req := store.SearchRequest{Query: q, Category: sp.category, ByDate: sp.byDate, Exact: sp.exact}
+	switch sp.period {
+	case periodMonth:
+		req.Period = store.LastMonth
+	case periodYear:
+		req.Period = store.LastYear
+	}
+	return req
+}
+
+// url returns the URL of page n of these results, parameters in a fixed
+// order so that one page has one URL (one cache entry).
+func (sp searchParams) url(n int) string {
+	if sp.q == "" && sp.category == "" && sp.period == "" && !sp.byDate {
+		return searchPath
+	}
+	var b strings.Builder
+	b.WriteString(searchPath + "?q=" + url.QueryEscape(sp.q))
+	add := func(k, val string) {
+		if val != "" {
+			b.WriteString("&" + k + "=" + url.QueryEscape(val))
+		}
+	}
+	add("rubrique", sp.category)
+	add("periode", sp.period)
+	if sp.byDate {
+		add("tri", sortDate)
+	}
+	if sp.exact {
+		add("exact", "1")
+	}
+	if n > 1 {
+		add("page", itoa(n))
+	}
+	return b.String()
+}
+
+// hidden are the filters a new query from the page's form keeps.
+func (sp searchParams) hidden() []templates.Hidden {
+	var out []templates.Hidden
+	if sp.category != "" {
+		out = append(out, templates.Hidden{Name: "rubrique", Value: sp.category})
+	}
+	if sp.period != "" {
+		out = append(out, templates.Hidden{Name: "periode", Value: sp.period})
+	}
+	if sp.byDate {
+		out = append(out, templates.Hidden{Name: "tri", Value: sortDate})
+	}
+	return out
+}
+
+// filters are the links that narrow or order the results, each to page 1
+// of the same query with one parameter changed.
+func (sp searchParams) filters(categories []content.Category) []templates.FilterGroup {
+	if sp.q == "" {
+		return nil
+	}
+	option := func(label string, current bool, change func(*searchParams)) templates.FilterOption {
+		next := sp
+		next.exact = false
+		change(&next)
+		return templates.FilterOption{Label: label, URL: next.url(1), Current: current}
+	}
+	rubriques := templates.FilterGroup{Label: "Rubrique", Options: []templates.FilterOption{
+		option("Toutes", sp.category == "", func(p *searchParams) { p.category = "" }),
+	}}
+	for _, c := range categories {
+		rubriques.Options = append(rubriques.Options, option(c.Title, sp.category == c.Slug, func(p *searchParams) { p.category = c.Slug }))
+	}
+	periods := templates.FilterGroup{Label: "Période", Options: []templates.FilterOption{
+		option("Toutes les dates", sp.period == "", func(p *searchParams) { p.period = "" }),
+		option("Le dernier mois", sp.period == periodMonth, func(p *searchParams) { p.period = periodMonth }),
+		option("La dernière année", sp.period == periodYear, func(p *searchParams) { p.period = periodYear }),
+	}}
+	order := templates.FilterGroup{Label: "Ordre", Options: []templates.FilterOption{
+		option("Les plus pertinents", !sp.byDate, func(p *searchParams) { p.byDate = false }),
+		option("Les plus récents", sp.byDate, func(p *searchParams) { p.byDate = true }),
+	}}
+	return []templates.FilterGroup{rubriques, periods, order}
 }
 
 // snippet is the passage that best shows why a matched: from its body
@@ -134,20 +282,6 @@ func groupThousands(n int) string {
 		b.WriteRune(d)
 	}
 	return b.String()
-}
-
-// searchURL returns the URL of page n of the results for query.
-func searchURL(query string) func(int) string {
-	return func(n int) string {
-		if query == "" {
-			return searchPath
-		}
-		u := searchPath + "?q=" + url.QueryEscape(query)
-		if n > 1 {
-			u += "&page=" + itoa(n)
-		}
-		return u
-	}
 }
 
 // queryParam returns the first value of name in a raw query string. Unlike

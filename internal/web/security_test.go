@@ -60,7 +60,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		t.Fatal("home page links no style sheet")
 	}
 	want := map[string]string{
-		"Content-Security-Policy":    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'",
+		"Content-Security-Policy":    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'",
 		"X-Content-Type-Options":     "nosniff",
 		"Referrer-Policy":            "strict-origin-when-cross-origin",
 		"Cross-Origin-Opener-Policy": "same-origin",
@@ -120,10 +120,17 @@ func TestPagesNeedNothingTheCSPForbids(t *testing.T) {
 		regexp.MustCompile(`<link[^>]+rel="(?:stylesheet|icon|preload|manifest)"[^>]+href="(?:https?:)?//`),
 	}
 	jsonLD := regexp.MustCompile(`<script type="application/ld\+json">`)
-	for _, path := range []string{"/", "/monde", "/monde/page/2", "/pratique/retraite", "/tags", "/tags/retraite", "/nulle-part"} {
+	// The one script of the site, from the site itself, allowed by
+	// script-src 'self'.
+	ownScript := regexp.MustCompile(`<script src="/static/suggest\.[0-9a-f]+\.js" defer></script>`)
+	for _, path := range []string{"/", "/monde", "/monde/page/2", "/pratique/retraite", "/tags", "/tags/retraite", "/nulle-part", "/recherche?q=retrate"} {
 		body := site.Get(t, path).Body
 		// JSON-LD blocks are data, not scripts: the CSP does not apply.
 		body = jsonLD.ReplaceAllString(body, "")
+		if !ownScript.MatchString(body) {
+			t.Errorf("%s lacks the suggestions script", path)
+		}
+		body = ownScript.ReplaceAllString(body, "")
 		for _, re := range forbidden {
 			if m := re.FindString(body); m != "" {
 				t.Errorf("%s contains %q, which the CSP blocks", path, m)

@@ -222,6 +222,7 @@ func (rq *request) layout(path, title, description, currentCategory string) temp
 		CSS:         rq.assets.URL("style.css"),
 		Icon:        rq.assets.URL("logo.svg"),
 		Logo:        rq.assets.URL("logo.svg"),
+		Script:      rq.assets.URL("suggest.js"),
 		Noindex:     rq.view.Unpublished, // an editor's preview is not for search engines
 		Meta:        rq.meta(title),
 	}

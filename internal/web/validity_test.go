@@ -85,7 +85,8 @@ func htmlValidate(t *testing.T) (node, script, config string) {
 func TestBundledPagesValid(t *testing.T) {
 	node, script, config := htmlValidate(t)
 	site := sitetest.Start(t, sitetest.Options{Content: sitetest.Bundled()})
-	pages := crawl(t, site, []string{"/", "/nulle-part", "/monde/page/99"})
+	pages := crawl(t, site, []string{"/", "/nulle-part", "/monde/page/99",
+		"/recherche?q=retrate+espagne", "/recherche?q=retrate+OR+trump&rubrique=actualites-politiques&tri=date", "/recherche?q=retraite&periode=mois"})
 	kinds := map[string]bool{}
 	dir := t.TempDir()
 	var files []string
