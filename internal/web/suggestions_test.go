@@ -186,7 +186,7 @@ func TestSuggestions(t *testing.T) {
 			if len(body.Suggestions) == 0 || body.Suggestions[0].URL != tt.first {
 				t.Fatalf("suggestions %+v, want %s first", body.Suggestions, tt.first)
 			}
-			if body.Suggestions[0].Title != "Préparer sa retraite à l'étranger" || len(body.Suggestions) > 8 {
+			if body.Suggestions[0].Title != "Préparer sa retraite à l’étranger" || len(body.Suggestions) > 8 {
 				t.Errorf("suggestions %+v", body.Suggestions)
 			}
 		})
