@@ -73,7 +73,10 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			return ignoreNotFound(err)
 		}},
 		{"Gone", func(ctx context.Context) error { _, err := st.Gone(ctx, v, "/monde/x"); return err }},
-		{"FeedArticles", func(ctx context.Context) error { _, err := st.FeedArticles(ctx, v, a.Category, 20); return err }},
+		{"FeedArticles", func(ctx context.Context) error {
+			_, err := st.FeedArticles(ctx, v, store.FeedScope{Category: a.Category}, 20)
+			return err
+		}},
 	}
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {

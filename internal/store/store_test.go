@@ -640,7 +640,7 @@ func TestFeedArticles(t *testing.T) {
 		draft,
 	)
 	ctx, v := context.Background(), store.View{Now: at(30, 0)}
-	list, err := st.FeedArticles(ctx, v, "", 10)
+	list, err := st.FeedArticles(ctx, v, store.FeedScope{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -663,7 +663,7 @@ func TestFeedArticles(t *testing.T) {
 			t.Errorf("feed article %s =\n %+v\nArticle gives\n %+v", a.Slug, a, one)
 		}
 	}
-	list, err = st.FeedArticles(ctx, v, "monde", 1)
+	list, err = st.FeedArticles(ctx, v, store.FeedScope{Category: "monde"}, 1)
 	if err != nil || slugs(list) != "sans-tag" {
 		t.Errorf("FeedArticles of monde, 1 = %q, %v", slugs(list), err)
 	}
