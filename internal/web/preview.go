@@ -5,7 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"sync"
 
@@ -28,7 +28,8 @@ const tokenBytes = 16
 func PreviewToken(secret []byte, path string) string {
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte("preview\x00" + path))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:tokenBytes])
+	// Hex, in lower case: the site answers lower-case paths only.
+	return hex.EncodeToString(mac.Sum(nil)[:tokenBytes])
 }
 
 // PreviewPath is the preview URL path of the article file path.
@@ -50,7 +51,7 @@ type previewTokens struct {
 // token is compared, in constant time and without stopping at a match, so
 // that the answer's timing says nothing of how close a guess came.
 func (s *Server) previewLookup(ctx context.Context, tok string) (string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	raw, err := hex.DecodeString(tok)
 	if err != nil || len(raw) != tokenBytes {
 		return "", nil
 	}
