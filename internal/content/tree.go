@@ -357,6 +357,7 @@ func CheckWithMoves(dir string, moved map[string]string) (*Set, error) {
 	set.Problems = append(set.Problems, set.brokenLinks(moved)...)
 	set.Problems = append(set.Problems, set.Unsourced()...)
 	set.Problems = append(set.Problems, set.LinksAhead()...)
+	set.Problems = append(set.Problems, TagSpellings(set.Articles)...)
 	SortProblems(set.Problems)
 	return set, nil
 }
@@ -401,6 +402,21 @@ func (s *Set) LinksAhead() []Problem {
 				problems = append(problems, warningf(a.Path, l.Line, "lien vers %s, publié le %s, après cet article (%s) : retirez-le, ou signalez l'ajout dans le paragraphe (« Mis à jour le … : ») et donnez à l'article sa date de mise à jour (updated)", l.Target, day(t.Date), day(a.Date)))
 			case a.Updated.IsZero() || t.Date.After(a.Updated):
 				problems = append(problems, warningf(a.Path, l.Line, "lien ajouté par une mise à jour vers %s, publié le %s : la date de mise à jour (updated) de l'article doit être postérieure", l.Target, day(t.Date)))
+// TagSpellings reports tags written differently in different articles
+// (« securite » here, « Sécurité » there): they share one page, whose
+// heading can show only one of them.
+func TagSpellings(articles []Article) []Problem {
+	first := map[string]Tag{}
+	where := map[string]string{}
+	var problems []Problem
+	for _, a := range articles {
+		for _, t := range a.Tags {
+			f, ok := first[t.Slug]
+			switch {
+			case !ok:
+				first[t.Slug], where[t.Slug] = t, a.Path
+			case f.Label != t.Label:
+				problems = append(problems, warningf(a.Path, 0, "mot-clé « %s » écrit « %s » dans %s : les deux mènent à %s ; écrivez-le partout de la même façon", t.Label, f.Label, where[t.Slug], TagPath(t.Slug)))
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -288,5 +289,22 @@ func TestBrokenLinks(t *testing.T) {
 		if !strings.HasPrefix(got[i], want[i]) {
 			t.Errorf("broken link %d = %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+func TestTagSpellings(t *testing.T) {
+	set, err := Load(fstest.MapFS{
+		"site.yaml":       file(siteYAML),
+		"monde/_index.md": categoryFile("Monde"),
+		"monde/a.md":      articleFile("A", "2024-11-13", "tags: [Sécurité, Santé]\n"),
+		"monde/b.md":      articleFile("B", "2024-11-13", "tags: [securite, Santé]\n"),
+	}, NewParser())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := problemStrings(TagSpellings(set.Articles))
+	want := []string{"monde/b.md: avertissement : mot-clé « securite » écrit « Sécurité » dans monde/a.md : les deux mènent à /tags/securite ; écrivez-le partout de la même façon"}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems = %q, want %q", got, want)
 	}
 }

@@ -306,3 +306,31 @@ func TestAtomAndJSONFeeds(t *testing.T) {
 		}
 	})
 }
+
+// TestBundledTagsAreWords: the bundled tags read as French words, at the
+// URLs they always had.
+func TestBundledTagsAreWords(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{Content: sitetest.Bundled(), Now: time.Date(2024, 11, 27, 10, 0, 0, 0, time.UTC)})
+	r := site.Get(t, "/tags")
+	links := map[string]string{} // label → URL
+	for _, a := range findAll(parseHTML(t, r.Body), byTag("a")) {
+		if u := attr(a, "href"); strings.HasPrefix(u, "/tags/") {
+			label, _, _ := strings.Cut(text(a), " (")
+			links[label] = u
+		}
+	}
+	for label, u := range map[string]string{"Sécurité": "/tags/securite", "Santé": "/tags/sante", "États-Unis": "/tags/etats-unis",
+		"Sécurité sociale": "/tags/securite-sociale", "Union européenne": "/tags/union-europeenne", "COG 2021-2024": "/tags/cog-2021-2024"} {
+		if links[label] != u {
+			t.Errorf("tag « %s » links to %q, want %s", label, links[label], u)
+		}
+		if resp := site.Get(t, u); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d", u, resp.StatusCode)
+		}
+	}
+	for label, u := range links {
+		if "/tags/"+label == u {
+			t.Errorf("tag %q is shown as its slug", label)
+		}
+	}
+}
