@@ -402,6 +402,12 @@ func (s *Set) LinksAhead() []Problem {
 				problems = append(problems, warningf(a.Path, l.Line, "lien vers %s, publié le %s, après cet article (%s) : retirez-le, ou signalez l'ajout dans le paragraphe (« Mis à jour le … : ») et donnez à l'article sa date de mise à jour (updated)", l.Target, day(t.Date), day(a.Date)))
 			case a.Updated.IsZero() || t.Date.After(a.Updated):
 				problems = append(problems, warningf(a.Path, l.Line, "lien ajouté par une mise à jour vers %s, publié le %s : la date de mise à jour (updated) de l'article doit être postérieure", l.Target, day(t.Date)))
+			}
+		}
+	}
+	return problems
+}
+
 // TagSpellings reports tags written differently in different articles
 // (« securite » here, « Sécurité » there): they share one page, whose
 // heading can show only one of them.
