@@ -391,7 +391,7 @@ func previewList(list []PreviewLink) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<p>Chaque lien montre l’article à qui le reçoit, sans le publier ; il mène à l’article une fois celui-ci paru.</p><ul class=\"status-previews\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<p>Chaque lien montre l’article à qui le reçoit, sans le publier\u00a0; il mène à l’article une fois celui-ci paru.</p><ul class=\"status-previews\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

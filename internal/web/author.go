@@ -47,7 +47,7 @@ func (s *Server) author(w http.ResponseWriter, r *http.Request) {
 	}
 	description := "Les articles de " + au.Name + ", du plus récent au plus ancien."
 	if au.Role != "" {
-		description = au.Name + ", " + au.Role + " : ses articles, du plus récent au plus ancien."
+		description = au.Name + ", " + au.Role + " : ses articles, du plus récent au plus ancien."
 	}
 	page := templates.AuthorPage{
 		Layout:  rq.layout(pager.URL(n), title, description, ""),

@@ -61,7 +61,7 @@ func (s *Server) scope(r *http.Request, rq *request) (feedScope, error) {
 			return sc, err
 		}
 		sc.Tag, sc.title, sc.link = slug, rq.site.Title+" – "+label, content.TagPath(slug)
-		sc.description = "Les articles sur le thème « " + label + " »."
+		sc.description = "Les articles sur le thème « " + label + " »."
 		sc.keys = append(sc.keys, store.TagKey(slug))
 	}
 	if slug := chi.URLParam(r, "author"); slug != "" {

@@ -125,7 +125,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
 func previewMessage(rq *request, a store.Article) string {
 	switch rq.unpublished(a) {
 	case "Programmé":
-		return "cet article paraîtra le " + frdate.AbsoluteTime(a.Date, rq.site.Location) + " ; ce lien y mènera alors. Ne le diffusez qu’aux personnes qui doivent le relire."
+		return "cet article paraîtra le " + frdate.AbsoluteTime(a.Date, rq.site.Location) + " ; ce lien y mènera alors. Ne le diffusez qu’aux personnes qui doivent le relire."
 	case "Expiré":
 		return "cet article est retiré du site depuis le " + frdate.AbsoluteTime(a.Expires, rq.site.Location) + "."
 	}
