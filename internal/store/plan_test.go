@@ -73,7 +73,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		{"Tag", func(ctx context.Context) error { _, err := st.Tag(ctx, v, "expatriation"); return err }},
 		{"Tags", func(ctx context.Context) error { _, err := st.Tags(ctx, v); return err }},
 		{"Redirect", func(ctx context.Context) error {
-			_, err := st.Redirect(ctx, v, "/archives/2020/x")
+			_, err := st.Redirect(ctx, v, "/ancien-site/2020/x")
 			return ignoreNotFound(err)
 		}},
 		{"Gone", func(ctx context.Context) error { _, err := st.Gone(ctx, v, "/monde/x"); return err }},
