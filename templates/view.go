@@ -242,6 +242,7 @@ type StatusPage struct {
 	Articles         int
 	Breakdown        string // "16 en ligne, 1 brouillon…"
 	Errors, Warnings []StatusProblem
+	PreviewsOn       bool // the server has a preview secret
 	Previews         []PreviewLink
 }
 

@@ -64,6 +64,6 @@ func (s *Server) author(w http.ResponseWriter, r *http.Request) {
 	}
 	page.Meta.Type = "profile"
 	page.Meta.Feeds = append(page.Meta.Feeds, rq.feedLinks(rq.site.Title+" – "+au.Name, authorFeedPath(slug), authorAtomPath(slug))...)
-	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
+	page.Meta.JSONLD = []any{rq.profilePage(au), rq.breadcrumbList(page.Crumbs, page.Canonical)}
 	s.render(w, r, http.StatusOK, rq, templates.Author(page))
 }

@@ -69,8 +69,10 @@ func TestAuthorPages(t *testing.T) {
 		cards      int
 	}{
 		{"an author with a file", "/auteurs/camille-martin", http.StatusOK,
-			[]string{"<h1>Camille Martin</h1>", "Journaliste, vie pratique", "suit les démarches", "1 article", `href="/auteurs/camille-martin/rss.xml"`}, 1},
-		{"the newsroom, without a file", "/auteurs/la-redaction", http.StatusOK, []string{"<h1>La rédaction</h1>", "15 articles", "page 1 sur 2"}, 12},
+			[]string{"<h1>Camille Martin</h1>", "Journaliste, vie pratique", "suit les démarches", "1 article", `href="/auteurs/camille-martin/rss.xml"`,
+				`{"@context":"https://schema.org","@type":"ProfilePage","mainEntity":{"@type":"Person","name":"Camille Martin","url":"https://fixture.example/auteurs/camille-martin","jobTitle":"Journaliste, vie pratique"}}`}, 1},
+		{"the newsroom, without a file", "/auteurs/la-redaction", http.StatusOK, []string{"<h1>La rédaction</h1>", "15 articles", "page 1 sur 2",
+			`"mainEntity":{"@type":"Organization","name":"La rédaction","url":"https://fixture.example/auteurs/la-redaction"}`}, 12},
 		{"the newsroom, page 2", "/auteurs/la-redaction/page/2", http.StatusOK, []string{"page 2 sur 2"}, 3},
 		{"past the last page", "/auteurs/camille-martin/page/2", http.StatusNotFound, nil, 0},
 		{"nobody", "/auteurs/personne", http.StatusNotFound, []string{"Page introuvable"}, 0},

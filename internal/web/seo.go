@@ -112,9 +112,10 @@ type ldOrganization struct {
 }
 
 type ldPerson struct {
-	Type string `json:"@type"` // "Person", or "Organization" for a newsroom
-	Name string `json:"name"`
-	URL  string `json:"url"`
+	Type     string `json:"@type"` // "Person", or "Organization" for a newsroom
+	Name     string `json:"name"`
+	URL      string `json:"url"`
+	JobTitle string `json:"jobTitle,omitempty"`
 }
 
 type ldWebPage struct {
@@ -230,6 +231,22 @@ func (rq *request) newsArticle(a store.Article, authors []content.Author, m temp
 		InLanguage:       rq.locale("-"),
 		MainEntityOfPage: ldWebPage{Type: "WebPage", ID: canonical},
 	}
+}
+
+type ldProfilePage struct {
+	Context    string   `json:"@context"`
+	Type       string   `json:"@type"`
+	MainEntity ldPerson `json:"mainEntity"`
+}
+
+// profilePage is the structured data of an author's page: who the page is
+// about, a person or an organization.
+func (rq *request) profilePage(au content.Author) ldProfilePage {
+	p := ldPerson{Type: "Person", Name: au.Name, URL: rq.abs(content.AuthorPath(au.Slug)), JobTitle: au.Role}
+	if au.Organization {
+		p.Type, p.JobTitle = "Organization", ""
+	}
+	return ldProfilePage{Context: schemaOrg, Type: "ProfilePage", MainEntity: p}
 }
 
 // breadcrumbList is the structured form of a page's breadcrumb trail; the

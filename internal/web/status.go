@@ -86,7 +86,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 			page.Errors = append(page.Errors, item)
 		}
 	}
-	if len(s.cfg.PreviewSecret) > 0 {
+	if page.PreviewsOn = len(s.cfg.PreviewSecret) > 0; page.PreviewsOn {
 		list, err := s.store.UnpublishedArticles(ctx, rq.view)
 		if err != nil {
 			s.fail(w, r, err)
