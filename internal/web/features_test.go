@@ -247,12 +247,14 @@ func TestAtomAndJSONFeeds(t *testing.T) {
 			`href="https://fixture.example/monde/nouvelle-01"`,
 			`src="https://fixture.example/media/retraite.png"`,
 			`href="https://fixture.example/pratique/retraite#note-1"`,
-			`href="https://fixture.example/pratique/retraite#avant-le-depart"`,
 			"<dt>Bulletins de salaire</dt>",
 		} {
 			if !strings.Contains(it.Content, w) {
 				t.Errorf("content lacks %s", w)
 			}
+		}
+		if strings.Contains(it.Content, "heading-anchor") || !strings.Contains(it.Content, "<h2 id=\"avant-le-depart\">Avant le départ </h2>") {
+			t.Errorf("the headings' share links are in the feed, or the headings are gone:\n%s", it.Content)
 		}
 		var names []string
 		for _, a := range it.Authors {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,15 +144,25 @@ func (rq *request) rssItem(a store.Article) rssItem {
 // absoluteLinks rewrites the site-relative href and src attributes of an
 // HTML fragment onto base, and links within the page (headings' anchors,
 // footnotes) onto the page's URL: a feed reader shows the body away from
-// the site.
+// the site. The headings' "#" links are left out: a feed reader shows
+// the text, not a page to share a section of.
 func absoluteLinks(fragment, base, page string) string {
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	var b strings.Builder
+	skipping := false
 	for {
 		if z.Next() == html.ErrorToken {
 			return b.String() // io.EOF: the fragment is in memory
 		}
 		t := z.Token()
+		if t.Type == html.StartTagToken && t.Data == "a" && hasClass(t, "heading-anchor") {
+			skipping = true
+			continue
+		}
+		if skipping {
+			skipping = !(t.Type == html.EndTagToken && t.Data == "a")
+			continue
+		}
 		if t.Type == html.StartTagToken || t.Type == html.SelfClosingTagToken {
 			for i, at := range t.Attr {
 				if (at.Key == "href" || at.Key == "src") && strings.HasPrefix(at.Val, "/") && !strings.HasPrefix(at.Val, "//") {
@@ -164,6 +175,16 @@ func absoluteLinks(fragment, base, page string) string {
 		}
 		b.WriteString(t.String())
 	}
+}
+
+// hasClass reports whether the tag t has class c.
+func hasClass(t html.Token, c string) bool {
+	for _, at := range t.Attr {
+		if at.Key == "class" && slices.Contains(strings.Fields(at.Val), c) {
+			return true
+		}
+	}
+	return false
 }
 
 // sendXML encodes doc as an XML document and sends it.
