@@ -71,16 +71,24 @@ func (s *Server) previewLookup(ctx context.Context, tok string) (string, error) 
 		}
 		p.generation, p.ready = gen, true
 	}
-	found := -1
-	for i := range p.tokens {
-		if subtle.ConstantTimeCompare(p.tokens[i][:], raw) == 1 {
-			found = i
-		}
-	}
+	found := matchToken(p.tokens, raw)
 	if found < 0 {
 		return "", nil
 	}
 	return p.paths[found], nil
+}
+
+// matchToken returns the index of raw among tokens, -1 when absent. It
+// compares every token in full, so its time depends on the number of
+// tokens only.
+func matchToken(tokens [][tokenBytes]byte, raw []byte) int {
+	found := -1
+	for i := range tokens {
+		if subtle.ConstantTimeCompare(tokens[i][:], raw) == 1 {
+			found = i
+		}
+	}
+	return found
 }
 
 // preview shows an unpublished article to whoever holds its link, and
