@@ -44,9 +44,10 @@ type Meta struct {
 	JSONLD              []any      // structured data documents, encoded as JSON
 }
 
-// FeedLink is an RSS feed that a page announces.
+// FeedLink is a feed that a page announces.
 type FeedLink struct {
 	Title, URL string
+	Type       string // "application/rss+xml", "application/atom+xml", "application/feed+json"
 }
 
 // MenuItem is one rubrique of the header menu.
@@ -92,10 +93,11 @@ type ArticlePage struct {
 	Title                 string
 	Summary               string // the standfirst, under the title
 	Category, CategoryURL string
-	Author                string
+	Authors               []AuthorLink
 	Published             Date
 	Updated               *Date
 	ReadingMinutes        int
+	Contents              []ContentsItem // the « Sommaire »; empty for short articles
 	BodyHTML              string
 	Tags                  []TagLink
 	Sources               []Source // under the article, in the editor's order
@@ -103,10 +105,62 @@ type ArticlePage struct {
 	Banner                *Banner // only in an editor's preview of an unpublished article
 }
 
+// AuthorLink is an author of an article, linked to their page.
+type AuthorLink struct {
+	Name, URL string
+}
+
+// ContentsItem is a section of an article in its contents list, with its
+// subsections.
+type ContentsItem struct {
+	Text, URL string // URL: "#cpam"
+	Children  []ContentsItem
+}
+
 // Banner tells an editor previewing an article why readers cannot see it.
 type Banner struct {
-	Label   string // "Brouillon", "Programmé", "Expiré"
+	Label   string // "Brouillon", "Programmé", "Expiré", "Aperçu — non publié"
 	Message string
+}
+
+// AuthorPage is an author's page: who they are and their articles.
+type AuthorPage struct {
+	Layout
+	Crumbs   []Crumb
+	Name     string
+	Role     string
+	BioHTML  string
+	Photo    string // image URL, "" when none
+	Total    int
+	Cards    []Card
+	Pager    Pager
+	FeedURL  string
+	AtomURL  string
+	JSONFeed string
+}
+
+// ArchivesPage lists the months that have articles, by year.
+type ArchivesPage struct {
+	Layout
+	Crumbs []Crumb
+	Years  []ArchiveYear
+}
+
+// ArchiveYear is one year of the archives, its months newest first.
+type ArchiveYear struct {
+	Year   string
+	Months []ArchiveMonth
+}
+
+// ArchiveMonth is a month of the archives.
+type ArchiveMonth struct {
+	Label, URL string // "novembre 2024", "/archives/2024/11"
+	Count      int
+}
+
+// PreviewLink is an unpublished article's preview URL on the status page.
+type PreviewLink struct {
+	Title, URL, State string // State: "Brouillon" or "Programmé"
 }
 
 // Pager is the numbered pagination of a listing.
@@ -188,6 +242,8 @@ type StatusPage struct {
 	Articles         int
 	Breakdown        string // "16 en ligne, 1 brouillon…"
 	Errors, Warnings []StatusProblem
+	PreviewsOn       bool // the server has a preview secret
+	Previews         []PreviewLink
 }
 
 // StatusProblem is one content problem.

@@ -2,11 +2,14 @@ package main
 
 import (
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/horizons-expat/site/internal/app"
 	"github.com/horizons-expat/site/internal/sitetest"
+	"github.com/horizons-expat/site/internal/web"
 )
 
 // TestCheckBundledContent keeps the shipped content clean: not one error
@@ -131,5 +134,62 @@ func TestCheckSuggestsAliasesForMovedArticles(t *testing.T) {
 	code, stdout, _ = runSite(t, "check", "-content", site.ContentDir, "-db", filepath.Join(t.TempDir(), "absent.db"))
 	if code != 1 || strings.Contains(stdout, "aliases") || !strings.Contains(stdout, "lien interne cassé vers /pratique/retraite") {
 		t.Errorf("without a database: exit %d, output:\n%s", code, stdout)
+	}
+}
+
+// TestCheckPreview prints the preview link of each unpublished article,
+// signed with the secret the server finds beside its database.
+func TestCheckPreview(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "data", "site.db")
+	code, stdout, stderr := runSite(t, "check", "-preview", "-db", db, "-content", sitetest.Fixture())
+	if code != 0 {
+		t.Fatalf("site check -preview = %d\n%s%s", code, stdout, stderr)
+	}
+	secret, err := app.PreviewSecret("", filepath.Dir(db), false)
+	if err != nil {
+		t.Fatalf("no secret beside the database after site check -preview: %v", err)
+	}
+	want := "aperçu : pratique/brouillon.md (brouillon) https://fixture.example" + web.PreviewPath(secret, "pratique/brouillon.md")
+	if !strings.Contains(stdout, want+"\n") {
+		t.Errorf("site check -preview printed\n%s\nwant the line\n%s", stdout, want)
+	}
+	if strings.Contains(stdout, "retraite") {
+		t.Errorf("a published article got a preview link:\n%s", stdout)
+	}
+}
+
+// TestCheckEditorMistakes: what screen readers and links need, each
+// reported at its line, in French.
+func TestCheckEditorMistakes(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"site.yaml":          "title: Test\nbase_url: https://test.example\ntimezone: Europe/Paris\n",
+		"monde/_index.md":    "---\ntitle: Monde\n---\n",
+		"monde/cible.md":     "---\ntitle: Cible\ndate: 2024-11-01\naliases: [/ancienne/cible]\n---\n\nTexte.\n",
+		"monde/negligent.md": "---\ntitle: Négligent\ndate: 2024-11-02\n---\n\n## Partie\n\n#### Détail\n\n[](https://example.org)\n\n![](https://example.org/x.png)\n\n[vers la cible](/ancienne/cible) et [la rubrique](/monde/)\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runSite(t, "check", "-strict", "-content", dir, "-db", filepath.Join(t.TempDir(), "site.db"))
+	if code != 1 {
+		t.Fatalf("site check -strict = %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"monde/negligent.md:8: avertissement : niveau de titre sauté : « Détail » est de niveau 4 (####) après un titre de niveau 2 ; utilisez ###",
+		"monde/negligent.md:10: avertissement : lien sans texte vers https://example.org",
+		"monde/negligent.md:12: avertissement : image « https://example.org/x.png » sans texte alternatif",
+		"monde/negligent.md:14: avertissement : lien vers /ancienne/cible, un alias qui redirige vers /monde/cible : écrivez directement /monde/cible",
+		"monde/negligent.md:14: avertissement : lien vers /monde/, qui redirige vers /monde : écrivez directement /monde",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("site check lacks\n%s\nin\n%s", want, stdout)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,9 +31,9 @@ const usage = `usage:
   site serve [-addr 127.0.0.1:8080] [-content content] [-db data/site.db] [-base-url URL] [-now RFC3339] [-drafts]
              [-trusted-proxies CIDR,...] [-max-in-flight N] [-search-rate N] [-read-header-timeout D] [-read-timeout D]
              [-write-timeout D] [-idle-timeout D] [-shutdown-timeout D] [-max-header-bytes N]
-             [-poll 2s] [-force-poll] [-status-token TOKEN] [-pprof 127.0.0.1:6060]
+             [-poll 2s] [-force-poll] [-status-token TOKEN] [-preview-secret SECRET] [-pprof 127.0.0.1:6060]
              [-log-format text|json] [-log-level debug|info|warn|error]
-  site check [-content content] [-db data/site.db] [-strict]
+  site check [-content content] [-db data/site.db] [-strict] [-preview] [-preview-secret SECRET]
   site new [-content content] <rubrique> "Titre de l'article"
   site help [command]
 
@@ -139,6 +140,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&poll, "poll", env("SITE_POLL", "2s"), "polling interval when the content folder cannot be watched (SITE_POLL)")
 	fs.BoolVar(&cfg.ForcePoll, "force-poll", env("SITE_FORCE_POLL", "") == "1", "poll the content folder even where it could be watched (SITE_FORCE_POLL=1)")
 	fs.StringVar(&cfg.StatusToken, "status-token", env("SITE_STATUS_TOKEN", ""), "token that opens /_status to other clients than loopback ones (trusted proxies included), in the X-Status-Token header (SITE_STATUS_TOKEN)")
+	fs.StringVar(&cfg.PreviewSecret, "preview-secret", env("SITE_PREVIEW_SECRET", ""), "secret that signs preview links of drafts and scheduled articles; default: "+app.PreviewKeyFile+" beside the database, created at first start (SITE_PREVIEW_SECRET)")
 	var purgeURLs []string
 	fs.Func("purge-url", "caching proxy to send BAN requests with the Surrogate-Key of changed pages; repeatable (SITE_PURGE_URL, comma-separated)", func(v string) error {
 		u, err := url.Parse(v)
@@ -273,6 +275,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("content", env("SITE_CONTENT", "content"), "content folder (SITE_CONTENT)")
 	strict := fs.Bool("strict", env("SITE_STRICT", "") == "1", "fail on warnings too (SITE_STRICT=1)")
 	db := fs.String("db", env("SITE_DB", "data/site.db"), "the server's database, when there is one: articles that moved get an alias suggested (SITE_DB)")
+	preview := fs.Bool("preview", false, "print the preview link of each draft and scheduled article")
+	secret := fs.String("preview-secret", env("SITE_PREVIEW_SECRET", ""), "the server's preview secret; default: "+app.PreviewKeyFile+" beside the database (SITE_PREVIEW_SECRET)")
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
@@ -310,6 +314,16 @@ func check(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintln(stderr, summary(len(set.Articles), len(set.Categories), errs, warnings))
+	if *preview {
+		// The same secret as the server's, so that the links work there:
+		// created now if the server never ran, and read by it later.
+		key, err := app.PreviewSecret(*secret, filepath.Dir(*db), true)
+		if err != nil {
+			fmt.Fprintln(stderr, "liens d'aperçu impossibles :", err)
+			return 1
+		}
+		printPreviews(stdout, set, key, time.Now())
+	}
 	if errs > 0 || (warnings > 0 && *strict) {
 		return 1
 	}
@@ -342,6 +356,28 @@ func folderProblem(dir string, err error) string {
 		return fmt.Sprintf("dossier de contenu illisible : %s (permission refusée)", dir)
 	}
 	return fmt.Sprintf("dossier de contenu illisible : %s (%v)", dir, err)
+}
+
+// printPreviews prints the preview link of each article of set that
+// readers cannot see at now: drafts and scheduled ones.
+func printPreviews(w io.Writer, set *content.Set, secret []byte, now time.Time) {
+	n := 0
+	for _, a := range set.Articles {
+		state := ""
+		switch {
+		case a.Draft:
+			state = "brouillon"
+		case a.Date.After(now):
+			state = "programmé le " + a.Date.In(set.Site.Location).Format("02/01/2006 15:04")
+		default:
+			continue
+		}
+		n++
+		fmt.Fprintf(w, "aperçu : %s (%s) %s%s\n", a.Path, state, set.Site.BaseURL, web.PreviewPath(secret, a.Path))
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "aperçu : aucun brouillon ni article programmé")
+	}
 }
 
 func newArticle(args []string, stdout, stderr io.Writer) int {

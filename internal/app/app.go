@@ -45,6 +45,9 @@ type Config struct {
 	// the X-Status-Token header; without it, only loopback clients that are
 	// not trusted proxies see that page.
 	StatusToken string
+	// PreviewSecret signs preview links; empty: the one kept in the
+	// database's folder (PreviewKeyFile), created at first start.
+	PreviewSecret string
 	// PprofAddr is a loopback address for net/http/pprof; empty: off.
 	PprofAddr string
 	// Bundled is the content to serve when ContentDir is empty: the copy
@@ -116,9 +119,20 @@ type App struct {
 	// root is the content folder, which the syncer reads and the site's
 	// media come from; nil for bundled content.
 	root *os.Root
+	// previewSecret signs preview links; nil when none could be had.
+	previewSecret []byte
 	// pprof is the optional profiling server, on its own loopback listener.
 	pprof         *http.Server
 	pprofListener net.Listener
+}
+
+// PreviewPath is the preview link of the article file path (relative to
+// the content folder), "" when previews are off.
+func (a *App) PreviewPath(path string) string {
+	if len(a.previewSecret) == 0 {
+		return ""
+	}
+	return web.PreviewPath(a.previewSecret, path)
 }
 
 // Clock returns the clock that cfg asks for.
@@ -206,6 +220,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	if a.previewSecret, err = PreviewSecret(cfg.PreviewSecret, filepath.Dir(cfg.DBPath), true); err != nil {
+		// Previews are a convenience: the site serves without them.
+		log.Warn("preview links disabled", "err", err)
+	}
 	srv := web.New(a.store, assets, web.Config{
 		BaseURL: cfg.BaseURL, Drafts: cfg.Drafts,
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
@@ -213,6 +231,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		TrustedProxies: cfg.TrustedProxies, MaxInFlight: cfg.MaxInFlight,
 		SearchesPerMinute: cfg.SearchesPerMinute, CacheBytes: cfg.CacheBytes,
 		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
+		PreviewSecret: a.previewSecret,
 	}, clock, log, a.ready.Load)
 	handler := srv.Handler()
 	if cfg.Wrap != nil {

@@ -35,6 +35,11 @@ var pageKinds = []pageKind{
 	{"search-results", "bundled", "/recherche?q=retraite", http.StatusOK},
 	{"search-no-results", "bundled", "/recherche?q=zygomorphe", http.StatusOK},
 	{"status", "problems", "/_status", http.StatusOK},
+	{"guide", "fixture", "/pratique/retraite", http.StatusOK},
+	{"author", "fixture", "/auteurs/camille-martin", http.StatusOK},
+	{"author-newsroom", "bundled", "/auteurs/la-redaction", http.StatusOK},
+	{"archives", "bundled", "/archives", http.StatusOK},
+	{"archive-month", "bundled", "/archives/2024/11", http.StatusOK},
 }
 
 // sites starts the bundled content, the fixture, and the fixture with

@@ -12,7 +12,7 @@ import (
 var articleKeys = map[string]bool{
 	"title": true, "date": true, "summary": true, "updated": true, "slug": true,
 	"tags": true, "draft": true, "aliases": true, "image": true, "image_alt": true,
-	"image_caption": true, "image_credit": true, "author": true, "expires": true, "sources": true,
+	"image_caption": true, "image_credit": true, "author": true, "authors": true, "expires": true, "sources": true,
 }
 
 // Hash identifies a file's bytes; reloads skip files whose hash is unchanged.
@@ -58,7 +58,7 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	}
 	a.Summary, _ = fm.scalar("summary", &problems)
 	a.Summary = French(a.Summary)
-	a.Author, _ = fm.scalar("author", &problems)
+	a.Authors = authorsFor(filePath, fm, &problems)
 	a.Image, _ = fm.scalar("image", &problems)
 	a.ImageAlt, _ = fm.scalar("image_alt", &problems)
 	a.ImageCaption, _ = fm.scalar("image_caption", &problems)
@@ -82,6 +82,7 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	a.FirstParagraph = doc.firstPara
 	a.Words = countWords(doc.text)
 	a.Links = doc.links
+	a.Headings = doc.headings
 	return a, problems
 }
 
@@ -119,6 +120,33 @@ func tagsFor(filePath string, fm frontMatter, problems *[]Problem) []Tag {
 		}
 	}
 	return tags
+}
+
+// authorsFor reads author (one name or a list, as this site and Hugo
+// themes write it) and authors (a list, as Hugo writes it); each name once.
+func authorsFor(filePath string, fm frontMatter, problems *[]Problem) []string {
+	one, oneLine := fm.list("author", problems)
+	many, manyLine := fm.list("authors", problems)
+	if len(one) > 0 && len(many) > 0 {
+		*problems = append(*problems, warningf(filePath, manyLine, "« author » et « authors » sont donnés tous les deux : les noms des deux sont retenus ; gardez-en un seul"))
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(names []string, line int) {
+		for _, name := range names {
+			slug := AuthorSlug(name)
+			switch {
+			case slug == "":
+				*problems = append(*problems, warningf(filePath, line, "auteur « %s » ignoré : son nom ne contient ni lettre ni chiffre", name))
+			case !seen[slug]:
+				seen[slug] = true
+				out = append(out, name)
+			}
+		}
+	}
+	add(one, oneLine)
+	add(many, manyLine)
+	return out
 }
 
 func aliasesFor(filePath string, fm frontMatter, problems *[]Problem) []string {

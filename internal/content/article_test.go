@@ -214,7 +214,7 @@ Un <script>alert(1)</script> et un [piège](javascript:alert(1)).
 		{"date", a.Date.Format(time.RFC3339), "2024-11-13T09:30:00+01:00"},
 		{"updated", a.Updated.Format(time.RFC3339), "2024-11-14T00:00:00+01:00"},
 		{"summary", a.Summary, "Un résumé."},
-		{"author", a.Author, "La rédaction"},
+		{"author", strings.Join(a.Authors, "|"), "La rédaction"},
 		{"image", a.Image + " | " + a.ImageAlt, "/media/photo.jpg | Une photo"},
 		{"first paragraph", a.FirstParagraph, "Premier paragraphe avec un lien interne, un lien externe et du gras."},
 		{"aliases", strings.Join(a.Aliases, " "), "/ancien/chemin /autre"},
@@ -242,7 +242,7 @@ Un <script>alert(1)</script> et un [piège](javascript:alert(1)).
 			t.Errorf("body HTML contains %q: raw HTML and dangerous links must not be rendered\n%s", bad, a.BodyHTML)
 		}
 	}
-	if !strings.Contains(a.BodyHTML, `<h2 id="sous-titre">Sous-titre</h2>`) {
+	if !strings.Contains(a.BodyHTML, `<h2 id="sous-titre">Sous-titre <a class="heading-anchor" href="#sous-titre" aria-label="Lien vers la section « Sous-titre »">#</a></h2>`) {
 		t.Errorf("body HTML lacks the h2 with its anchor:\n%s", a.BodyHTML)
 	}
 	if strings.Contains(a.BodyText, "**") || !strings.Contains(a.BodyText, "du gras") {

@@ -42,7 +42,7 @@ type Article struct {
 
 	Title        string
 	Summary      string
-	Author       string
+	Authors      []string // names, in the order given; see AuthorSlug
 	Image        string
 	ImageAlt     string
 	ImageCaption string // shown under the cover
@@ -59,7 +59,8 @@ type Article struct {
 	BodyText       string // the body without markup, for search and descriptions
 	FirstParagraph string
 	Words          int
-	Links          []Link // site-internal links of the body
+	Links          []Link    // site-internal links of the body
+	Headings       []Heading // every heading of the body, in order
 }
 
 // Source is a page an article rests on: listed under the article and given
@@ -93,6 +94,28 @@ func CategoryPath(category string) string { return "/" + category }
 
 // TagPath is the canonical path of a tag listing.
 func TagPath(tag string) string { return "/tags/" + tag }
+
+// AuthorsDir is the folder of content/ where authors' pages live:
+// auteurs/<slug>.md describes the author whose name has that slug.
+const AuthorsDir = "auteurs"
+
+// AuthorPath is the canonical path of an author's page.
+func AuthorPath(slug string) string { return "/" + AuthorsDir + "/" + slug }
+
+// AuthorSlug is the slug of an author's name: « La rédaction » → la-redaction.
+func AuthorSlug(name string) string { return Slugify(name) }
+
+// EditorialTeam is the slug of the newsroom as an author: the
+// organization, not a person.
+const EditorialTeam = "la-redaction"
+
+// ArchivesPath is the index of months.
+const ArchivesPath = "/archives"
+
+// MonthPath is the canonical path of the list of a month's articles.
+func MonthPath(year int, month time.Month) string {
+	return fmt.Sprintf("%s/%04d/%02d", ArchivesPath, year, int(month))
+}
 
 // Description is what describes the article in meta tags and feeds: its
 // summary, or else its first paragraph cut at a word boundary.

@@ -29,6 +29,8 @@ func FuzzArticle(f *testing.F) {
 		"---\ntitle: T\ndate: 2024-11-13\nsources: {a: b}\n---\n\n\\\" &amp; -- « » ? ! :\n",
 		// Raw HTML and dangerous links, each reported with its line.
 		"---\ntitle: T\ndate: 2024-11-13\n---\n\n<div onclick=x>Un div</div>\n\nUn <span>mot</span><br> [x](javascript:y) <data:text/html,z>\n<script>\n",
+		"---\ntitle: T\ndate: 2024-11-13\nauthors: [a, [b]]\nauthor: {x: y}\n---\n\n## É\n\n#### É[^1][^x]\n\n[^1]: n [^1]\n\nT\n: d\n\n[](x) [![](y)](z)\n",
+		"---\ntitle: T\ndate: 2024-11-13\n---\n\n## 1\n## sommaire\n## notes\n## \n# contenu\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -9,6 +9,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/frontmatter"
@@ -31,14 +32,16 @@ func WithImages(fsys fs.FS) ParserOption {
 }
 
 // NewParser returns a Parser with the site's Markdown dialect: CommonMark
-// plus GitHub tables, strikethrough and autolinks, heading anchors, French
-// typography (see French) and goldmark's safe default (raw HTML and
-// dangerous links are not rendered).
+// plus GitHub tables, strikethrough and autolinks, footnotes, definition
+// lists, French heading ids with anchor links, French typography (see
+// French) and goldmark's safe default (raw HTML and dangerous links are not
+// rendered).
 func NewParser(opts ...ParserOption) *Parser {
 	p := &Parser{md: goldmark.New(
-		goldmark.WithExtensions(extension.GFM, &frontmatter.Extender{Formats: []frontmatter.Format{rawYAML}}),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(frenchTypography{}, 100))),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, definitionLists{},
+			&frontmatter.Extender{Formats: []frontmatter.Format{rawYAML}}),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(frenchTypography{}, 100))),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(outlineRenderer{}, outlineRendererPriority))),
 	)}
 	for _, o := range opts {
 		o(p)
@@ -54,6 +57,7 @@ type document struct {
 	text           string
 	firstPara      string
 	links          []Link
+	headings       []Heading
 	problems       []Problem
 }
 
@@ -88,6 +92,7 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 	doc.hasFrontMatter = true
 
 	var plain strings.Builder
+	out := outline{ids: newHeadingIDs(), lastLvl: 1}
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -95,6 +100,11 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 				// The page title is the only h1: demote body h1s.
 				n.Level = 2
 				doc.problems = append(doc.problems, warningf(path, lineOf(n, src), "titre de niveau 1 (#) dans le texte : utilisez ## (le titre de l'article est déjà le titre principal)"))
+			}
+			if entering {
+				if pr := out.heading(path, n, src); pr != nil {
+					doc.problems = append(doc.problems, *pr)
+				}
 			}
 		case *ast.Paragraph:
 			if entering && doc.firstPara == "" && n.Parent() == root {
@@ -106,6 +116,9 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 			}
 		case *ast.Link:
 			if entering {
+				if pr := linkProblem(path, n, src); pr != nil {
+					doc.problems = append(doc.problems, *pr)
+				}
 				if dest := string(n.Destination); strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "//") {
 					doc.links = append(doc.links, Link{Target: dest, Line: lineOf(n, src), Later: addedLater(n, src)})
 				}
@@ -142,6 +155,7 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 		return ast.WalkContinue, nil
 	})
 	doc.text = strings.TrimSpace(plain.String())
+	doc.headings = out.headings
 
 	var html bytes.Buffer
 	if err := p.md.Renderer().Render(&html, src, root); err != nil {

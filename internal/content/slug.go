@@ -43,7 +43,7 @@ func IsSlug(s string) bool { return s != "" && Slugify(s) == s }
 var reserved = map[string]bool{
 	"tags": true, "recherche": true, "static": true, "page": true,
 	"healthz": true, "rss": true, "sitemap": true, "feeds": true,
-	"media": true,
+	"media": true, AuthorsDir: true, "archives": true, "apercu": true,
 }
 
 // IsReservedCategory reports whether slug is taken by the site's own routes.

@@ -27,6 +27,7 @@ const (
 	KindCategory              // <category>/_index.md
 	KindArticle               // <category>/<slug>.md
 	KindMisplaced             // a Markdown file where no article can be
+	KindAuthor                // auteurs/<slug>.md
 )
 
 // Classify tells what the slash-separated path p, relative to content/, is.
@@ -44,6 +45,8 @@ func Classify(p string) Kind {
 	}
 	dir, name := path.Split(p)
 	switch {
+	case dir == AuthorsDir+"/" && !strings.HasPrefix(name, "_"):
+		return KindAuthor
 	case dir == "" || strings.Count(dir, "/") > 1:
 		return KindMisplaced
 	case name == CategoryFile:
@@ -164,6 +167,7 @@ type Set struct {
 	Site       Site
 	Categories []Category // by weight, then title
 	Articles   []Article  // valid ones only, in path order
+	Authors    []Author   // valid author files, in path order
 	Problems   []Problem  // every problem, errors and warnings, in path order
 }
 
@@ -215,6 +219,12 @@ func Load(fsys fs.FS, prs *Parser) (*Set, error) {
 			set.Problems = append(set.Problems, problems...)
 			if !HasErrors(problems) {
 				articles = append(articles, a)
+			}
+		case KindAuthor:
+			au, problems := prs.Author(p, src)
+			set.Problems = append(set.Problems, problems...)
+			if !HasErrors(problems) {
+				set.Authors = append(set.Authors, au)
 			}
 		}
 	})
@@ -347,6 +357,7 @@ func CheckWithMoves(dir string, moved map[string]string) (*Set, error) {
 	set.Problems = append(set.Problems, set.brokenLinks(moved)...)
 	set.Problems = append(set.Problems, set.Unsourced()...)
 	set.Problems = append(set.Problems, set.LinksAhead()...)
+	set.Problems = append(set.Problems, TagSpellings(set.Articles)...)
 	SortProblems(set.Problems)
 	return set, nil
 }
@@ -397,37 +408,77 @@ func (s *Set) LinksAhead() []Problem {
 	return problems
 }
 
+// TagSpellings reports tags written differently in different articles
+// (« securite » here, « Sécurité » there): they share one page, whose
+// heading can show only one of them.
+func TagSpellings(articles []Article) []Problem {
+	first := map[string]Tag{}
+	where := map[string]string{}
+	var problems []Problem
+	for _, a := range articles {
+		for _, t := range a.Tags {
+			f, ok := first[t.Slug]
+			switch {
+			case !ok:
+				first[t.Slug], where[t.Slug] = t, a.Path
+			case f.Label != t.Label:
+				problems = append(problems, warningf(a.Path, 0, "mot-clé « %s » écrit « %s » dans %s : les deux mènent à %s ; écrivez-le partout de la même façon", t.Label, f.Label, where[t.Slug], TagPath(t.Slug)))
+			}
+		}
+	}
+	return problems
+}
+
 // BrokenLinks reports links of article bodies to paths of the site that no
 // article, category or tag answers.
 func (s *Set) BrokenLinks() []Problem { return s.brokenLinks(nil) }
 
 func (s *Set) brokenLinks(moved map[string]string) []Problem {
-	known := map[string]bool{"/": true, "/tags": true}
+	known := map[string]bool{"/": true, "/tags": true, ArchivesPath: true}
+	redirects := map[string]string{} // alias → the article's URL
 	for _, c := range s.Categories {
 		known[CategoryPath(c.Slug)] = true
+	}
+	for _, au := range s.Authors {
+		known[AuthorPath(au.Slug)] = true
 	}
 	for _, a := range s.Articles {
 		known[a.URLPath()] = true
 		for _, al := range a.Aliases {
-			known[al] = true
+			redirects[al] = a.URLPath()
 		}
 		for _, t := range a.Tags {
 			known[TagPath(t.Slug)] = true
 		}
+		for _, name := range a.Authors {
+			known[AuthorPath(AuthorSlug(name))] = true
+		}
+		y, m, _ := a.Date.Date()
+		known[MonthPath(y, m)] = true
 	}
 	var problems []Problem
 	for _, a := range s.Articles {
 		for _, l := range a.Links {
 			target, _, _ := strings.Cut(l.Target, "#")
 			target, _, _ = strings.Cut(target, "?")
-			if len(target) > 1 {
-				target = strings.TrimSuffix(target, "/")
-			}
-			if to, ok := moved[target]; ok && !known[target] {
-				problems = append(problems, warningf(a.Path, l.Line, "lien vers l'ancienne adresse %s, qui ne redirige vers %s que tant que la base s'en souvient : mettez le lien à jour", l.Target, to))
+			if strings.HasPrefix(target, "/static/") {
 				continue
 			}
-			if !known[target] && !strings.HasPrefix(target, "/static/") {
+			// The site answers one spelling of each path, lower case
+			// without a trailing slash, and redirects the others there.
+			canonical := strings.ToLower(target)
+			if len(canonical) > 1 {
+				canonical = strings.TrimSuffix(canonical, "/")
+			}
+			switch to, isMove := moved[canonical]; {
+			case known[canonical] && canonical == target:
+			case known[canonical]:
+				problems = append(problems, warningf(a.Path, l.Line, "lien vers %s, qui redirige vers %s : écrivez directement %s", l.Target, canonical, canonical))
+			case redirects[canonical] != "":
+				problems = append(problems, warningf(a.Path, l.Line, "lien vers %s, un alias qui redirige vers %s : écrivez directement %s", l.Target, redirects[canonical], redirects[canonical]))
+			case isMove:
+				problems = append(problems, warningf(a.Path, l.Line, "lien vers l'ancienne adresse %s, qui ne redirige vers %s que tant que la base s'en souvient : mettez le lien à jour", l.Target, to))
+			default:
 				problems = append(problems, problemf(a.Path, l.Line, "lien interne cassé vers %s : aucun article, rubrique ni mot-clé à cette adresse", l.Target))
 			}
 		}

@@ -211,7 +211,9 @@ func (g *generator) article(i int) (string, []byte) {
 		b.WriteString("draft: true\n")
 	}
 	if alias {
-		fmt.Fprintf(&b, "aliases: [/archives/%d/%s]\n", date.Year(), slug)
+		// The addresses of the site this one replaced; /archives is
+		// the site's own.
+		fmt.Fprintf(&b, "aliases: [/ancien-site/%d/%s]\n", date.Year(), slug)
 	}
 	b.WriteString("---\n\n")
 	g.body(&b, 1800+r.IntN(5000), date)

@@ -24,6 +24,11 @@ var months = [...]string{
 
 // Absolute returns the calendar date of t in loc, French style: "20 mai 2021",
 // with the ordinal "1er" for the first day of a month.
+// MonthYear is a month as French writes it: "novembre 2024".
+func MonthYear(year int, m time.Month) string {
+	return months[m-1] + " " + strconv.Itoa(year)
+}
+
 func Absolute(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	d := strconv.Itoa(t.Day())

@@ -13,6 +13,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -276,8 +277,16 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			}
 		case content.KindMisplaced:
 			p.fileProblems[name] = []content.Problem{content.MisplacedProblem(name)}
+		case content.KindAuthor:
+			au, problems := s.parser.Author(name, src)
+			rep.Parsed++
+			p.fileProblems[name] = problems
+			if !content.HasErrors(problems) {
+				ch.Authors = append(ch.Authors, au)
+			}
 		}
 	}
+	sort.Slice(ch.Authors, func(i, j int) bool { return ch.Authors[i].Path < ch.Authors[j].Path })
 
 	// Articles already online keep their URL against newcomers.
 	var live, newcomers []content.Entry
@@ -381,6 +390,8 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			}
 		case content.KindSite:
 			crossProblems = append(crossProblems, content.Problem{Path: name, Message: "fichier supprimé : le site garde ses derniers réglages ; remettez site.yaml"})
+		case content.KindAuthor:
+			ch.DeletedAuthors = append(ch.DeletedAuthors, strings.TrimSuffix(path.Base(name), ".md"))
 		}
 	}
 
@@ -409,7 +420,8 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.ids = ids
 	s.lastScan = scan
 	rep.Saved, rep.Deleted = len(ch.Articles), len(ch.DeletedArticles)
-	rep.Changed = ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+len(ch.DeletedArticles)+len(ch.Renames) > 0
+	rep.Changed = ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+len(ch.DeletedArticles)+len(ch.Renames)+
+		len(ch.Authors)+len(ch.DeletedAuthors) > 0
 
 	var problems []content.Problem
 	for _, rec := range s.files {
@@ -472,6 +484,14 @@ func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, keysBefore [
 	}
 	if ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories) > 0 {
 		keys = append(keys, store.KeySite)
+	}
+	// An author's file shows on their page and in their feeds, which
+	// carry their key; articles name authors by name, not by file.
+	for _, au := range ch.Authors {
+		keys = append(keys, store.AuthorKey(au.Slug))
+	}
+	for _, slug := range ch.DeletedAuthors {
+		keys = append(keys, store.AuthorKey(slug))
 	}
 	sort.Strings(keys)
 	return slices.Compact(keys), nil

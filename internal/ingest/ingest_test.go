@@ -122,7 +122,7 @@ func (f *fixture) problems() string {
 	return strings.Join(out, "\n")
 }
 
-const fixtureFiles = 20 // site.yaml, 2 _index.md, 17 articles
+const fixtureFiles = 21 // site.yaml, 2 _index.md, 17 articles, 1 author
 
 func TestSync(t *testing.T) {
 	f := newFixture(t)

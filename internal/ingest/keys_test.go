@@ -33,6 +33,7 @@ func TestChangedKeys(t *testing.T) {
 	}
 	keys := (*got)[0]
 	for _, want := range []string{store.ArticleKey(retraite), "c-pratique", "t-retraite", "t-securite-sociale", "t-pension",
+		store.AuthorKey("camille-martin"), store.AuthorKey("la-redaction"),
 		store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeySearch} {
 		if !slices.Contains(keys, want) {
 			t.Errorf("keys %v lack %q", keys, want)
@@ -50,6 +51,16 @@ func TestChangedKeys(t *testing.T) {
 	}
 	if len(*got) != 1 || !slices.Contains((*got)[0], store.KeySite) {
 		t.Errorf("category change keys = %v, want %q", *got, store.KeySite)
+	}
+
+	// An author's file shows on their page and feeds only.
+	got = nil
+	write(t, filepath.Join(dir, "auteurs", "camille-martin.md"), "---\nname: Camille Martin\nrole: Reporter\n---\n")
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !slices.Equal(got[0], []string{store.AuthorKey("camille-martin")}) {
+		t.Errorf("author file change keys = %v, want only %q", got, store.AuthorKey("camille-martin"))
 	}
 
 	// Nothing changed: nothing to purge.

@@ -20,6 +20,8 @@ type Changes struct {
 	Articles          []content.Article
 	DeletedArticles   []string // paths of their files
 	Renames           []Rename // article files moved; the articles are in Articles under their new path, unless kept
+	Authors           []content.Author
+	DeletedAuthors    []string // slugs
 	Files             []FileRecord
 	DeletedFiles      []string
 }
@@ -36,7 +38,8 @@ type Rename struct {
 // Empty reports whether ch changes nothing.
 func (ch *Changes) Empty() bool {
 	return ch.Site == nil && len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+
-		len(ch.DeletedArticles)+len(ch.Renames)+len(ch.Files)+len(ch.DeletedFiles) == 0
+		len(ch.DeletedArticles)+len(ch.Renames)+len(ch.Files)+len(ch.DeletedFiles)+
+		len(ch.Authors)+len(ch.DeletedAuthors) == 0
 }
 
 // Apply writes ch in one transaction: readers see the content before it or
@@ -63,6 +66,16 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 	}
 	for _, c := range ch.Categories {
 		if err := a.category(ctx, c); err != nil {
+			return err
+		}
+	}
+	for _, slug := range ch.DeletedAuthors {
+		if err := a.deleteAuthor(ctx, slug); err != nil {
+			return err
+		}
+	}
+	for _, au := range ch.Authors {
+		if err := a.author(ctx, au); err != nil {
 			return err
 		}
 	}
@@ -224,15 +237,16 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		}
 	}
 	upsert, err := a.tx.PrepareContext(ctx, `
-		INSERT INTO articles (path, hash, category, slug, title, summary, author, image, image_alt,
-			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words)
+		INSERT INTO articles (path, hash, category, slug, title, summary, image, image_alt,
+			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words, headings)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, category = excluded.category,
 			slug = excluded.slug, title = excluded.title, summary = excluded.summary,
-			author = excluded.author, image = excluded.image, image_alt = excluded.image_alt,
+			image = excluded.image, image_alt = excluded.image_alt,
 			published_at = excluded.published_at, updated_at = excluded.updated_at,
 			expires_at = excluded.expires_at, draft = excluded.draft, body_html = excluded.body_html,
-			body_text = excluded.body_text, first_para = excluded.first_para, words = excluded.words
+			body_text = excluded.body_text, first_para = excluded.first_para, words = excluded.words,
+			headings = excluded.headings
 		RETURNING id`)
 	if err != nil {
 		return fmt.Errorf("prepare article upsert: %w", err)
@@ -258,6 +272,16 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer addSource.Close()
+	clearAuthors, err := a.tx.PrepareContext(ctx, `DELETE FROM article_authors WHERE article_id = ?`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer clearAuthors.Close()
+	addAuthor, err := a.tx.PrepareContext(ctx, `INSERT INTO article_authors (article_id, author, name, position) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer addAuthor.Close()
 	clearAliases, err := a.tx.PrepareContext(ctx, `DELETE FROM article_aliases WHERE article_id = ?`)
 	if err != nil {
 		return fmt.Errorf("prepare: %w", err)
@@ -280,12 +304,27 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 	defer forget.Close()
 
 	for _, art := range list {
+		headings, err := json.Marshal(art.Headings)
+		if err != nil {
+			return fmt.Errorf("encode headings of %s: %w", art.Path, err)
+		}
+		if art.Headings == nil {
+			headings = []byte("[]")
+		}
 		var id int64
-		err := upsert.QueryRowContext(ctx, art.Path, art.Hash, art.Category, art.Slug, art.Title, art.Summary,
-			art.Author, art.Image, art.ImageAlt, art.Date.Unix(), toNull(art.Updated), toNull(art.Expires),
-			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words).Scan(&id)
+		err = upsert.QueryRowContext(ctx, art.Path, art.Hash, art.Category, art.Slug, art.Title, art.Summary,
+			art.Image, art.ImageAlt, art.Date.Unix(), toNull(art.Updated), toNull(art.Expires),
+			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words, string(headings)).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("save article %s: %w", art.Path, err)
+		}
+		if _, err := clearAuthors.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("save authors of %s: %w", art.Path, err)
+		}
+		for i, name := range art.Authors {
+			if _, err := addAuthor.ExecContext(ctx, id, content.AuthorSlug(name), name, i); err != nil {
+				return fmt.Errorf("save authors of %s: %w", art.Path, err)
+			}
 		}
 		if _, err := clearTags.ExecContext(ctx, id); err != nil {
 			return fmt.Errorf("save tags of %s: %w", art.Path, err)

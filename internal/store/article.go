@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,14 +34,14 @@ func (v View) args(more ...any) []any {
 const visible = `(:all OR (a.draft = 0 AND a.published_at <= :now AND (a.expires_at IS NULL OR a.expires_at > :now)))`
 
 // cardColumns are what listings need; the body stays in the database.
-const cardColumns = `a.id, a.path, a.category, c.title, a.slug, a.title, a.summary, a.author,
+const cardColumns = `a.id, a.path, a.category, c.title, a.slug, a.title, a.summary,
 	a.image, a.image_alt, a.published_at, a.updated_at, a.expires_at, a.draft, a.first_para, a.words`
 
 func scanCard(row interface{ Scan(...any) error }) (Article, error) {
 	var a Article
 	var published int64
 	var updated, expires sql.NullInt64
-	err := row.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary, &a.Author,
+	err := row.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary,
 		&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words)
 	a.Date = time.Unix(published, 0)
 	a.Updated = fromNull(updated)
@@ -48,15 +49,21 @@ func scanCard(row interface{ Scan(...any) error }) (Article, error) {
 	return a, err
 }
 
-// withBody scans the card columns, then a body column (HTML or text) that
-// the query selects after them, so the columns stay listed in one place.
+// withBody scans the card columns, then the columns (a body, HTML or
+// text, and others) that the query selects after them, so the card columns
+// stay listed in one place.
 type withBody struct {
 	row  interface{ Scan(...any) error }
 	body *string
+	more *string // the headings' JSON, when the query selects it
 }
 
 func (w withBody) Scan(dest ...any) error {
-	return w.row.Scan(append(dest, w.body)...)
+	dest = append(dest, w.body)
+	if w.more != nil {
+		dest = append(dest, w.more)
+	}
+	return w.row.Scan(dest...)
 }
 
 func fromNull(n sql.NullInt64) time.Time {
@@ -96,24 +103,27 @@ func (s *Store) cards(ctx context.Context, query string, args ...any) ([]Article
 // Article returns the visible article at category/slug, with its body, tags and sources.
 func (s *Store) Article(ctx context.Context, v View, category, slug string) (Article, error) {
 	row := s.r.QueryRowContext(ctx, `
-		SELECT `+cardColumns+`, a.body_html
+		SELECT `+cardColumns+`, a.body_html, a.headings
 		FROM articles a JOIN categories c ON c.slug = a.category
 		WHERE a.category = :category AND a.slug = :slug AND `+visible,
 		v.args(sql.Named("category", category), sql.Named("slug", slug))...)
-	var body string
-	a, err := scanCard(withBody{row, &body})
+	var body, headings string
+	a, err := scanCard(withBody{row, &body, &headings})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Article{}, fmt.Errorf("article %s/%s: %w", category, slug, ErrNotFound)
 	}
 	if err != nil {
 		return Article{}, fmt.Errorf("article %s/%s: %w", category, slug, err)
 	}
+	if a.Headings, err = decodeHeadings(headings); err != nil {
+		return Article{}, fmt.Errorf("headings of %s/%s: %w", category, slug, err)
+	}
 	a.BodyHTML = body
-	tags, err := s.articleTags(ctx, a.ID)
-	if err != nil {
+	one := []Article{a}
+	if err := s.withTagsAndAuthors(ctx, one); err != nil {
 		return Article{}, err
 	}
-	a.Tags = tags[a.ID]
+	a = one[0]
 	if a.Sources, err = s.articleSources(ctx, a.ID); err != nil {
 		return Article{}, err
 	}
@@ -317,4 +327,14 @@ func (s *Store) NextEvent(ctx context.Context, v View) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("next scheduled event: %w", err)
 	}
 	return fromNull(next), nil
+}
+
+// decodeHeadings reads the headings column; an article without headings
+// has none (nil), as its parsed value.
+func decodeHeadings(s string) ([]content.Heading, error) {
+	var hs []content.Heading
+	if err := json.Unmarshal([]byte(s), &hs); err != nil || len(hs) == 0 {
+		return nil, err
+	}
+	return hs, nil
 }

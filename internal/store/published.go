@@ -81,23 +81,33 @@ func (s *Store) TagsActivity(ctx context.Context, v View) ([]TagActivity, error)
 	return out, rows.Err()
 }
 
-// FeedArticles returns the newest limit visible articles, of one category
-// when category is not empty, with their bodies and tags.
-func (s *Store) FeedArticles(ctx context.Context, v View, category string, limit int) ([]Article, error) {
+// FeedScope says which articles a feed carries: those of a category, a
+// tag or an author when set, all of them when empty.
+type FeedScope struct {
+	Category, Tag, Author string
+}
+
+// FeedArticles returns the newest limit visible articles of scope, with
+// their bodies, tags and authors.
+func (s *Store) FeedArticles(ctx context.Context, v View, scope FeedScope, limit int) ([]Article, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+cardColumns+`, a.body_html
 		FROM articles a JOIN categories c ON c.slug = a.category
-		WHERE (:category = '' OR a.category = :category) AND `+visible+`
+		WHERE (:category = '' OR a.category = :category)
+		  AND (:tag = '' OR a.id IN (SELECT article_id FROM article_tags WHERE tag = :tag))
+		  AND (:author = '' OR a.id IN (SELECT article_id FROM article_authors WHERE author = :author))
+		  AND `+visible+`
 		ORDER BY a.published_at DESC, a.id DESC
 		LIMIT :limit`,
-		v.args(sql.Named("category", category), sql.Named("limit", limit))...)
+		v.args(sql.Named("category", scope.Category), sql.Named("tag", scope.Tag), sql.Named("author", scope.Author),
+			sql.Named("limit", limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("list feed articles: %w", err)
 	}
 	var out []Article
 	for rows.Next() {
 		var body string
-		a, err := scanCard(withBody{rows, &body})
+		a, err := scanCard(withBody{row: rows, body: &body})
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("scan feed article: %w", err)
@@ -111,16 +121,8 @@ func (s *Store) FeedArticles(ctx context.Context, v View, category string, limit
 	}
 	// Tags are read once the rows are closed, since a reader connection
 	// is needed for each query, and for every article in one query.
-	ids := make([]int64, len(out))
-	for i, a := range out {
-		ids[i] = a.ID
-	}
-	tags, err := s.articleTags(ctx, ids...)
-	if err != nil {
+	if err := s.withTagsAndAuthors(ctx, out); err != nil {
 		return nil, err
-	}
-	for i := range out {
-		out[i].Tags = tags[out[i].ID]
 	}
 	return out, nil
 }

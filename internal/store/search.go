@@ -514,7 +514,7 @@ func (s *Store) searchResults(ctx context.Context, ids []int64) ([]Article, erro
 	byID := make(map[int64]Article, len(ids))
 	for rows.Next() {
 		var body string
-		a, err := scanCard(withBody{rows, &body})
+		a, err := scanCard(withBody{row: rows, body: &body})
 		if err != nil {
 			return nil, err
 		}

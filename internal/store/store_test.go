@@ -640,7 +640,7 @@ func TestFeedArticles(t *testing.T) {
 		draft,
 	)
 	ctx, v := context.Background(), store.View{Now: at(30, 0)}
-	list, err := st.FeedArticles(ctx, v, "", 10)
+	list, err := st.FeedArticles(ctx, v, store.FeedScope{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -663,8 +663,55 @@ func TestFeedArticles(t *testing.T) {
 			t.Errorf("feed article %s =\n %+v\nArticle gives\n %+v", a.Slug, a, one)
 		}
 	}
-	list, err = st.FeedArticles(ctx, v, "monde", 1)
+	list, err = st.FeedArticles(ctx, v, store.FeedScope{Category: "monde"}, 1)
 	if err != nil || slugs(list) != "sans-tag" {
 		t.Errorf("FeedArticles of monde, 1 = %q, %v", slugs(list), err)
+	}
+}
+
+// TestMigrationToAuthorsRereadsFiles: a database made before authors and
+// headings were stored forgets the sizes of its files, so that the next
+// reload parses every file again and fills them.
+func TestMigrationToAuthorsRereadsFiles(t *testing.T) {
+	ctx := context.Background()
+	path := dbPath(t)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO files (path, hash, size, mtime_ns, problems) VALUES ('monde/a.md', 'h', 120, 5, '[]')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st := open(t, path)
+	files, err := st.Files(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := files["monde/a.md"]; f.Size != -1 || f.Hash != "" {
+		t.Errorf("file record after the migration = %+v, want size -1 and no hash", f)
+	}
+	a := art("monde", "a", at(1, 9))
+	a.Authors = []string{"Camille Martin", "La rédaction"}
+	a.Headings = []content.Heading{{Level: 2, ID: "partie", Text: "Partie"}}
+	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: []content.Article{a}})
+	got, err := st.Article(ctx, store.View{Now: at(30, 0)}, "monde", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Authors, a.Authors) || !reflect.DeepEqual(got.Headings, a.Headings) {
+		t.Errorf("authors %q, headings %+v; want %q, %+v", got.Authors, got.Headings, a.Authors, a.Headings)
 	}
 }

@@ -30,8 +30,11 @@ func CategoryKey(slug string) string { return "c-" + slug }
 // TagKey is the key of pages listing tag slug.
 func TagKey(slug string) string { return "t-" + slug }
 
+// AuthorKey is the key of pages listing the articles of author slug.
+func AuthorKey(slug string) string { return "u-" + slug }
+
 // SurrogateKeys returns the keys of the articles stored for the given file
-// paths: each article, its category and its tags. Called before and after a
+// paths: each article, its category, its tags and its authors. Called before and after a
 // change, it names every page that showed or will show those articles.
 func (s *Store) SurrogateKeys(ctx context.Context, paths []string) ([]string, error) {
 	if len(paths) == 0 {
@@ -65,6 +68,23 @@ func (s *Store) SurrogateKeys(ctx context.Context, paths []string) ([]string, er
 		}
 	}
 	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("surrogate keys: %w", err)
+	}
+	authors, err := s.r.QueryContext(ctx, `
+		SELECT DISTINCT t.author FROM articles a JOIN article_authors t ON t.article_id = a.id
+		WHERE a.path IN (`+placeholders(len(paths))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("surrogate keys: %w", err)
+	}
+	defer authors.Close()
+	for authors.Next() {
+		var slug string
+		if err := authors.Scan(&slug); err != nil {
+			return nil, fmt.Errorf("surrogate keys: %w", err)
+		}
+		keys = append(keys, AuthorKey(slug))
+	}
+	if err := authors.Err(); err != nil {
 		return nil, fmt.Errorf("surrogate keys: %w", err)
 	}
 	// An article with several tags comes once per tag, and articles

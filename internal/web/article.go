@@ -28,6 +28,13 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.showArticle(w, r, rq, a, false)
+}
+
+// showArticle renders article a, for readers or, with preview, for whoever
+// holds its preview link.
+func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request, a store.Article, preview bool) {
+	ctx := r.Context()
 	related, err := s.store.Related(ctx, rq.view, a, 4)
 	if err != nil {
 		s.fail(w, r, err)
@@ -67,18 +74,34 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		Summary:        a.Summary,
 		Category:       a.CategoryTitle,
 		CategoryURL:    catURL,
-		Author:         a.Author,
 		Published:      rq.date(a.Date),
 		ReadingMinutes: max(1, (a.Words+wordsPerMinute/2)/wordsPerMinute),
 		BodyHTML:       a.BodyHTML,
+		Contents:       contents(a.Headings),
 		Related:        rq.cards(related),
 	}
-	switch label := rq.unpublished(a); label {
-	case "Brouillon":
+	authors := make([]content.Author, 0, len(a.Authors))
+	for _, name := range a.Authors {
+		slug := content.AuthorSlug(name)
+		au, err := s.store.Author(ctx, rq.view, slug)
+		if err != nil {
+			// An author whose articles are all unpublished (a preview)
+			// still has a name and an address.
+			au = content.Author{Slug: slug, Name: name, Organization: slug == content.EditorialTeam}
+		}
+		au.Name = name // as this article writes it
+		authors = append(authors, au)
+		rq.key(store.AuthorKey(slug))
+		page.Authors = append(page.Authors, templates.AuthorLink{Name: name, URL: content.AuthorPath(slug)})
+	}
+	switch label := rq.unpublished(a); {
+	case preview:
+		page.Banner = &templates.Banner{Label: "Aperçu — non publié", Message: previewMessage(rq, a)}
+	case label == "Brouillon":
 		page.Banner = &templates.Banner{Label: label, Message: "cet article n’est pas publié (draft: true) ; seul l’aperçu de la rédaction l’affiche."}
-	case "Programmé":
+	case label == "Programmé":
 		page.Banner = &templates.Banner{Label: label, Message: "cet article paraîtra de lui-même le " + frdate.AbsoluteTime(a.Date, rq.site.Location) + " ; d’ici là, seul l’aperçu de la rédaction l’affiche."}
-	case "Expiré":
+	case label == "Expiré":
 		page.Banner = &templates.Banner{Label: label, Message: "cet article est retiré du site depuis le " + frdate.AbsoluteTime(a.Expires, rq.site.Location) + " (expires) ; les lecteurs reçoivent « 410 Gone »."}
 	}
 	if !a.Updated.IsZero() {
@@ -91,14 +114,35 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	for _, src := range a.Sources {
 		page.Sources = append(page.Sources, templates.Source{Title: src.Title, URL: src.URL})
 	}
+	if preview {
+		page.Noindex = true
+		rq.private = true // never cached, never indexed: for whoever holds the link
+	}
 	rq.articleMeta(&page.Meta, a)
 	if s.cfg.Media != nil && strings.HasPrefix(a.Image, content.MediaPrefix) {
 		// Best effort: a missing file was reported to the editor at ingest.
 		page.Meta.ImageWidth, page.Meta.ImageHeight, _ = content.ImageSize(s.cfg.Media, a.Image)
 	}
 	page.Meta.JSONLD = []any{
-		rq.newsArticle(a, page.Meta, page.Canonical),
+		rq.newsArticle(a, authors, page.Meta, page.Canonical),
 		rq.breadcrumbList(page.Crumbs, page.Canonical),
 	}
 	s.render(w, r, http.StatusOK, rq, templates.Article(page))
+}
+
+// contents turns an article's headings into its « Sommaire »: sections and
+// their subsections; nil for an article too short to need one.
+func contents(headings []content.Heading) []templates.ContentsItem {
+	var out []templates.ContentsItem
+	for _, h := range content.Contents(headings) {
+		item := templates.ContentsItem{Text: h.Text, URL: "#" + h.ID}
+		if h.Level == 3 && len(out) > 0 {
+			last := &out[len(out)-1]
+			last.Children = append(last.Children, item)
+			continue
+		}
+		// A subsection before the first section stands as a section.
+		out = append(out, item)
+	}
+	return out
 }

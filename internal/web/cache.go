@@ -167,9 +167,11 @@ func (s *Server) cachePages(next http.Handler) http.Handler {
 
 // uncachedPath reports whether p is served without the page cache: static
 // files have their own, media are read from disk at each request so that a
-// replaced image shows at once, and health and status must be live.
+// replaced image shows at once, health and status must be live, and
+// previews are for their link's holders only.
 func uncachedPath(p string) bool {
-	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || p == "/healthz" || p == "/_status"
+	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || p == "/healthz" || p == "/_status" ||
+		strings.HasPrefix(p, previewPrefix)
 }
 
 // cacheKey is the path and the query: pages such as search results depend

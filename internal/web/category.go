@@ -58,7 +58,7 @@ func (s *Server) category(w http.ResponseWriter, r *http.Request) {
 		Cards:     rq.cards(list),
 		Pager:     pager,
 	}
-	page.Meta.Feeds = append(page.Meta.Feeds, rq.categoryFeed(c.Slug, c.Title))
+	page.Meta.Feeds = append(page.Meta.Feeds, rq.categoryFeeds(c.Slug, c.Title)...)
 	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
 	s.render(w, r, http.StatusOK, rq, templates.List(page))
 }

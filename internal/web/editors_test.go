@@ -74,8 +74,8 @@ func TestStatusPageOnlyForEditors(t *testing.T) {
 					t.Errorf("status page lacks %q", want)
 				}
 			}
-			if got := r.Header.Get("Cache-Control"); got != "no-store" {
-				t.Errorf("Cache-Control = %q, want no-store", got)
+			if got := r.Header.Get("Cache-Control"); got != "private, no-store" {
+				t.Errorf("Cache-Control = %q, want private, no-store", got)
 			}
 			if got := r.Header.Get("X-Robots-Tag"); !strings.Contains(got, "noindex") {
 				t.Errorf("X-Robots-Tag = %q, want noindex", got)

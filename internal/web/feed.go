@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"golang.org/x/net/html"
 
 	"github.com/horizons-expat/site/internal/store"
@@ -85,52 +85,23 @@ type cdata struct {
 	Value string `xml:",cdata"`
 }
 
-// siteFeed is /rss.xml.
-func (s *Server) siteFeed(w http.ResponseWriter, r *http.Request) {
-	s.feed(w, r, "")
-}
-
-// categoryFeed is /{category}/rss.xml.
-func (s *Server) categoryFeed(w http.ResponseWriter, r *http.Request) {
-	s.feed(w, r, chi.URLParam(r, "category"))
-}
-
-func (s *Server) feed(w http.ResponseWriter, r *http.Request, category string) {
-	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
+// rss serves the RSS feed of the route's scope: /rss.xml, a rubrique's,
+// an author's.
+func (s *Server) rss(w http.ResponseWriter, r *http.Request) {
+	rq, sc, list, ok := s.feedArticles(w, r)
+	if !ok {
 		return
 	}
-	rq.key(store.KeyFeeds)
 	ch := rssChannel{
-		Title:       rq.site.Title,
-		Link:        rq.abs("/"),
-		Description: rq.site.Description,
+		Title:       sc.title,
+		Link:        rq.abs(sc.link),
+		Description: sc.description,
 		Language:    rq.site.Language,
-		Self:        atomLink{Href: rq.abs(siteFeedPath), Rel: "self", Type: "application/rss+xml"},
-	}
-	if category != "" {
-		c, err := rq.category(category)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		ch.Title = rq.site.Title + " – " + c.Title
-		ch.Link = rq.abs("/" + c.Slug)
-		if c.Description != "" {
-			ch.Description = c.Description
-		}
-		ch.Self.Href = rq.abs(categoryFeedPath(c.Slug))
+		Self:        atomLink{Href: rq.abs(r.URL.Path), Rel: "self", Type: typeRSS},
 	}
 	// Without a size a reader assumes 88×31: say it.
 	ch.Image = rssImage{URL: rq.abs(rq.assets.URL(feedLogoImage)), Title: ch.Title, Link: ch.Link,
 		Width: feedLogoSize, Height: feedLogoSize}
-	list, err := s.store.FeedArticles(ctx, rq.view, category, feedItems)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var last time.Time
 	for _, a := range list {
 		ch.Items = append(ch.Items, rq.rssItem(a))
@@ -159,10 +130,10 @@ func (rq *request) rssItem(a store.Article) rssItem {
 		// leaves a redirect behind.
 		GUID:        rssGUID{IsPermaLink: true, Value: link},
 		PubDate:     a.Date.In(rq.site.Location).Format(time.RFC1123Z),
-		Creator:     a.Author,
+		Creator:     strings.Join(a.Authors, ", "),
 		Categories:  []rssCategory{{Domain: rq.abs("/" + a.Category), Value: a.CategoryTitle}},
 		Description: a.Description(),
-		Content:     cdata{absoluteLinks(a.BodyHTML, rq.site.BaseURL)},
+		Content:     cdata{absoluteLinks(a.BodyHTML, rq.site.BaseURL, link)},
 	}
 	for _, t := range a.Tags {
 		it.Categories = append(it.Categories, rssCategory{Value: t.Label})
@@ -171,24 +142,49 @@ func (rq *request) rssItem(a store.Article) rssItem {
 }
 
 // absoluteLinks rewrites the site-relative href and src attributes of an
-// HTML fragment onto base: a feed reader shows the body away from the site.
-func absoluteLinks(fragment, base string) string {
+// HTML fragment onto base, and links within the page (headings' anchors,
+// footnotes) onto the page's URL: a feed reader shows the body away from
+// the site. The headings' "#" links are left out: a feed reader shows
+// the text, not a page to share a section of.
+func absoluteLinks(fragment, base, page string) string {
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	var b strings.Builder
+	skipping := false
 	for {
 		if z.Next() == html.ErrorToken {
 			return b.String() // io.EOF: the fragment is in memory
 		}
 		t := z.Token()
+		if t.Type == html.StartTagToken && t.Data == "a" && hasClass(t, "heading-anchor") {
+			skipping = true
+			continue
+		}
+		if skipping {
+			skipping = !(t.Type == html.EndTagToken && t.Data == "a")
+			continue
+		}
 		if t.Type == html.StartTagToken || t.Type == html.SelfClosingTagToken {
 			for i, at := range t.Attr {
 				if (at.Key == "href" || at.Key == "src") && strings.HasPrefix(at.Val, "/") && !strings.HasPrefix(at.Val, "//") {
 					t.Attr[i].Val = base + at.Val
 				}
+				if at.Key == "href" && fragmentLink(at.Val) {
+					t.Attr[i].Val = page + at.Val
+				}
 			}
 		}
 		b.WriteString(t.String())
 	}
+}
+
+// hasClass reports whether the tag t has class c.
+func hasClass(t html.Token, c string) bool {
+	for _, at := range t.Attr {
+		if at.Key == "class" && slices.Contains(strings.Fields(at.Val), c) {
+			return true
+		}
+	}
+	return false
 }
 
 // sendXML encodes doc as an XML document and sends it.

@@ -24,6 +24,10 @@ func FuzzRequestPath(f *testing.F) {
 		{"/recherche", "q=retraite"}, {"/recherche", "q=\"\"*-OR("}, {"/tags/x/page/1", ""},
 		{"/recherche/suggestions", "q=retr"}, {"/recherche/suggestions", "q=\xff\"*-OR( OU"},
 		{"/recherche", "q=retrate&rubrique=\xff&periode=an&tri=date&exact=1"},
+		{"/archives/2024/11/page/2", ""}, {"/archives/0000/00", ""}, {"/archives/2024/11/page/99999999999999999999", ""},
+		{"/auteurs/la-redaction/page/2", ""}, {"/auteurs/%C3%A9", ""}, {"/auteurs/x/atom.xml", ""},
+		{"/apercu/00", ""}, {"/apercu/" + strings.Repeat("f", 32), ""}, {"/apercu/%zz", ""},
+		{"/atom.xml", ""}, {"/feed.json", ""}, {"/tags/retraite/atom.xml", ""},
 	} {
 		f.Add(seed[0], seed[1])
 	}

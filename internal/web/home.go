@@ -9,8 +9,12 @@ import (
 )
 
 // home is the front page: the newest article as the lead, the next eight
-// (two beside the lead, six in the grid),
-// then the newest of each rubrique.
+// (two beside the lead, six in the grid), then the newest of each rubrique
+// among those not shown above: an article appears once on the page.
+// homeLatest is how many of the newest articles open the page; homeSection
+// how many more each rubrique's section shows.
+const homeLatest, homeSection = 9, 3
+
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	rq, err := s.begin(ctx)
@@ -18,7 +22,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	latest, err := s.store.Latest(ctx, rq.view, 9, 0)
+	latest, err := s.store.Latest(ctx, rq.view, homeLatest, 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -30,15 +34,30 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		page.Lead = &lead
 		page.Latest = rq.cards(latest[1:])
 	}
+	shown := make(map[int64]bool, len(latest))
+	for _, a := range latest {
+		shown[a.ID] = true
+	}
 	for _, c := range rq.categories {
-		list, _, err := s.store.InCategory(ctx, rq.view, c.Slug, 3, 0)
+		// At most homeLatest of the category's newest are above: that
+		// many more always leave enough for its section.
+		list, _, err := s.store.InCategory(ctx, rq.view, c.Slug, homeSection+homeLatest, 0)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		rq.key(store.CategoryKey(c.Slug))
-		if len(list) > 0 {
-			page.Sections = append(page.Sections, templates.Section{Title: c.Title, URL: content.CategoryPath(c.Slug), Cards: rq.cards(list)})
+		var cards []templates.Card
+		for _, a := range list {
+			if len(cards) == homeSection || shown[a.ID] {
+				continue
+			}
+			card := rq.card(a)
+			card.Category = "" // the section's title names it
+			cards = append(cards, card)
+		}
+		if len(cards) > 0 {
+			page.Sections = append(page.Sections, templates.Section{Title: c.Title, URL: content.CategoryPath(c.Slug), Cards: cards})
 		}
 	}
 	page.Meta.JSONLD = []any{rq.webSite(), rq.organization()}

@@ -56,6 +56,7 @@ var (
 	hdrGzip    = []string{"gzip"}
 	hdrNoCache = []string{"no-cache"}
 	hdrNoStore = []string{"no-store"}
+	hdrPrivate = []string{"private, no-store"}
 	hdrNoIndex = []string{"noindex, nofollow"}
 )
 
@@ -143,7 +144,7 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 		h["Vary"] = hdrVary
 	}
 	if e.private {
-		h["Cache-Control"] = hdrNoStore
+		h["Cache-Control"] = hdrPrivate
 		h["X-Robots-Tag"] = hdrNoIndex
 	}
 	if e.status == http.StatusOK {

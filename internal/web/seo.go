@@ -58,13 +58,14 @@ func (rq *request) meta(title string) templates.Meta {
 		ImageAlt:    rq.site.Title,
 		ImageWidth:  shareImageWidth,
 		ImageHeight: shareImageHeight,
-		Feeds:       []templates.FeedLink{{Title: rq.site.Title + " – tous les articles", URL: rq.abs(siteFeedPath)}},
+		Feeds: append(rq.feedLinks(rq.site.Title+" – tous les articles", siteFeedPath, siteAtomPath),
+			templates.FeedLink{Title: rq.site.Title + " – tous les articles (JSON Feed)", URL: rq.abs(siteJSONPath), Type: typeJSON}),
 	}
 }
 
-// categoryFeed announces the feed of a rubrique.
-func (rq *request) categoryFeed(slug, title string) templates.FeedLink {
-	return templates.FeedLink{Title: rq.site.Title + " – " + title, URL: rq.abs(categoryFeedPath(slug))}
+// categoryFeeds announce the feeds of a rubrique.
+func (rq *request) categoryFeeds(slug, title string) []templates.FeedLink {
+	return rq.feedLinks(rq.site.Title+" – "+title, categoryFeedPath(slug), categoryAtomPath(slug))
 }
 
 // articleMeta describes an article page.
@@ -80,7 +81,7 @@ func (rq *request) articleMeta(m *templates.Meta, a store.Article) {
 	for _, t := range a.Tags {
 		m.Tags = append(m.Tags, t.Label)
 	}
-	m.Feeds = append(m.Feeds, rq.categoryFeed(a.Category, a.CategoryTitle))
+	m.Feeds = append(m.Feeds, rq.categoryFeeds(a.Category, a.CategoryTitle)...)
 }
 
 // modified is when an article last changed: its update, or its publication.
@@ -111,8 +112,10 @@ type ldOrganization struct {
 }
 
 type ldPerson struct {
-	Type string `json:"@type"`
-	Name string `json:"name"`
+	Type     string `json:"@type"` // "Person", or "Organization" for a newsroom
+	Name     string `json:"name"`
+	URL      string `json:"url"`
+	JobTitle string `json:"jobTitle,omitempty"`
 }
 
 type ldWebPage struct {
@@ -189,11 +192,24 @@ func (rq *request) publisher() ldOrganization {
 	}
 }
 
-// newsArticle is the structured data of an article page.
-func (rq *request) newsArticle(a store.Article, m templates.Meta, canonical string) ldNewsArticle {
+// newsArticle is the structured data of an article page; authors are
+// those of the article, each with the page that lists their articles.
+func (rq *request) newsArticle(a store.Article, authors []content.Author, m templates.Meta, canonical string) ldNewsArticle {
 	var author any = rq.publisher()
-	if a.Author != "" {
-		author = ldPerson{Type: "Person", Name: a.Author}
+	var people []ldPerson
+	for _, au := range authors {
+		p := ldPerson{Type: "Person", Name: au.Name, URL: rq.abs(content.AuthorPath(au.Slug))}
+		if au.Organization {
+			p.Type = "Organization"
+		}
+		people = append(people, p)
+	}
+	switch len(people) {
+	case 0:
+	case 1:
+		author = people[0]
+	default:
+		author = people
 	}
 	var citations []ldWork
 	for _, src := range a.Sources {
@@ -215,6 +231,22 @@ func (rq *request) newsArticle(a store.Article, m templates.Meta, canonical stri
 		InLanguage:       rq.locale("-"),
 		MainEntityOfPage: ldWebPage{Type: "WebPage", ID: canonical},
 	}
+}
+
+type ldProfilePage struct {
+	Context    string   `json:"@context"`
+	Type       string   `json:"@type"`
+	MainEntity ldPerson `json:"mainEntity"`
+}
+
+// profilePage is the structured data of an author's page: who the page is
+// about, a person or an organization.
+func (rq *request) profilePage(au content.Author) ldProfilePage {
+	p := ldPerson{Type: "Person", Name: au.Name, URL: rq.abs(content.AuthorPath(au.Slug)), JobTitle: au.Role}
+	if au.Organization {
+		p.Type, p.JobTitle = "Organization", ""
+	}
+	return ldProfilePage{Context: schemaOrg, Type: "ProfilePage", MainEntity: p}
 }
 
 // breadcrumbList is the structured form of a page's breadcrumb trail; the

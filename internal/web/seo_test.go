@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"image"
 	_ "image/png"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -58,7 +59,9 @@ func getSitemap(t *testing.T, site *sitetest.Site, path string) (sitemapDoc, str
 
 // fixtureSitemap is every indexable page of the fixture at FixtureNow.
 var fixtureSitemap = func() []string {
-	paths := []string{"/", "/monde", "/monde/page/2", "/pratique", "/tags", "/tags/retraite", "/tags/securite-sociale", "/tags/monde", "/tags/monde/page/2", "/pratique/retraite"}
+	paths := []string{"/", "/monde", "/monde/page/2", "/pratique", "/tags", "/tags/retraite", "/tags/securite-sociale", "/tags/monde", "/tags/monde/page/2", "/pratique/retraite",
+		"/archives", "/archives/2024/11", "/archives/2024/11/page/2",
+		"/auteurs/camille-martin", "/auteurs/la-redaction", "/auteurs/la-redaction/page/2"}
 	for i := 1; i <= 14; i++ {
 		n := string(rune('0'+i/10)) + string(rune('0'+i%10))
 		paths = append(paths, "/tags/numero-"+n, "/monde/nouvelle-"+n)
@@ -408,8 +411,8 @@ func TestFeeds(t *testing.T) {
 		if !slices.Equal(it.Categories, []string{"Vie pratique", "retraite", "Sécurité sociale"}) {
 			t.Errorf("categories %q", it.Categories)
 		}
-		if len(it.Authors) != 0 {
-			t.Errorf("authors %v for an article without one", it.Authors)
+		if len(it.Authors) != 1 || it.Authors[0].Name != "Camille Martin, La rédaction" {
+			t.Errorf("authors %v, want both names in dc:creator", it.Authors)
 		}
 		for _, s := range []string{"<strong>retraite</strong>", `href="https://fixture.example/monde/nouvelle-01"`, `src="https://fixture.example/media/retraite.png"`} {
 			if !strings.Contains(it.Content, s) {
@@ -444,7 +447,7 @@ func TestMachineHead(t *testing.T) {
 	feeds := func(p page) []string {
 		var out []string
 		for _, l := range p.all("link", has("rel", "alternate")) {
-			if typ, _ := attrOf(l, "type"); typ == "application/rss+xml" {
+			if typ, _ := attrOf(l, "type"); typ == "application/rss+xml" || typ == "application/atom+xml" || typ == "application/feed+json" {
 				h, _ := attrOf(l, "href")
 				out = append(out, h)
 			}
@@ -471,12 +474,26 @@ func TestMachineHead(t *testing.T) {
 		if tags := p.meta("article:tag"); !slices.Equal(tags, []string{"retraite", "Sécurité sociale"}) {
 			t.Errorf("article:tag %q", tags)
 		}
-		if f := feeds(p); !slices.Equal(f, []string{fixtureBase + "/rss.xml", fixtureBase + "/pratique/rss.xml"}) {
+		if f := feeds(p); !slices.Equal(f, []string{fixtureBase + "/rss.xml", fixtureBase + "/atom.xml", fixtureBase + "/feed.json",
+			fixtureBase + "/pratique/rss.xml", fixtureBase + "/pratique/atom.xml"}) {
 			t.Errorf("feeds %q", f)
 		}
 		na := ldOfType(ld, "NewsArticle")
 		if na == nil {
 			t.Fatalf("no NewsArticle in %v", ld)
+		}
+		// Two authors: a person and the newsroom, each with its page.
+		authors, _ := na["author"].([]any)
+		if len(authors) != 2 {
+			t.Fatalf("author %v, want two", na["author"])
+		}
+		for i, want := range []map[string]any{
+			{"@type": "Person", "name": "Camille Martin", "url": fixtureBase + "/auteurs/camille-martin"},
+			{"@type": "Organization", "name": "La rédaction", "url": fixtureBase + "/auteurs/la-redaction"},
+		} {
+			if got, _ := authors[i].(map[string]any); !maps.Equal(got, want) {
+				t.Errorf("author %d = %v, want %v", i, got, want)
+			}
 		}
 		requireKeys(t, "article", na, "headline", "datePublished", "dateModified", "author", "publisher", "image", "articleSection", "inLanguage", "mainEntityOfPage")
 		if na["@context"] != "https://schema.org" || na["headline"] != "Préparer sa retraite à l’étranger" || na["inLanguage"] != "fr-FR" || na["articleSection"] != "Vie pratique" {
@@ -509,7 +526,8 @@ func TestMachineHead(t *testing.T) {
 		if na == nil {
 			t.Fatal("no NewsArticle")
 		}
-		if a, _ := na["author"].(map[string]any); a["@type"] != "Person" || a["name"] != "La rédaction" {
+		// The newsroom is an organization, with its page as its address.
+		if a, _ := na["author"].(map[string]any); a["@type"] != "Organization" || a["name"] != "La rédaction" || a["url"] != fixtureBase+"/auteurs/la-redaction" {
 			t.Errorf("author %v", na["author"])
 		}
 		if na["datePublished"] != na["dateModified"] {
@@ -523,7 +541,8 @@ func TestMachineHead(t *testing.T) {
 			if p.meta1("og:type") != "website" || p.meta1("og:url") != fixtureBase+path {
 				t.Errorf("%s: og:type %q og:url %q", path, p.meta1("og:type"), p.meta1("og:url"))
 			}
-			if f := feeds(p); !slices.Equal(f, []string{fixtureBase + "/rss.xml", fixtureBase + "/monde/rss.xml"}) {
+			if f := feeds(p); !slices.Equal(f, []string{fixtureBase + "/rss.xml", fixtureBase + "/atom.xml", fixtureBase + "/feed.json",
+				fixtureBase + "/monde/rss.xml", fixtureBase + "/monde/atom.xml"}) {
 				t.Errorf("%s: feeds %q", path, f)
 			}
 			checkBreadcrumbs(t, ld, []string{"Accueil", "Monde"}, []string{fixtureBase + "/", fixtureBase + path})
@@ -550,7 +569,7 @@ func TestMachineHead(t *testing.T) {
 			t.Fatal("no Organization")
 		}
 		requireKeys(t, "home", org, "name", "url", "logo")
-		if f := feeds(p); !slices.Equal(f, []string{fixtureBase + "/rss.xml"}) {
+		if f := feeds(p); !slices.Equal(f, []string{fixtureBase + "/rss.xml", fixtureBase + "/atom.xml", fixtureBase + "/feed.json"}) {
 			t.Errorf("feeds %q", f)
 		}
 	})

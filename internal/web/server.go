@@ -50,6 +50,9 @@ type Config struct {
 	// CacheBytes bounds the memory of the rendered-page cache; 0 means
 	// DefaultCacheBytes.
 	CacheBytes uint64
+	// PreviewSecret signs the preview links of unpublished articles
+	// (see PreviewToken); without it there are no preview links.
+	PreviewSecret []byte
 }
 
 // Server answers the site's HTTP requests.
@@ -64,6 +67,8 @@ type Server struct {
 	cache  *pageCache
 	// private guards the operators' pages.
 	private privateGuard
+	// previews are the preview tokens of the stored articles.
+	previews previewTokens
 }
 
 // New returns a Server. ready tells whether content is loaded, for /healthz.

@@ -55,8 +55,9 @@ type entry struct {
 	modified time.Time
 }
 
-// sitemapEntries lists every indexable page: the home page, the rubriques
-// and tags with each page of their listings, and every visible article.
+// sitemapEntries lists every indexable page: the home page, the rubriques,
+// tags, authors and months with each page of their listings, the archives,
+// and every visible article.
 // Drafts, scheduled and expired articles, redirects, search results and
 // the status page are never in it.
 func (s *Server) sitemapEntries(r *http.Request, rq *request) ([]entry, error) {
@@ -69,13 +70,31 @@ func (s *Server) sitemapEntries(r *http.Request, rq *request) ([]entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	authors, err := s.store.AuthorsActivity(ctx, rq.view)
+	if err != nil {
+		return nil, err
+	}
 	var newest time.Time
 	type listing struct {
 		count    int
 		modified time.Time
 	}
 	byCategory := map[string]*listing{}
+	var months []string // newest first, as the articles
+	byMonth := map[string]*listing{}
 	for _, a := range articles {
+		y, mo, _ := a.Date.In(rq.site.Location).Date()
+		mp := content.MonthPath(y, mo)
+		ml := byMonth[mp]
+		if ml == nil {
+			ml = &listing{}
+			byMonth[mp] = ml
+			months = append(months, mp)
+		}
+		ml.count++
+		if m := a.Modified(); m.After(ml.modified) {
+			ml.modified = m
+		}
 		m := a.Modified()
 		if m.After(newest) {
 			newest = m
@@ -111,6 +130,15 @@ func (s *Server) sitemapEntries(r *http.Request, rq *request) ([]entry, error) {
 	}
 	for _, t := range tags {
 		out = append(out, pages(content.TagPath(t.Slug), t.Count, t.Modified)...)
+	}
+	for _, au := range authors {
+		out = append(out, pages(content.AuthorPath(au.Slug), au.Count, au.Modified)...)
+	}
+	if len(months) > 0 {
+		out = append(out, entry{content.ArchivesPath, newest})
+	}
+	for _, mp := range months {
+		out = append(out, pages(mp, byMonth[mp].count, byMonth[mp].modified)...)
 	}
 	for _, a := range articles {
 		out = append(out, entry{content.ArticlePath(a.Category, a.Slug), a.Modified()})

@@ -86,6 +86,20 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 			page.Errors = append(page.Errors, item)
 		}
 	}
+	if page.PreviewsOn = len(s.cfg.PreviewSecret) > 0; page.PreviewsOn {
+		list, err := s.store.UnpublishedArticles(ctx, rq.view)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, u := range list {
+			state := "Programmé"
+			if u.Draft {
+				state = "Brouillon"
+			}
+			page.Previews = append(page.Previews, templates.PreviewLink{Title: u.Title, URL: rq.abs(PreviewPath(s.cfg.PreviewSecret, u.Path)), State: state})
+		}
+	}
 	rq.private = true // never cached, never indexed: it is for editors only
 	s.render(w, r, http.StatusOK, rq, templates.Status(page))
 }

@@ -57,6 +57,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 		Cards:   rq.cards(list),
 		Pager:   pager,
 	}
+	page.Meta.Feeds = append(page.Meta.Feeds, templates.FeedLink{Title: rq.site.Title + " – " + label + " (Atom)", URL: rq.abs(tagAtomPath(slug)), Type: typeAtom})
 	s.render(w, r, http.StatusOK, rq, templates.List(page))
 }
 

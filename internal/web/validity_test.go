@@ -88,11 +88,41 @@ func TestBundledPagesValid(t *testing.T) {
 	pages := crawl(t, site, []string{"/", "/nulle-part", "/monde/page/99",
 		"/recherche?q=retrate+espagne", "/recherche?q=retrate+OR+trump&rubrique=actualites-politiques&tri=date", "/recherche?q=retraite&periode=mois"})
 	kinds := map[string]bool{}
+	for p, r := range pages {
+		kinds[kind(p, r.StatusCode)] = true
+	}
+	for _, k := range []string{"home", "category", "article", "tags", "tag", "404"} {
+		if !kinds[k] {
+			t.Errorf("the crawl reached no %s page", k)
+		}
+	}
+	validatePages(t, node, script, config, pages)
+}
+
+// TestFixturePagesValid checks the pages the bundled content has none of:
+// a long article with its contents list, footnotes and definitions, an
+// author with a file, a preview and the status page with preview links.
+func TestFixturePagesValid(t *testing.T) {
+	node, script, config := htmlValidate(t)
+	site := sitetest.Start(t, sitetest.Options{})
+	pages := map[string]sitetest.Response{}
+	for _, p := range []string{"/pratique/retraite", "/auteurs/camille-martin", "/archives", "/_status", site.App.PreviewPath("pratique/brouillon.md")} {
+		r := site.Get(t, p)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d", p, r.StatusCode)
+		}
+		pages[p] = r
+	}
+	validatePages(t, node, script, config, pages)
+}
+
+// validatePages runs html-validate and the French typography check on pages.
+func validatePages(t *testing.T, node, script, config string, pages map[string]sitetest.Response) {
+	t.Helper()
 	dir := t.TempDir()
 	var files []string
 	paths := map[string]string{} // file → path
 	for p, r := range pages {
-		kinds[kind(p, r.StatusCode)] = true
 		name := filepath.Join(dir, fmt.Sprintf("page-%03d.html", len(files)))
 		if err := os.WriteFile(name, []byte(r.Body), 0o644); err != nil {
 			t.Fatal(err)
@@ -101,11 +131,6 @@ func TestBundledPagesValid(t *testing.T) {
 		paths[name] = p
 		for _, problem := range typography(parseHTML(t, r.Body)) {
 			t.Errorf("%s: French typography: %s", p, problem)
-		}
-	}
-	for _, k := range []string{"home", "category", "article", "tags", "tag", "404"} {
-		if !kinds[k] {
-			t.Errorf("the crawl reached no %s page", k)
 		}
 	}
 	t.Logf("%d pages checked", len(pages))

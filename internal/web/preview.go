@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"sync"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// previewPrefix is where preview links live: /apercu/<token>.
+const previewPrefix = "/apercu/"
+
+// tokenBytes is the length of a preview token before encoding: 128 bits
+// cannot be guessed.
+const tokenBytes = 16
+
+// PreviewToken is the token of the preview link of the article file path:
+// an HMAC of the path under the server's secret, so that only the server
+// can make one, and one link serves the article through all its edits.
+func PreviewToken(secret []byte, path string) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("preview\x00" + path))
+	// Hex, in lower case: the site answers lower-case paths only.
+	return hex.EncodeToString(mac.Sum(nil)[:tokenBytes])
+}
+
+// PreviewPath is the preview URL path of the article file path.
+func PreviewPath(secret []byte, path string) string {
+	return previewPrefix + PreviewToken(secret, path)
+}
+
+// previewTokens are the tokens of every stored article, computed once per
+// content generation.
+type previewTokens struct {
+	mu         sync.Mutex
+	generation uint64
+	ready      bool
+	tokens     [][tokenBytes]byte
+	paths      []string
+}
+
+// lookup returns the article path whose token is tok, "" when none. Every
+// token is compared, in constant time and without stopping at a match, so
+// that the answer's timing says nothing of how close a guess came.
+func (s *Server) previewLookup(ctx context.Context, tok string) (string, error) {
+	raw, err := hex.DecodeString(tok)
+	if err != nil || len(raw) != tokenBytes {
+		return "", nil
+	}
+	p := &s.previews
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if gen := s.store.Generation(); !p.ready || p.generation != gen {
+		paths, err := s.store.ArticlePaths(ctx)
+		if err != nil {
+			return "", err
+		}
+		p.paths, p.tokens = paths, make([][tokenBytes]byte, len(paths))
+		for i, path := range paths {
+			mac := hmac.New(sha256.New, s.cfg.PreviewSecret)
+			mac.Write([]byte("preview\x00" + path))
+			copy(p.tokens[i][:], mac.Sum(nil))
+		}
+		p.generation, p.ready = gen, true
+	}
+	found := matchToken(p.tokens, raw)
+	if found < 0 {
+		return "", nil
+	}
+	return p.paths[found], nil
+}
+
+// matchToken returns the index of raw among tokens, -1 when absent. It
+// compares every token in full, so its time depends on the number of
+// tokens only.
+func matchToken(tokens [][tokenBytes]byte, raw []byte) int {
+	found := -1
+	for i := range tokens {
+		if subtle.ConstantTimeCompare(tokens[i][:], raw) == 1 {
+			found = i
+		}
+	}
+	return found
+}
+
+// preview shows an unpublished article to whoever holds its link, and
+// sends them to the article once it is published. A wrong token gets the
+// site's ordinary 404, as a page that does not exist.
+func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
+	if len(s.cfg.PreviewSecret) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	path, err := s.previewLookup(ctx, chi.URLParam(r, "token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if path == "" {
+		s.notFound(w, r)
+		return
+	}
+	a, err := s.store.ArticleByPath(ctx, path)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rq, err := s.begin(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rq.unpublished(a) == "" {
+		// Published: the link now leads to the article itself. Not
+		// cached by anyone, since the article may be unpublished again.
+		w.Header().Set("Cache-Control", "private, no-store")
+		http.Redirect(w, r, a.URLPath(), http.StatusMovedPermanently)
+		return
+	}
+	s.showArticle(w, r, rq, a, true)
+}
+
+// previewMessage says why the previewed article is not on the site.
+func previewMessage(rq *request, a store.Article) string {
+	switch rq.unpublished(a) {
+	case "Programmé":
+		return "cet article paraîtra le " + frdate.AbsoluteTime(a.Date, rq.site.Location) + " ; ce lien y mènera alors. Ne le diffusez qu’aux personnes qui doivent le relire."
+	case "Expiré":
+		return "cet article est retiré du site depuis le " + frdate.AbsoluteTime(a.Expires, rq.site.Location) + "."
+	}
+	return "ce brouillon n’est visible que par les personnes qui ont ce lien. Ne le diffusez qu’à celles qui doivent le relire."
+}
