@@ -54,13 +54,13 @@ func TestChangedKeys(t *testing.T) {
 	}
 
 	// An author's file shows on their page and feeds only.
-	got = nil
+	*got = nil
 	write(t, filepath.Join(dir, "auteurs", "camille-martin.md"), "---\nname: Camille Martin\nrole: Reporter\n---\n")
 	if _, err := s.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || !slices.Equal(got[0], []string{store.AuthorKey("camille-martin")}) {
-		t.Errorf("author file change keys = %v, want only %q", got, store.AuthorKey("camille-martin"))
+	if len(*got) != 1 || !slices.Equal((*got)[0], []string{store.AuthorKey("camille-martin")}) {
+		t.Errorf("author file change keys = %v, want only %q", *got, store.AuthorKey("camille-martin"))
 	}
 
 	// Nothing changed: nothing to purge.
