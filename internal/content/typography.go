@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -61,7 +62,17 @@ func opensQuote(r rune) bool {
 		r == '(' || r == '[' || r == '{' || r == '«' || r == '“' || r == '—' || r == '–' || r == '-' || r == '/'
 }
 
+// triggers are the runes apply may change or that change what it does.
+const triggers = "'\"«»:;!?.-&\\\u202f"
+
 func (f *frenchState) apply(in []byte) []byte {
+	// Most pieces of prose hold none of them: copy those as they are.
+	if !bytes.ContainsAny(in, triggers) {
+		if r, _ := utf8.DecodeLastRune(in); len(in) > 0 {
+			f.last = r
+		}
+		return bytes.Clone(in)
+	}
 	out := make([]rune, 0, len(in)+8)
 	rs := []rune(string(in))
 	// trimBack removes the spaces before a mark, in this piece or at the
