@@ -93,7 +93,7 @@ xml-deps: ## Install xmllint when missing (apt-get libxml2-utils): the sitemap t
 
 .PHONY: test
 test: lint browser-deps html-deps cluster-deps xml-deps ## Run every test, with the race detector (browser tests and HTML validation included)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 .PHONY: bench
 BENCH_ARTICLES ?= 10000
