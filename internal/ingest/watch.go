@@ -94,7 +94,7 @@ func NewWatcher(syncer *Syncer, log *slog.Logger, opts WatchOptions) *Watcher {
 }
 
 // modeWatching is the mode of a watched folder.
-const modeWatching = "immédiat (le système de fichiers signale chaque modification : inotify)"
+const modeWatching = "immédiat (le système de fichiers signale chaque modification : inotify)"
 
 // pollingMode is the mode of a folder looked at every interval.
 func pollingMode(interval time.Duration) string {
