@@ -49,7 +49,7 @@ func Contents(headings []Heading) []Heading {
 
 // pageIDs are the element ids the page templates use around an article
 // body: a heading must not take one, or its anchor would lead elsewhere.
-var pageIDs = []string{"contenu", "sommaire", "notes", "a-lire-aussi", "recherche-q", "recherche-page-q", "a-la-une", "dernieres"}
+var pageIDs = []string{"contenu", "sommaire", "notes", "sources-de-l-article", "a-lire-aussi", "recherche-q", "recherche-page-q", "a-la-une", "dernieres"}
 
 // headingIDs hands out the ids of one document's headings: the slug of
 // their text (accents folded, as in URLs), made unique by a number.
