@@ -40,27 +40,49 @@ func (s *Store) SurrogateKeys(ctx context.Context, paths []string) ([]string, er
 	if len(paths) == 0 {
 		return nil, nil
 	}
+	var keys []string
+	// One variable per path, in batches: SQLite refuses a statement with
+	// more than 32,766, and a first start or a large pull changes more
+	// files than that. (A JSON array expanded by json_each would need one
+	// variable, but JSON cannot carry a file name that is not UTF-8.)
+	for batch := range slices.Chunk(paths, maxVariables) {
+		var err error
+		if keys, err = s.appendSurrogateKeys(ctx, keys, batch); err != nil {
+			return nil, fmt.Errorf("surrogate keys: %w", err)
+		}
+	}
+	// An article with several tags comes once per tag, and articles
+	// share categories and tags: each key is named once, in order.
+	slices.Sort(keys)
+	return slices.Compact(keys), nil
+}
+
+// maxVariables is how many values one statement binds at most: well below
+// SQLite's limit (32,766), so that a batch leaves room for other ones.
+const maxVariables = 1000
+
+func (s *Store) appendSurrogateKeys(ctx context.Context, keys, paths []string) ([]string, error) {
 	args := make([]any, len(paths))
 	for i, p := range paths {
 		args[i] = p
 	}
 	// The keys are built here by the functions pages use, so the two
-	// cannot disagree; the query only finds the articles and their tags.
+	// cannot disagree; the queries only find the articles, their tags and
+	// their authors.
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT a.id, a.category, t.tag
 		FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id
 		WHERE a.path IN (`+placeholders(len(paths))+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("surrogate keys: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	var keys []string
 	for rows.Next() {
 		var id int64
 		var category string
 		var tag sql.NullString
 		if err := rows.Scan(&id, &category, &tag); err != nil {
-			return nil, fmt.Errorf("surrogate keys: %w", err)
+			return nil, err
 		}
 		keys = append(keys, ArticleKey(id), CategoryKey(category))
 		if tag.Valid {
@@ -68,27 +90,21 @@ func (s *Store) SurrogateKeys(ctx context.Context, paths []string) ([]string, er
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("surrogate keys: %w", err)
+		return nil, err
 	}
 	authors, err := s.r.QueryContext(ctx, `
 		SELECT DISTINCT t.author FROM articles a JOIN article_authors t ON t.article_id = a.id
 		WHERE a.path IN (`+placeholders(len(paths))+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("surrogate keys: %w", err)
+		return nil, err
 	}
 	defer authors.Close()
 	for authors.Next() {
 		var slug string
 		if err := authors.Scan(&slug); err != nil {
-			return nil, fmt.Errorf("surrogate keys: %w", err)
+			return nil, err
 		}
 		keys = append(keys, AuthorKey(slug))
 	}
-	if err := authors.Err(); err != nil {
-		return nil, fmt.Errorf("surrogate keys: %w", err)
-	}
-	// An article with several tags comes once per tag, and articles
-	// share categories and tags: each key is named once, in order.
-	slices.Sort(keys)
-	return slices.Compact(keys), nil
+	return keys, authors.Err()
 }
