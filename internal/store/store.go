@@ -47,6 +47,7 @@ type Store struct {
 	scores     scoreCache // what searches are ranked from
 	warm       warmer     // scores anew after a change what searches asked
 	vocab      vocabularyCache
+	zone       zone // the site's time zone, loaded once
 }
 
 // Generation changes after every applied change: a page rendered while it

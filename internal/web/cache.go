@@ -32,6 +32,7 @@ type pageCache struct {
 	seen       atomic.Uint64 // the generation the cached pages belong to
 	hits       atomic.Uint64
 	misses     atomic.Uint64
+	renders    atomic.Uint64 // answers built by a page handler
 	// flights are the pages being rendered after a miss: other requests
 	// for the same page wait for it instead of rendering it too, so that
 	// a page expiring under load costs one rendering, not one per client.
@@ -105,12 +106,15 @@ func (c *pageCache) put(key string, e *prepared) {
 // CacheStats are the page cache's counters since the start.
 type CacheStats struct {
 	Hits, Misses uint64
-	Pages        int
-	Bytes        uint64
+	// Renders counts the answers that page handlers built, cached or
+	// not: what the cache did not save.
+	Renders uint64
+	Pages   int
+	Bytes   uint64
 }
 
 func (c *pageCache) stats() CacheStats {
-	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Pages: c.pages.EstimatedSize(), Bytes: c.pages.WeightedSize()}
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Renders: c.renders.Load(), Pages: c.pages.EstimatedSize(), Bytes: c.pages.WeightedSize()}
 }
 
 // CacheStats reports how the page cache does, for operators and benchmarks.
@@ -174,13 +178,25 @@ func uncachedPath(p string) bool {
 		strings.HasPrefix(p, previewPrefix)
 }
 
-// cacheKey is the path and the query: pages such as search results depend
-// on it. HEAD shares GET's pages.
+// cacheKey is what changes the page: the path, and the query for the
+// pages that read one (search results). Elsewhere the query is ignored
+// rather than redirected away: links shared on social networks and in
+// newsletters carry tracking parameters (utm_*, fbclid), and a redirect
+// would cost each of those readers a round trip for the same page, whose
+// canonical link already names the address without a query. Ignoring it
+// also means that varying it cannot make every request a render. HEAD
+// shares GET's pages.
 func cacheKey(r *http.Request) string {
-	if r.URL.RawQuery == "" {
+	if r.URL.RawQuery == "" || !readsQuery(r.URL.Path) {
 		return r.URL.Path
 	}
 	return r.URL.Path + "?" + r.URL.RawQuery
+}
+
+// readsQuery reports whether the page at p depends on its query string:
+// the search page and whatever lives under it.
+func readsQuery(p string) bool {
+	return p == searchPath || strings.HasPrefix(p, searchPath+"/")
 }
 
 // cacheable reports whether resp may be kept for later requests like r.

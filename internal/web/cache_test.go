@@ -337,3 +337,80 @@ func TestCacheStaysBoundedAndKeepsHotPagesUnderACrawl(t *testing.T) {
 	}
 	t.Logf("after the crawl: %+v, hot hit ratio %d/%d", stats, hotHits, hotAsks)
 }
+
+// TestUnknownQueryStringsShareThePage checks that a query string on a page
+// that reads none (tracking parameters, a crawler's or an attacker's
+// variations) is served from the page's cache entry, without a render.
+func TestUnknownQueryStringsShareThePage(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	const path = "/monde/nouvelle-14"
+	first := ts.do(t, "GET", path, "Accept-Encoding", "gzip")
+	if first.Code != http.StatusOK {
+		t.Fatalf("GET %s = %d", path, first.Code)
+	}
+	renders := ts.srv.CacheStats().Renders
+	for _, q := range []string{"?x=1", "?x=2", "?utm_source=lettre&utm_medium=email", "?fbclid=abc", "?", "?page=2"} {
+		w := ts.do(t, "GET", path+q, "Accept-Encoding", "gzip")
+		if w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), first.Body.Bytes()) {
+			t.Errorf("GET %s%s = %d, not the page without its query", path, q, w.Code)
+		}
+		if w.Header().Get("Etag") != first.Header().Get("Etag") {
+			t.Errorf("GET %s%s: ETag %s, want %s", path, q, w.Header().Get("Etag"), first.Header().Get("Etag"))
+		}
+	}
+	if got := ts.srv.CacheStats().Renders; got != renders {
+		t.Errorf("%d renders for the page with query strings, want none", got-renders)
+	}
+	// Search results depend on their query: each is its own page.
+	a := ts.do(t, "GET", "/recherche?q=retraite")
+	b := ts.do(t, "GET", "/recherche?q=visa")
+	if a.Code != http.StatusOK || b.Code != http.StatusOK || a.Body.String() == b.Body.String() {
+		t.Errorf("two searches gave the same page (%d, %d)", a.Code, b.Code)
+	}
+}
+
+// blockingWriter holds the request it answers in flight until released.
+type blockingWriter struct {
+	*httptest.ResponseRecorder
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (w *blockingWriter) Write(b []byte) (int, error) {
+	w.entered <- struct{}{}
+	<-w.release
+	return w.ResponseRecorder.Write(b)
+}
+
+// TestHealthzAnsweredWhenInFlightLimitIsFull checks that the proxy's probes
+// still get 200 from a replica that sheds page requests: an overloaded
+// replica is not a dead one.
+func TestHealthzAnsweredWhenInFlightLimitIsFull(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	ts.srv.cfg.MaxInFlight = 1
+	h := ts.srv.Handler()
+	bw := &blockingWriter{ResponseRecorder: httptest.NewRecorder(), entered: make(chan struct{}), release: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.ServeHTTP(bw, httptest.NewRequest("GET", "/monde", nil))
+	}()
+	<-bw.entered // the one slot is taken
+	shed := httptest.NewRecorder()
+	h.ServeHTTP(shed, httptest.NewRequest("GET", "/monde/nouvelle-14", nil))
+	if shed.Code != http.StatusServiceUnavailable {
+		t.Errorf("page request with the limit full = %d, want 503", shed.Code)
+	}
+	for _, method := range []string{"GET", "HEAD"} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(method, "/healthz", nil))
+		if w.Code != http.StatusOK {
+			t.Errorf("%s /healthz with the limit full = %d, want 200", method, w.Code)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s /healthz lacks the security headers", method)
+		}
+	}
+	close(bw.release)
+	<-done
+}

@@ -176,6 +176,23 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "Méthode non autorisée.")
 }
 
+// answerHealthz answers /healthz itself, ahead of the in-flight limit and
+// of the page cache.
+func (s *Server) answerHealthz(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" {
+			switch r.Method {
+			case http.MethodGet, http.MethodHead:
+				s.healthz(w, r)
+			default:
+				methodNotAllowed(w, r)
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // healthz answers 200 once content is loaded.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

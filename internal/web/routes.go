@@ -20,6 +20,9 @@ func (s *Server) Handler() http.Handler {
 		s.securityHeaders,
 		s.logRequests,
 		s.recoverPanics,
+		// Probes are answered even when pages are shed: an overloaded
+		// replica is not a dead one.
+		s.answerHealthz,
 		s.limitInFlight(maxInFlight),
 		s.refuseLongURIs,
 		s.refuseBodies,
@@ -33,7 +36,6 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 
-	r.Get("/healthz", s.healthz)
 	r.Get("/_status", s.privateOnly(s.status))
 	r.Get("/static/*", s.static)
 	r.Get("/media/*", s.media)

@@ -271,6 +271,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *
 // answer to a GET or HEAD is kept in the page cache until resp.validUntil
 // or the next content change.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
+	s.cache.renders.Add(1)
 	if f, ok := r.Context().Value(fillKey{}).(*fill); ok && cacheable(w, resp) {
 		e := newPrepared(resp, true)
 		e.generation = f.generation
