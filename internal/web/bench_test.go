@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -110,5 +112,71 @@ func BenchmarkRenderPage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkHitRatioWithEdits replays a newsroom's day in miniature: readers
+// ask for pages by popularity (Zipf: the home page and a few articles get
+// most of the requests), and an editor saves one article every editEvery
+// requests (an edit every 10 s at 1,000 requests per second). It reports
+// the page cache's hit ratio, and renders per edit: what each save costs
+// the replica. Run it with a fixed count so that runs compare:
+//
+//	go test ./internal/web -run '^$' -bench HitRatioWithEdits -benchtime 100000x
+func BenchmarkHitRatioWithEdits(b *testing.B) {
+	const editEvery = 10_000
+	ts := newTestSite(b, benchContent(b), 0)
+	ctx := context.Background()
+	list, err := ts.srv.store.Latest(ctx, store.View{Now: fixtureNow}, benchArticles, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pages := []string{"/"}
+	seen := map[string]bool{}
+	for _, a := range list {
+		if !seen[a.Category] {
+			seen[a.Category] = true
+			pages = append(pages, "/"+a.Category)
+		}
+	}
+	for _, a := range list {
+		pages = append(pages, a.URLPath())
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rng, 1.1, 1, uint64(len(pages)-1))
+	before := ts.srv.CacheStats()
+	edits := 0
+	b.ResetTimer()
+	for i := range b.N {
+		if i > 0 && i%editEvery == 0 {
+			a := list[rng.IntN(len(list))]
+			name := filepath.Join(ts.dir, "content", a.Path)
+			src, err := os.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			src = append(src, fmt.Sprintf("\nMise à jour n° %d.\n", i)...)
+			if err := os.WriteFile(name, src, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := ts.syncer.Sync(ctx); err != nil {
+				b.Fatal(err)
+			}
+			edits++
+		}
+		r := httptest.NewRequest("GET", pages[zipf.Uint64()], nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		w := httptest.NewRecorder()
+		ts.handler.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("GET %s = %d", r.URL.Path, w.Code)
+		}
+	}
+	b.StopTimer()
+	after := ts.srv.CacheStats()
+	hits, misses := after.Hits-before.Hits, after.Misses-before.Misses
+	b.ReportMetric(100*float64(hits)/float64(hits+misses), "hit%")
+	if edits > 0 {
+		b.ReportMetric(float64(after.Renders-before.Renders)/float64(edits), "renders/edit")
 	}
 }
