@@ -233,6 +233,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
 		PreviewSecret: a.previewSecret,
 	}, clock, log, a.ready.Load)
+	// The page cache drops only the pages that a change touches.
+	a.syncer.OnApplied(srv.ContentChanged)
 	handler := srv.Handler()
 	if cfg.Wrap != nil {
 		handler = cfg.Wrap(handler)

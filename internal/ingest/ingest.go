@@ -73,6 +73,7 @@ type Syncer struct {
 	status   Status
 
 	onChangeKeys []func(keys []string)
+	onApplied    []func(generation uint64, keys []string)
 }
 
 // New returns a Syncer that starts from what st already holds.
@@ -114,6 +115,19 @@ func (s *Syncer) OnChangeKeys(fn func(keys []string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onChangeKeys = append(s.onChangeKeys, fn)
+}
+
+// OnApplied registers fn to be called after every pass that wrote to the
+// store, readers' changes or not, with the store's generation the pass
+// made and the surrogate keys of the pages it changed (none when readers
+// see no change: a file touched, a problem noted). A cache of pages keyed
+// by generation learns from it which of its pages are still exact. fn runs
+// on the pass's goroutine, after the change is committed and before any
+// later pass; it must not call Sync. Register before the first Sync.
+func (s *Syncer) OnApplied(fn func(generation uint64, keys []string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onApplied = append(s.onApplied, fn)
 }
 
 // Status returns the state after the last pass.
@@ -404,17 +418,23 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
 
 	var keysBefore []string
-	if len(s.onChangeKeys) > 0 {
+	wantKeys := len(s.onChangeKeys)+len(s.onApplied) > 0
+	if wantKeys {
 		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch)); err != nil {
 			s.restoreHints(h)
 			return rep, err
 		}
 	}
-	if !ch.Empty() {
+	applied := !ch.Empty()
+	var generation uint64
+	if applied {
 		if err := s.store.Apply(ctx, ch); err != nil {
 			s.restoreHints(h)
 			return rep, fmt.Errorf("save content: %w", err)
 		}
+		// This pass is the store's only writer while it holds s.mu: the
+		// generation is the one its change made.
+		generation = s.store.Generation()
 	}
 	s.commit(ch, site, siteChanged)
 	s.ids = ids
@@ -440,15 +460,20 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.statusMu.Lock()
 	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}
 	s.statusMu.Unlock()
+	var keys []string
+	if rep.Changed && wantKeys {
+		if keys, err = s.changedKeys(ctx, ch, keysBefore); err != nil {
+			return rep, err
+		}
+	}
+	if applied {
+		for _, fn := range s.onApplied {
+			fn(generation, keys)
+		}
+	}
 	if rep.Changed {
-		if len(s.onChangeKeys) > 0 {
-			keys, err := s.changedKeys(ctx, ch, keysBefore)
-			if err != nil {
-				return rep, err
-			}
-			for _, fn := range s.onChangeKeys {
-				fn(keys)
-			}
+		for _, fn := range s.onChangeKeys {
+			fn(keys)
 		}
 	}
 	return rep, nil

@@ -3,12 +3,15 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/maypok86/otter/v2"
+
+	"github.com/horizons-expat/site/internal/store"
 )
 
 // DefaultCacheBytes bounds the memory of rendered pages. Pages are kept
@@ -21,18 +24,30 @@ const DefaultCacheBytes = 32 << 20
 const entryOverhead = 512
 
 // pageCache keeps rendered pages, keyed by path and query, until the first
-// of: a content change (the store's generation moves on), the page's
-// validUntil (a relative date or a scheduled article would change its
-// text), or eviction. Its admission and eviction policy (W-TinyLFU) keeps
-// frequently read pages when a crawler walks through every page once, which
-// a plain LRU would not.
+// of: a content change that touches one of the page's surrogate keys, the
+// page's validUntil (a relative date or a scheduled article would change
+// its text), or eviction. Its admission and eviction policy (W-TinyLFU)
+// keeps frequently read pages when a crawler walks through every page
+// once, which a plain LRU would not.
+//
+// Each page is stamped with the store's generation it was rendered from.
+// A change moves the generation at once, and its surrogate keys arrive a
+// moment later (changed): in between, pages of older generations are not
+// served, so that no page can show what a change replaced; once the keys
+// are in, the pages they touch are gone and the others are good again.
 type pageCache struct {
 	pages      *otter.Cache[string, *prepared]
 	generation func() uint64
-	seen       atomic.Uint64 // the generation the cached pages belong to
-	hits       atomic.Uint64
-	misses     atomic.Uint64
-	renders    atomic.Uint64 // answers built by a page handler
+	// known is the newest generation whose surrogate keys were applied:
+	// while the store's generation is no further, every cached page is
+	// exact, whichever generation it was rendered from.
+	known atomic.Uint64
+	// changeMu orders put with changed, so that no page rendered before a
+	// change can be stored after the change was applied to the cache.
+	changeMu sync.Mutex
+	hits     atomic.Uint64
+	misses   atomic.Uint64
+	renders  atomic.Uint64 // answers built by a page handler
 	// flights are the pages being rendered after a miss: other requests
 	// for the same page wait for it instead of rendering it too, so that
 	// a page expiring under load costs one rendering, not one per client.
@@ -58,7 +73,9 @@ func (c *pageCache) join(key string) (done func(), wait <-chan struct{}) {
 	}), nil
 }
 
-func newPageCache(maxBytes uint64, generation func() uint64) *pageCache {
+// newPageCache returns an empty cache of pages rendered from generation()
+// on, which is now at gen.
+func newPageCache(maxBytes uint64, generation func() uint64, gen uint64) *pageCache {
 	c := &pageCache{
 		generation: generation,
 		flights:    map[string]chan struct{}{},
@@ -69,23 +86,20 @@ func newPageCache(maxBytes uint64, generation func() uint64) *pageCache {
 			},
 		}),
 	}
+	c.known.Store(gen)
 	return c
 }
 
 // get returns the cached page for key that is still exact at now, or nil.
 func (c *pageCache) get(key string, now time.Time) *prepared {
-	gen := c.generation()
-	if c.seen.Load() != gen {
-		// The content changed: every page may show it (menus, listings,
-		// related articles), so all go at once, freeing their memory.
-		if c.seen.Swap(gen) != gen {
-			c.pages.InvalidateAll()
-		}
+	e, ok := c.pages.GetIfPresent(key)
+	if !ok || !now.Before(e.validUntil) {
 		c.misses.Add(1)
 		return nil
 	}
-	e, ok := c.pages.GetIfPresent(key)
-	if !ok || e.generation != gen || !now.Before(e.validUntil) {
+	if gen := c.generation(); e.generation != gen && gen > c.known.Load() {
+		// A change is committed whose keys are not in yet: this page
+		// may show what it changed.
 		c.misses.Add(1)
 		return nil
 	}
@@ -95,12 +109,49 @@ func (c *pageCache) get(key string, now time.Time) *prepared {
 
 // put caches e under key. When the page came out the same as the one it
 // replaces, it keeps its Last-Modified date, so that revalidation by date
-// still succeeds.
+// still succeeds. A page rendered before the last change that the cache
+// applied is not kept: it may show what that change replaced.
 func (c *pageCache) put(key string, e *prepared) {
+	c.changeMu.Lock()
+	defer c.changeMu.Unlock()
+	if e.generation < c.known.Load() {
+		return
+	}
 	if old, ok := c.pages.GetIfPresent(key); ok && old.hash == e.hash {
 		e.setLastModified(old.lastModified)
 	}
 	c.pages.Set(key, e)
+}
+
+// changed applies the change that made generation gen: the pages showing
+// any of keys go, the others stay. A change of the site settings or of the
+// categories (store.KeySite: the menu of every page), or a generation whose
+// keys never came, empties the whole cache.
+func (c *pageCache) changed(gen uint64, keys []string) {
+	c.changeMu.Lock()
+	defer c.changeMu.Unlock()
+	known := c.known.Load()
+	switch {
+	case gen <= known:
+		return // already applied
+	case gen != known+1 || slices.Contains(keys, store.KeySite):
+		c.pages.InvalidateAll()
+	case len(keys) > 0:
+		touched := make(map[string]bool, len(keys))
+		for _, k := range keys {
+			touched[k] = true
+		}
+		var stale []string
+		for key, e := range c.pages.All() {
+			if e.shows(touched) {
+				stale = append(stale, key)
+			}
+		}
+		for _, key := range stale {
+			c.pages.Invalidate(key)
+		}
+	}
+	c.known.Store(gen)
 }
 
 // CacheStats are the page cache's counters since the start.
@@ -116,6 +167,12 @@ type CacheStats struct {
 func (c *pageCache) stats() CacheStats {
 	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Renders: c.renders.Load(), Pages: c.pages.EstimatedSize(), Bytes: c.pages.WeightedSize()}
 }
+
+// ContentChanged tells the page cache that the store's generation moved to
+// generation with a change of the pages carrying keys (see
+// ingest.Syncer.OnApplied). Until it is called, pages rendered before the
+// change are not served.
+func (s *Server) ContentChanged(generation uint64, keys []string) { s.cache.changed(generation, keys) }
 
 // CacheStats reports how the page cache does, for operators and benchmarks.
 func (s *Server) CacheStats() CacheStats { return s.cache.stats() }

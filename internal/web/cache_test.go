@@ -11,9 +11,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,6 +86,7 @@ func newTestSite(t testing.TB, contentDir string, cacheBytes uint64) *testSite {
 		t.Fatal(err)
 	}
 	srv := New(st, assets, Config{CacheBytes: cacheBytes}, c.now, discardLog(), func() bool { return true })
+	sy.OnApplied(srv.ContentChanged)
 	return &testSite{srv: srv, handler: srv.Handler(), syncer: sy, clock: c, dir: dir}
 }
 
@@ -413,4 +416,110 @@ func TestHealthzAnsweredWhenInFlightLimitIsFull(t *testing.T) {
 	}
 	close(bw.release)
 	<-done
+}
+
+// TestEditKeepsUntouchedPages checks that saving an article drops from the
+// page cache exactly the pages whose surrogate keys the change names: they
+// show the new text at once, and every other page is still served from
+// the cache, without a render.
+func TestEditKeepsUntouchedPages(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	paths := []string{"/", "/monde", "/pratique", "/tags", "/tags/monde", "/tags/numero-03", "/tags/numero-07", "/tags/retraite", "/pratique/retraite", "/rss.xml"}
+	for i := 1; i <= 14; i++ {
+		paths = append(paths, fmt.Sprintf("/monde/nouvelle-%02d", i))
+	}
+	keys := map[string][]string{}
+	for _, p := range paths {
+		w := ts.do(t, "GET", p, "Accept-Encoding", "gzip")
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", p, w.Code)
+		}
+		keys[p] = strings.Fields(w.Header().Get("Surrogate-Key"))
+	}
+	var changed []string
+	ts.syncer.OnChangeKeys(func(k []string) { changed = k })
+	src, err := os.ReadFile(filepath.Join(ts.dir, "content", "monde", "nouvelle-03.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.write(t, "monde/nouvelle-03.md", strings.Replace(string(src), "Nouvelle numéro 03", "Nouvelle numéro 03, corrigée", 1))
+	if len(changed) == 0 {
+		t.Fatal("the edit named no surrogate key")
+	}
+	var kept, dropped int
+	for _, p := range paths {
+		touched := false
+		for _, k := range keys[p] {
+			touched = touched || slices.Contains(changed, k)
+		}
+		before := ts.srv.CacheStats().Renders
+		w := ts.do(t, "GET", p, "Accept-Encoding", "gzip")
+		rendered := ts.srv.CacheStats().Renders != before
+		if rendered != touched {
+			t.Errorf("GET %s after the edit: rendered %v, want %v (keys %q, changed %q)", p, rendered, touched, keys[p], changed)
+		}
+		if touched {
+			dropped++
+			if p == "/monde/nouvelle-03" && !strings.Contains(gunzip(t, w.Body.Bytes()), "corrigée") {
+				t.Errorf("the edited article's page does not show the edit")
+			}
+		} else {
+			kept++
+		}
+	}
+	t.Logf("after the edit: %d pages kept, %d dropped", kept, dropped)
+	if kept == 0 || dropped == 0 {
+		t.Errorf("%d pages kept, %d dropped: the test does not tell selective from all or nothing", kept, dropped)
+	}
+	// A category's settings show in every page's menu: all go.
+	src, err = os.ReadFile(filepath.Join(ts.dir, "content", "pratique", "_index.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.write(t, "pratique/_index.md", string(src)+"\nUne phrase de plus.\n")
+	for _, p := range paths {
+		before := ts.srv.CacheStats().Renders
+		ts.do(t, "GET", p, "Accept-Encoding", "gzip")
+		if ts.srv.CacheStats().Renders == before {
+			t.Errorf("GET %s after a category change came from the cache", p)
+		}
+	}
+}
+
+// TestPageCacheBetweenChangeAndKeys checks the moment between a commit,
+// which moves the store's generation, and the arrival of its keys: pages
+// of older generations are not served then, and a page rendered before a
+// change is not stored once the change is applied.
+func TestPageCacheBetweenChangeAndKeys(t *testing.T) {
+	var gen atomic.Uint64
+	gen.Store(1)
+	c := newPageCache(1<<20, gen.Load, 1)
+	now := fixtureNow
+	page := func(g uint64, keys ...string) *prepared {
+		e := newPrepared(&response{status: http.StatusOK, contentType: "text/html", body: []byte("page"), validUntil: now.Add(time.Hour), now: now, keys: keys}, true)
+		e.generation = g
+		return e
+	}
+	c.put("/a", page(1, "site", "a1"))
+	c.put("/b", page(1, "site", "a2"))
+	gen.Store(2) // committed, keys not in yet
+	if c.get("/a", now) != nil || c.get("/b", now) != nil {
+		t.Fatal("a page of generation 1 served before the keys of generation 2 came")
+	}
+	c.changed(2, []string{"a1"})
+	if c.get("/a", now) != nil {
+		t.Error("the page showing a1 survived the change of a1")
+	}
+	if c.get("/b", now) == nil {
+		t.Error("the page not showing a1 was dropped")
+	}
+	c.put("/a", page(1, "site", "a1")) // rendered from before the change
+	if c.get("/a", now) != nil {
+		t.Error("a page rendered before the change was stored after it")
+	}
+	gen.Store(4) // generation 3's keys never came
+	c.changed(4, []string{"a9"})
+	if c.get("/b", now) != nil {
+		t.Error("a page survived a change whose keys are unknown")
+	}
 }

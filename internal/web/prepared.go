@@ -44,6 +44,17 @@ type prepared struct {
 	// surrogate and cacheTag list the page's surrogate keys, for Varnish
 	// and Fastly (space-separated) and for Cloudflare and Bunny (commas).
 	surrogate, cacheTag []string
+	keys                []string // the same keys, sorted
+}
+
+// shows reports whether e carries one of the surrogate keys in touched.
+func (e *prepared) shows(touched map[string]bool) bool {
+	for _, k := range e.keys {
+		if touched[k] {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *prepared) weight() int { return len(e.body) + len(e.gzipped) }
@@ -108,6 +119,7 @@ func newPrepared(resp *response, cached bool) *prepared {
 		keys := slices.Clone(resp.keys)
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
+		e.keys = keys
 		e.surrogate = []string{strings.Join(keys, " ")}
 		e.cacheTag = []string{strings.Join(keys, ",")}
 	}

@@ -76,8 +76,12 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 	if cfg.CacheBytes == 0 {
 		cfg.CacheBytes = DefaultCacheBytes
 	}
+	var gen uint64
+	if st != nil { // middleware tests run without a database
+		gen = st.Generation()
+	}
 	return &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
-		cache: newPageCache(cfg.CacheBytes, st.Generation), private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies)}
+		cache: newPageCache(cfg.CacheBytes, st.Generation, gen), private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies)}
 }
 
 // perPage is the number of articles on a listing page.
