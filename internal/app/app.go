@@ -16,7 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/horizons-expat/site/internal/ingest"
+	"github.com/horizons-expat/site/internal/metrics"
 	"github.com/horizons-expat/site/internal/purge"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/web"
@@ -224,6 +227,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		// Previews are a convenience: the site serves without them.
 		log.Warn("preview links disabled", "err", err)
 	}
+	reg := metrics.New()
+	a.registerMetrics(reg)
 	srv := web.New(a.store, assets, web.Config{
 		BaseURL: cfg.BaseURL, Drafts: cfg.Drafts,
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
@@ -232,6 +237,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		SearchesPerMinute: cfg.SearchesPerMinute, CacheBytes: cfg.CacheBytes,
 		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
 		PreviewSecret: a.previewSecret,
+		Metrics:       reg,
 	}, clock, log, a.ready.Load)
 	// The page cache drops only the pages that a change touches.
 	a.syncer.OnApplied(srv.ContentChanged)
@@ -263,6 +269,31 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	return a, nil
+}
+
+// registerMetrics reports the content passes and the purges at /metrics,
+// read from the counters they keep anyway when the metrics are scraped.
+func (a *App) registerMetrics(m *metrics.Metrics) {
+	gauge := func(subsystem, name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: metrics.Namespace, Subsystem: subsystem, Name: name, Help: help}, f)
+	}
+	counter := func(subsystem, name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: metrics.Namespace, Subsystem: subsystem, Name: name, Help: help}, f)
+	}
+	m.Register(
+		counter("ingest", "passes_total", "Passes over the content folder since the start.",
+			func() float64 { return float64(a.syncer.Status().Passes) }),
+		gauge("ingest", "last_pass_seconds", "Duration of the last pass over the content folder.",
+			func() float64 { return a.syncer.Status().Duration.Seconds() }),
+		gauge("ingest", "problems", "Content problems (errors and warnings) found by the last pass.",
+			func() float64 { return float64(len(a.syncer.Status().Problems)) }),
+		gauge("ingest", "articles", "Articles stored, drafts and scheduled ones included.",
+			func() float64 { return float64(a.syncer.Status().Articles) }),
+		counter("purge", "sent_total", "Surrogate-key bans accepted by a proxy.",
+			func() float64 { sent, _ := a.purger.Stats(); return float64(sent) }),
+		counter("purge", "failed_total", "Surrogate-key bans given up after every retry.",
+			func() float64 { _, failed := a.purger.Stats(); return float64(failed) }),
+	)
 }
 
 // openStore opens the database at cfg.DBPath, which store.Open rebuilds

@@ -713,6 +713,8 @@ func TestMigrationToAuthorsRereadsFiles(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Authors, a.Authors) || !reflect.DeepEqual(got.Headings, a.Headings) {
 		t.Errorf("authors %q, headings %+v; want %q, %+v", got.Authors, got.Headings, a.Authors, a.Headings)
+	}
+}
 
 // TestSiteLoadsItsTimeZoneOnce checks that reading the site settings does
 // not load the time zone again at every request: the same *time.Location

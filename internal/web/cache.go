@@ -9,8 +9,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/maypok86/otter/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/horizons-expat/site/internal/metrics"
 	"github.com/horizons-expat/site/internal/store"
 )
 
@@ -48,6 +51,7 @@ type pageCache struct {
 	hits     atomic.Uint64
 	misses   atomic.Uint64
 	renders  atomic.Uint64 // answers built by a page handler
+	evicted  atomic.Uint64 // pages dropped to stay within the bound
 	// flights are the pages being rendered after a miss: other requests
 	// for the same page wait for it instead of rendering it too, so that
 	// a page expiring under load costs one rendering, not one per client.
@@ -79,31 +83,45 @@ func newPageCache(maxBytes uint64, generation func() uint64, gen uint64) *pageCa
 	c := &pageCache{
 		generation: generation,
 		flights:    map[string]chan struct{}{},
-		pages: otter.Must(&otter.Options[string, *prepared]{
-			MaximumWeight: maxBytes,
-			Weigher: func(key string, e *prepared) uint32 {
-				return uint32(len(key) + e.weight() + entryOverhead)
-			},
-		}),
 	}
+	c.pages = otter.Must(&otter.Options[string, *prepared]{
+		MaximumWeight: maxBytes,
+		Weigher: func(key string, e *prepared) uint32 {
+			return uint32(len(key) + e.weight() + entryOverhead)
+		},
+		OnDeletion: func(e otter.DeletionEvent[string, *prepared]) {
+			if e.WasEvicted() {
+				c.evicted.Add(1)
+			}
+		},
+	})
 	c.known.Store(gen)
 	return c
 }
 
-// get returns the cached page for key that is still exact at now, or nil.
+// get returns the cached page for key that is still exact at now, or nil,
+// and counts a hit or a miss.
 func (c *pageCache) get(key string, now time.Time) *prepared {
+	e := c.peek(key, now)
+	if e == nil {
+		c.misses.Add(1)
+		return nil
+	}
+	c.hits.Add(1)
+	return e
+}
+
+// peek is get without counting.
+func (c *pageCache) peek(key string, now time.Time) *prepared {
 	e, ok := c.pages.GetIfPresent(key)
 	if !ok || !now.Before(e.validUntil) {
-		c.misses.Add(1)
 		return nil
 	}
 	if gen := c.generation(); e.generation != gen && gen > c.known.Load() {
 		// A change is committed whose keys are not in yet: this page
 		// may show what it changed.
-		c.misses.Add(1)
 		return nil
 	}
-	c.hits.Add(1)
 	return e
 }
 
@@ -202,7 +220,7 @@ func (s *Server) cachePages(next http.Handler) http.Handler {
 		key := cacheKey(r)
 		now := s.now()
 		if e := s.cache.get(key, now); e != nil {
-			e.serve(w, r, now)
+			s.serveCached(w, r, e, now)
 			return
 		}
 		done, wait := s.cache.join(key)
@@ -214,7 +232,7 @@ func (s *Server) cachePages(next http.Handler) http.Handler {
 			}
 			now = s.now()
 			if e := s.cache.get(key, now); e != nil {
-				e.serve(w, r, now)
+				s.serveCached(w, r, e, now)
 				return
 			}
 			// Not cacheable (an error, a private page): render it too.
@@ -226,13 +244,40 @@ func (s *Server) cachePages(next http.Handler) http.Handler {
 	})
 }
 
+// serveCached answers r with e from within the router's stack, where the
+// request is counted under the route pattern of e.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, e *prepared, now time.Time) {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		rc.RoutePatterns = append(rc.RoutePatterns, e.route.Pattern())
+	}
+	e.serve(w, r, now)
+}
+
+// register reports the cache's figures in m, read when m is scraped.
+func (c *pageCache) register(m *metrics.Metrics) {
+	counter := func(name, help string, v *atomic.Uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: metrics.Namespace, Subsystem: "page_cache", Name: name, Help: help},
+			func() float64 { return float64(v.Load()) })
+	}
+	m.Register(
+		counter("hits_total", "Requests answered from the page cache.", &c.hits),
+		counter("misses_total", "Requests for a page that the page cache did not hold or held stale.", &c.misses),
+		counter("evictions_total", "Pages dropped from the page cache to stay within its bound.", &c.evicted),
+		counter("renders_total", "Answers built by a page handler (what the cache did not save).", &c.renders),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: metrics.Namespace, Subsystem: "page_cache", Name: "bytes", Help: "Memory of the cached pages, by their weight."},
+			func() float64 { return float64(c.pages.WeightedSize()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: metrics.Namespace, Subsystem: "page_cache", Name: "pages", Help: "Pages in the page cache."},
+			func() float64 { return float64(c.pages.EstimatedSize()) }),
+	)
+}
+
 // uncachedPath reports whether p is served without the page cache: static
 // files have their own, media are read from disk at each request so that a
 // replaced image shows at once, health and status must be live, and
 // previews are for their link's holders only.
 func uncachedPath(p string) bool {
 	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || p == "/healthz" || p == "/_status" ||
-		strings.HasPrefix(p, previewPrefix)
+		p == "/metrics" || strings.HasPrefix(p, previewPrefix)
 }
 
 // cacheKey is what changes the page: the path, and the query for the
