@@ -22,7 +22,16 @@ func main() {
 	flag.IntVar(&o.Conns, "c", 64, "keep-alive connections")
 	flag.IntVar(&o.Threads, "t", 2, "wrk threads")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the temporary folder (corpus, database, logs)")
+	reference := flag.String("serve-reference", "", "serve the minimal Go handler from this folder (bench runs itself so)")
+	addr := flag.String("addr", "127.0.0.1:0", "with -serve-reference: listen address")
 	flag.Parse()
+	if *reference != "" {
+		if err := bench.ServeReference(*reference, *addr); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := bench.Run(ctx, o); err != nil {
