@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -418,12 +419,25 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
 
 	var keysBefore []string
+	var inPlace map[string]int64
 	wantKeys := len(s.onChangeKeys)+len(s.onApplied) > 0
 	if wantKeys {
-		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch)); err != nil {
+		if inPlace, err = s.store.InPlace(ctx, ch.Articles); err != nil {
 			s.restoreHints(h)
 			return rep, err
 		}
+		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch, inPlace)); err != nil {
+			s.restoreHints(h)
+			return rep, err
+		}
+		// An edit in place may still change its authors, whose pages
+		// list it: their keys, before and after, are named too.
+		authorsBefore, err := s.store.SurrogateKeys(ctx, slices.Collect(maps.Keys(inPlace)))
+		if err != nil {
+			s.restoreHints(h)
+			return rep, err
+		}
+		keysBefore = append(keysBefore, authorKeys(authorsBefore)...)
 	}
 	applied := !ch.Empty()
 	var generation uint64
@@ -462,7 +476,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.statusMu.Unlock()
 	var keys []string
 	if rep.Changed && wantKeys {
-		if keys, err = s.changedKeys(ctx, ch, keysBefore); err != nil {
+		if keys, err = s.changedKeys(ctx, ch, inPlace, keysBefore); err != nil {
 			return rep, err
 		}
 	}
@@ -480,13 +494,15 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 }
 
 // changedPaths are the article files a change saves, moves or deletes,
-// with both sides of each move: before the change the stored article is
-// found under its former path only, with its former rubrique, whose pages
-// showed it and must be purged too.
-func changedPaths(ch store.Changes) []string {
+// but those edited in place, with both sides of each move: before the
+// change the stored article is found under its former path only, with its
+// former rubrique, whose pages showed it and must be purged too.
+func changedPaths(ch store.Changes, inPlace map[string]int64) []string {
 	paths := append([]string(nil), ch.DeletedArticles...)
 	for _, a := range ch.Articles {
-		paths = append(paths, a.Path)
+		if _, ok := inPlace[a.Path]; !ok {
+			paths = append(paths, a.Path)
+		}
 	}
 	for _, r := range ch.Renames {
 		paths = append(paths, r.From, r.To)
@@ -494,18 +510,42 @@ func changedPaths(ch store.Changes) []string {
 	return paths
 }
 
+// authorKeys are the authors' keys among keys.
+func authorKeys(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if strings.HasPrefix(k, store.AuthorKey("")) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // changedKeys names every page a committed change may have altered: the
 // pages of its articles as they were (keysBefore) and as they are now, and
 // the lists of newest articles, feeds and sitemaps. Site settings and
-// categories show on every page.
-func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, keysBefore []string) ([]string, error) {
-	after, err := s.store.SurrogateKeys(ctx, changedPaths(ch))
+// categories show on every page. An article edited in place (see
+// store.InPlace) names only the pages showing it, and the feeds, sitemaps
+// and search results, which show more of it than its card.
+func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, inPlace map[string]int64, keysBefore []string) ([]string, error) {
+	after, err := s.store.SurrogateKeys(ctx, changedPaths(ch, inPlace))
 	if err != nil {
 		return nil, err
 	}
 	keys := append(keysBefore, after...)
-	if len(ch.Articles)+len(ch.DeletedArticles)+len(ch.Renames) > 0 {
+	authorsAfter, err := s.store.SurrogateKeys(ctx, slices.Collect(maps.Keys(inPlace)))
+	if err != nil {
+		return nil, err
+	}
+	keys = append(keys, authorKeys(authorsAfter)...)
+	for _, id := range inPlace {
+		keys = append(keys, store.ArticleKey(id))
+	}
+	switch {
+	case len(ch.Articles)-len(inPlace)+len(ch.DeletedArticles)+len(ch.Renames) > 0:
 		keys = append(keys, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeyTags, store.KeySearch)
+	case len(inPlace) > 0:
+		keys = append(keys, store.KeyFeeds, store.KeySitemap, store.KeySearch)
 	}
 	if ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories) > 0 {
 		keys = append(keys, store.KeySite)
