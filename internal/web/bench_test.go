@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -97,6 +99,17 @@ func BenchmarkCachedPage(b *testing.B) {
 		}
 		w.WriteHeader(http.StatusOK)
 		w.Write(body)
+	})
+	// With the request log line written, as in production (JSON, to a
+	// buffer: the site's logger buffers too).
+	b.Run("logged", func(b *testing.B) {
+		saved := ts.srv.log
+		defer func() { ts.srv.log = saved }()
+		ts.srv.log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+		b.ReportAllocs()
+		for b.Loop() {
+			ts.handler.ServeHTTP(httptest.NewRecorder(), r)
+		}
 	})
 	b.Run("minimal", func(b *testing.B) {
 		b.ReportAllocs()
