@@ -110,6 +110,11 @@ bench: build bench-deps ## Go benchmarks, then the binary on a 10,000-article co
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/bench -bin $(BIN) -n $(BENCH_ARTICLES) -d $(BENCH_DURATION)
 
+.PHONY: bench-scale
+SCALE ?= 1000,10000,100000
+bench-scale: build bench-deps ## Growth table (not in make test): cold start, restart, edit, RSS, p99s, database size for SCALE articles
+	$(GO) run ./cmd/bench -bin $(BIN) -scale $(SCALE) -d $(BENCH_DURATION)
+
 SOAK     ?= 5m
 FUZZTIME ?= 5m
 # Fuzz targets as package:Name, run one after the other by `make fuzz`.

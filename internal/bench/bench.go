@@ -65,6 +65,7 @@ func Run(ctx context.Context, o Options) error {
 
 type bench struct {
 	o           Options
+	extraArgs   []string // more flags for site serve
 	dir         string
 	content, db string
 	met, judged int // targets met, of those recorded with a verdict
@@ -257,6 +258,7 @@ func (b *bench) startOn(ctx context.Context, oneCore bool) (*site, time.Duration
 	}
 	defer logf.Close()
 	args := []string{"serve", "-addr", addr, "-content", b.content, "-db", b.db, "-pprof", paddr}
+	args = append(args, b.extraArgs...)
 	cmd := exec.CommandContext(ctx, b.o.Binary, args...)
 	if oneCore {
 		cmd = pinned(ctx, siteCPU, b.o.Binary, args...)

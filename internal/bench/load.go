@@ -234,8 +234,17 @@ var (
 
 // wrk runs one load run against url.
 func (b *bench) wrk(ctx context.Context, url string) (wrkResult, error) {
-	out, err := pinned(ctx, wrkCPU, "wrk", "-t", strconv.Itoa(b.o.Threads), "-c", strconv.Itoa(b.o.Conns),
-		"-d", b.o.Duration.String(), "--latency", "-H", "Accept-Encoding: gzip", url).CombinedOutput()
+	return b.wrkScript(ctx, url, "")
+}
+
+// wrkScript is wrk with a Lua script (none when empty).
+func (b *bench) wrkScript(ctx context.Context, url, script string) (wrkResult, error) {
+	args := []string{"-t", strconv.Itoa(b.o.Threads), "-c", strconv.Itoa(b.o.Conns),
+		"-d", b.o.Duration.String(), "--latency", "-H", "Accept-Encoding: gzip"}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
+	out, err := pinned(ctx, wrkCPU, "wrk", append(args, url)...).CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %w\n%s", url, err, out)
 	}
