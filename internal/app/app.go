@@ -206,6 +206,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	if rep.Parsed > freeAfterParsed {
+		// A first start parsed every file: what it held (sources, parsed
+		// articles, the change set) is garbage now. Hand it back to the
+		// system at once rather than keep it resident for minutes, on a
+		// machine that may run several replicas.
+		debug.FreeOSMemory()
+	}
 	status := a.syncer.Status()
 	if a.watcher != nil {
 		a.watcher.LogProblems(ctx, status.Problems)
@@ -270,6 +277,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	return a, nil
 }
+
+// freeAfterParsed is how many files a pass must have parsed for the
+// memory it used to be worth returning to the system at once.
+const freeAfterParsed = 1000
 
 // registerMetrics reports the content passes and the purges at /metrics,
 // read from the counters they keep anyway when the metrics are scraped.
