@@ -100,15 +100,20 @@ BENCH_ARTICLES ?= 10000
 BENCH_DURATION ?= 10s
 
 .PHONY: bench-deps
-bench-deps: ## Install what make bench needs when missing: wrk and nginx-light (apt-get)
-	@{ command -v wrk >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; }; } || { \
-		echo 'wrk or nginx is missing: installing them with apt-get (Debian packages wrk, nginx-light)'; \
-		$(SUDO) apt-get update && $(SUDO) apt-get install -y wrk nginx-light; \
-	} || { echo 'Could not install wrk and nginx. Install them with: sudo apt-get install -y wrk nginx-light'; exit 1; }
+bench-deps: ## Install what make bench needs when missing: wrk, nginx-light and hugo (apt-get)
+	@{ command -v wrk >/dev/null 2>&1 && command -v hugo >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; }; } || { \
+		echo 'wrk, nginx or hugo is missing: installing them with apt-get (Debian packages wrk, nginx-light, hugo)'; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y wrk nginx-light hugo; \
+	} || { echo 'Could not install wrk, nginx and hugo. Install them with: sudo apt-get install -y wrk nginx-light hugo'; exit 1; }
 
 bench: build bench-deps ## Go benchmarks, then the binary on a 10,000-article corpus vs nginx and a minimal Go handler
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/bench -bin $(BIN) -n $(BENCH_ARTICLES) -d $(BENCH_DURATION)
+
+.PHONY: bench-scale
+SCALE ?= 1000,10000,100000
+bench-scale: build bench-deps ## Growth table (not in make test): cold start, restart, edit, RSS, p99s, database size for SCALE articles
+	$(GO) run ./cmd/bench -bin $(BIN) -scale $(SCALE) -d $(BENCH_DURATION)
 
 SOAK     ?= 5m
 FUZZTIME ?= 5m

@@ -67,8 +67,9 @@ sub vcl_recv {
         return (synth(750, "Moved to HTTPS"));
     }
 
-    # The editors' status page is for the replicas' operators only.
-    if (req.url ~ "^/_status" && !client.ip ~ purgers) {
+    # The editors' status page and the metrics are for the replicas'
+    # operators only.
+    if (req.url ~ "^/(_status|metrics(\?|$))" && !client.ip ~ purgers) {
         return (synth(404, "Not Found"));
     }
 

@@ -16,7 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/horizons-expat/site/internal/ingest"
+	"github.com/horizons-expat/site/internal/metrics"
 	"github.com/horizons-expat/site/internal/purge"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/web"
@@ -203,6 +206,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	if rep.Parsed > freeAfterParsed {
+		// A first start parsed every file: what it held (sources, parsed
+		// articles, the change set) is garbage now. Hand it back to the
+		// system at once rather than keep it resident for minutes, on a
+		// machine that may run several replicas.
+		debug.FreeOSMemory()
+	}
 	status := a.syncer.Status()
 	if a.watcher != nil {
 		a.watcher.LogProblems(ctx, status.Problems)
@@ -224,6 +234,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		// Previews are a convenience: the site serves without them.
 		log.Warn("preview links disabled", "err", err)
 	}
+	reg := metrics.New()
+	a.registerMetrics(reg)
 	srv := web.New(a.store, assets, web.Config{
 		BaseURL: cfg.BaseURL, Drafts: cfg.Drafts,
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
@@ -232,7 +244,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		SearchesPerMinute: cfg.SearchesPerMinute, CacheBytes: cfg.CacheBytes,
 		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
 		PreviewSecret: a.previewSecret,
+		Metrics:       reg,
 	}, clock, log, a.ready.Load)
+	// The page cache drops only the pages that a change touches.
+	a.syncer.OnApplied(srv.ContentChanged)
 	handler := srv.Handler()
 	if cfg.Wrap != nil {
 		handler = cfg.Wrap(handler)
@@ -261,6 +276,35 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	return a, nil
+}
+
+// freeAfterParsed is how many files a pass must have parsed for the
+// memory it used to be worth returning to the system at once.
+const freeAfterParsed = 1000
+
+// registerMetrics reports the content passes and the purges at /metrics,
+// read from the counters they keep anyway when the metrics are scraped.
+func (a *App) registerMetrics(m *metrics.Metrics) {
+	gauge := func(subsystem, name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: metrics.Namespace, Subsystem: subsystem, Name: name, Help: help}, f)
+	}
+	counter := func(subsystem, name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: metrics.Namespace, Subsystem: subsystem, Name: name, Help: help}, f)
+	}
+	m.Register(
+		counter("ingest", "passes_total", "Passes over the content folder since the start.",
+			func() float64 { return float64(a.syncer.Status().Passes) }),
+		gauge("ingest", "last_pass_seconds", "Duration of the last pass over the content folder.",
+			func() float64 { return a.syncer.Status().Duration.Seconds() }),
+		gauge("ingest", "problems", "Content problems (errors and warnings) found by the last pass.",
+			func() float64 { return float64(len(a.syncer.Status().Problems)) }),
+		gauge("ingest", "articles", "Articles stored, drafts and scheduled ones included.",
+			func() float64 { return float64(a.syncer.Status().Articles) }),
+		counter("purge", "sent_total", "Surrogate-key bans accepted by a proxy.",
+			func() float64 { sent, _ := a.purger.Stats(); return float64(sent) }),
+		counter("purge", "failed_total", "Surrogate-key bans given up after every retry.",
+			func() float64 { _, failed := a.purger.Stats(); return float64(failed) }),
+	)
 }
 
 // openStore opens the database at cfg.DBPath, which store.Open rebuilds

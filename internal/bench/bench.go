@@ -65,6 +65,7 @@ func Run(ctx context.Context, o Options) error {
 
 type bench struct {
 	o           Options
+	extraArgs   []string // more flags for site serve
 	dir         string
 	content, db string
 	met, judged int // targets met, of those recorded with a verdict
@@ -90,11 +91,20 @@ func yes(v bool) *bool { return &v }
 
 func (b *bench) run(ctx context.Context) error {
 	b.printf("\n== start-up and reload\n")
+	hugo, pages, err := b.hugo(ctx)
+	if err != nil {
+		return err
+	}
+	b.record("Hugo build of the same folder", ms(hugo), fmt.Sprintf("(%d HTML pages)", pages), nil)
 	site, cold, err := b.start(ctx)
 	if err != nil {
 		return err
 	}
 	b.record("cold start (empty database to serving)", ms(cold), "< 5000 ms", yes(cold < 5*time.Second))
+	b.record("cold start vs Hugo's build", fmt.Sprintf("%.2f ×", float64(cold)/float64(hugo)), "≤ 0.50 ×", yes(float64(cold) <= 0.5*float64(hugo)))
+	if rss, _ := site.memory(); rss > 0 {
+		b.record("resident memory after the cold start", fmt.Sprintf("%d MB", rss>>20), "< 150 MB", yes(rss < 150<<20))
+	}
 	defer func() { site.stop() }()
 
 	article, listings, err := b.pickPages(site)
@@ -112,7 +122,14 @@ func (b *bench) run(ctx context.Context) error {
 	b.record("changed file visible after it is noticed", ms(visible-quiet), "< 200 ms", yes(visible-quiet < 200*time.Millisecond))
 	b.record("  of which the reload pass", pass, "(from the log)", nil)
 
-	b.printf("\n== loopback load: %d connections, gzip accepted, %s per run, %d alternating rounds\n", b.o.Conns, b.o.Duration, b.o.Rounds)
+	// Under load every server runs with GOMAXPROCS=1 on one core, wrk
+	// on the other.
+	site.stop()
+	if site, _, err = b.startOn(ctx, true); err != nil {
+		return err
+	}
+	b.printf("\n== loopback load: %d connections, gzip accepted, %s per run, %d alternating rounds;\n", b.o.Conns, b.o.Duration, b.o.Rounds)
+	b.printf("   servers with GOMAXPROCS=1 on CPU %s, wrk on CPU %s\n", siteCPU, wrkCPU)
 	body, header, err := fetch(site.url+article, true)
 	if err != nil {
 		return err
@@ -220,6 +237,12 @@ func freePort() (string, error) {
 // start runs the binary and returns once /healthz answers 200, with the
 // time from the start of the process.
 func (b *bench) start(ctx context.Context) (*site, time.Duration, error) {
+	return b.startOn(ctx, false)
+}
+
+// startOn is start; with oneCore the site runs with GOMAXPROCS=1 on the
+// servers' core, as the references do under load.
+func (b *bench) startOn(ctx context.Context, oneCore bool) (*site, time.Duration, error) {
 	addr, err := freePort()
 	if err != nil {
 		return nil, 0, err
@@ -234,7 +257,13 @@ func (b *bench) start(ctx context.Context) (*site, time.Duration, error) {
 		return nil, 0, err
 	}
 	defer logf.Close()
-	cmd := exec.CommandContext(ctx, b.o.Binary, "serve", "-addr", addr, "-content", b.content, "-db", b.db, "-pprof", paddr)
+	args := []string{"serve", "-addr", addr, "-content", b.content, "-db", b.db, "-pprof", paddr}
+	args = append(args, b.extraArgs...)
+	cmd := exec.CommandContext(ctx, b.o.Binary, args...)
+	if oneCore {
+		cmd = pinned(ctx, siteCPU, b.o.Binary, args...)
+		cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

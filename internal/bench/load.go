@@ -2,13 +2,15 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,9 +21,8 @@ import (
 // references are the two servers the site is measured against, serving
 // the article page's bytes with its headers.
 type references struct {
-	nginx, goURL string
-	nginxCmd     *exec.Cmd
-	goServer     *http.Server
+	nginx, goURL    string
+	nginxCmd, goCmd *exec.Cmd
 }
 
 // notCopied are the site's headers that the references do not copy: the
@@ -30,11 +31,10 @@ var notCopied = map[string]bool{"Date": true, "Content-Length": true, "Connectio
 
 func (b *bench) startReferences(ctx context.Context, body []byte, header http.Header) (*references, error) {
 	refs := &references{}
-	// The minimal Go handler: the bytes from memory, the same headers.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
+	// The minimal Go handler: the bytes from memory, the same headers, in
+	// a process of its own (this program, run again) with the site's
+	// GOMAXPROCS and on the site's core, so that both do the same work
+	// with the same means.
 	h := http.Header{}
 	for k, v := range header {
 		if !notCopied[k] {
@@ -42,14 +42,39 @@ func (b *bench) startReferences(ctx context.Context, body []byte, header http.He
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	refs.goServer = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for k, v := range h {
-			w.Header()[k] = v
-		}
-		w.Write(body)
-	})}
-	go refs.goServer.Serve(l)
-	refs.goURL = "http://" + l.Addr().String() + "/article"
+	refDir := filepath.Join(b.dir, "reference")
+	if err := os.MkdirAll(refDir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(refDir, "body"), body, 0o644); err != nil {
+		return nil, err
+	}
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(refDir, "header.json"), hdr, 0o644); err != nil {
+		return nil, err
+	}
+	goAddr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	refs.goCmd = pinned(ctx, siteCPU, self, "-serve-reference", refDir, "-addr", goAddr)
+	refs.goCmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	refs.goCmd.Stderr = os.Stderr
+	if err := refs.goCmd.Start(); err != nil {
+		return nil, err
+	}
+	refs.goURL = "http://" + goAddr + "/article"
+	if err := waitFor(refs.goURL, body); err != nil {
+		refs.stop()
+		return nil, fmt.Errorf("minimal Go handler: %w", err)
+	}
 
 	// nginx: the bytes as a file, the same headers.
 	// nginx's workers run as an unprivileged user: they must be able to
@@ -80,7 +105,7 @@ func (b *bench) startReferences(ctx context.Context, body []byte, header http.He
 		}
 	}
 	conf := fmt.Sprintf(`daemon off;
-worker_processes auto;
+worker_processes 1;
 pid %[1]s/nginx.pid;
 error_log %[1]s/nginx-error.log;
 events { worker_connections 1024; }
@@ -116,31 +141,78 @@ http {
 		}
 		nginx = "/usr/sbin/nginx"
 	}
-	refs.nginxCmd = exec.CommandContext(ctx, nginx, "-c", confPath, "-p", b.dir, "-e", filepath.Join(b.dir, "nginx-error.log"))
+	refs.nginxCmd = pinned(ctx, siteCPU, nginx, "-c", confPath, "-p", b.dir, "-e", filepath.Join(b.dir, "nginx-error.log"))
 	refs.nginxCmd.Stderr = os.Stderr
 	if err := refs.nginxCmd.Start(); err != nil {
 		return nil, err
 	}
 	refs.nginx = "http://" + addr + "/article"
-	for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
-		if got, _, err := fetch(refs.nginx, true); err == nil {
-			if string(got) != string(body) {
-				refs.stop()
-				return nil, fmt.Errorf("nginx serves other bytes than the site")
-			}
-			break
-		}
-		if time.Since(start) > 10*time.Second {
-			refs.stop()
-			return nil, fmt.Errorf("nginx did not start: see %s/nginx-error.log", b.dir)
-		}
+	if err := waitFor(refs.nginx, body); err != nil {
+		refs.stop()
+		return nil, fmt.Errorf("nginx (see %s/nginx-error.log): %w", b.dir, err)
 	}
 	return refs, nil
 }
 
+// waitFor waits until url serves body.
+func waitFor(url string, body []byte) error {
+	for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
+		if got, _, err := fetch(url, true); err == nil {
+			if string(got) != string(body) {
+				return errors.New("serves other bytes than the site")
+			}
+			return nil
+		}
+		if time.Since(start) > 10*time.Second {
+			return errors.New("not serving after 10 s")
+		}
+	}
+}
+
+// The servers measured run on one core and wrk on the other, so that wrk
+// does not take the servers' CPU: the ratios compare the servers alone.
+const (
+	siteCPU = "0"
+	wrkCPU  = "1"
+)
+
+// pinned is a command to run on cpu, through taskset when the machine has
+// it (util-linux) and more than one core; else as it is.
+func pinned(ctx context.Context, cpu, name string, args ...string) *exec.Cmd {
+	if taskset, err := exec.LookPath("taskset"); err == nil && runtime.NumCPU() > 1 {
+		return exec.CommandContext(ctx, taskset, append([]string{"-c", cpu, name}, args...)...)
+	}
+	return exec.CommandContext(ctx, name, args...)
+}
+
+// ServeReference is the minimal Go handler that the site is measured
+// against: it serves the body and headers that startReferences wrote in
+// dir at addr, whatever the path, until the process is stopped.
+func ServeReference(dir, addr string) error {
+	body, err := os.ReadFile(filepath.Join(dir, "body"))
+	if err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "header.json"))
+	if err != nil {
+		return err
+	}
+	var h http.Header
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return err
+	}
+	return http.ListenAndServe(addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		w.Write(body)
+	}))
+}
+
 func (r *references) stop() {
-	if r.goServer != nil {
-		r.goServer.Close()
+	if r.goCmd != nil && r.goCmd.Process != nil {
+		r.goCmd.Process.Kill()
+		r.goCmd.Wait()
 	}
 	if r.nginxCmd != nil && r.nginxCmd.Process != nil {
 		r.nginxCmd.Process.Signal(syscall.SIGQUIT)
@@ -162,8 +234,17 @@ var (
 
 // wrk runs one load run against url.
 func (b *bench) wrk(ctx context.Context, url string) (wrkResult, error) {
-	out, err := exec.CommandContext(ctx, "wrk", "-t", strconv.Itoa(b.o.Threads), "-c", strconv.Itoa(b.o.Conns),
-		"-d", b.o.Duration.String(), "--latency", "-H", "Accept-Encoding: gzip", url).CombinedOutput()
+	return b.wrkScript(ctx, url, "")
+}
+
+// wrkScript is wrk with a Lua script (none when empty).
+func (b *bench) wrkScript(ctx context.Context, url, script string) (wrkResult, error) {
+	args := []string{"-t", strconv.Itoa(b.o.Threads), "-c", strconv.Itoa(b.o.Conns),
+		"-d", b.o.Duration.String(), "--latency", "-H", "Accept-Encoding: gzip"}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
+	out, err := pinned(ctx, wrkCPU, "wrk", append(args, url)...).CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %w\n%s", url, err, out)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -73,6 +74,7 @@ type Syncer struct {
 	status   Status
 
 	onChangeKeys []func(keys []string)
+	onApplied    []func(generation uint64, keys []string)
 }
 
 // New returns a Syncer that starts from what st already holds.
@@ -114,6 +116,19 @@ func (s *Syncer) OnChangeKeys(fn func(keys []string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onChangeKeys = append(s.onChangeKeys, fn)
+}
+
+// OnApplied registers fn to be called after every pass that wrote to the
+// store, readers' changes or not, with the store's generation the pass
+// made and the surrogate keys of the pages it changed (none when readers
+// see no change: a file touched, a problem noted). A cache of pages keyed
+// by generation learns from it which of its pages are still exact. fn runs
+// on the pass's goroutine, after the change is committed and before any
+// later pass; it must not call Sync. Register before the first Sync.
+func (s *Syncer) OnApplied(fn func(generation uint64, keys []string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onApplied = append(s.onApplied, fn)
 }
 
 // Status returns the state after the last pass.
@@ -404,17 +419,36 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
 
 	var keysBefore []string
-	if len(s.onChangeKeys) > 0 {
-		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch)); err != nil {
+	var inPlace map[string]int64
+	wantKeys := len(s.onChangeKeys)+len(s.onApplied) > 0
+	if wantKeys {
+		if inPlace, err = s.store.InPlace(ctx, ch.Articles); err != nil {
 			s.restoreHints(h)
 			return rep, err
 		}
+		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch, inPlace)); err != nil {
+			s.restoreHints(h)
+			return rep, err
+		}
+		// An edit in place may still change its authors, whose pages
+		// list it: their keys, before and after, are named too.
+		authorsBefore, err := s.store.SurrogateKeys(ctx, slices.Collect(maps.Keys(inPlace)))
+		if err != nil {
+			s.restoreHints(h)
+			return rep, err
+		}
+		keysBefore = append(keysBefore, authorKeys(authorsBefore)...)
 	}
-	if !ch.Empty() {
+	applied := !ch.Empty()
+	var generation uint64
+	if applied {
 		if err := s.store.Apply(ctx, ch); err != nil {
 			s.restoreHints(h)
 			return rep, fmt.Errorf("save content: %w", err)
 		}
+		// This pass is the store's only writer while it holds s.mu: the
+		// generation is the one its change made.
+		generation = s.store.Generation()
 	}
 	s.commit(ch, site, siteChanged)
 	s.ids = ids
@@ -440,28 +474,35 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.statusMu.Lock()
 	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}
 	s.statusMu.Unlock()
+	var keys []string
+	if rep.Changed && wantKeys {
+		if keys, err = s.changedKeys(ctx, ch, inPlace, keysBefore); err != nil {
+			return rep, err
+		}
+	}
+	if applied {
+		for _, fn := range s.onApplied {
+			fn(generation, keys)
+		}
+	}
 	if rep.Changed {
-		if len(s.onChangeKeys) > 0 {
-			keys, err := s.changedKeys(ctx, ch, keysBefore)
-			if err != nil {
-				return rep, err
-			}
-			for _, fn := range s.onChangeKeys {
-				fn(keys)
-			}
+		for _, fn := range s.onChangeKeys {
+			fn(keys)
 		}
 	}
 	return rep, nil
 }
 
 // changedPaths are the article files a change saves, moves or deletes,
-// with both sides of each move: before the change the stored article is
-// found under its former path only, with its former rubrique, whose pages
-// showed it and must be purged too.
-func changedPaths(ch store.Changes) []string {
+// but those edited in place, with both sides of each move: before the
+// change the stored article is found under its former path only, with its
+// former rubrique, whose pages showed it and must be purged too.
+func changedPaths(ch store.Changes, inPlace map[string]int64) []string {
 	paths := append([]string(nil), ch.DeletedArticles...)
 	for _, a := range ch.Articles {
-		paths = append(paths, a.Path)
+		if _, ok := inPlace[a.Path]; !ok {
+			paths = append(paths, a.Path)
+		}
 	}
 	for _, r := range ch.Renames {
 		paths = append(paths, r.From, r.To)
@@ -469,18 +510,42 @@ func changedPaths(ch store.Changes) []string {
 	return paths
 }
 
+// authorKeys are the authors' keys among keys.
+func authorKeys(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if strings.HasPrefix(k, store.AuthorKey("")) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // changedKeys names every page a committed change may have altered: the
 // pages of its articles as they were (keysBefore) and as they are now, and
 // the lists of newest articles, feeds and sitemaps. Site settings and
-// categories show on every page.
-func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, keysBefore []string) ([]string, error) {
-	after, err := s.store.SurrogateKeys(ctx, changedPaths(ch))
+// categories show on every page. An article edited in place (see
+// store.InPlace) names only the pages showing it, and the feeds, sitemaps
+// and search results, which show more of it than its card.
+func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, inPlace map[string]int64, keysBefore []string) ([]string, error) {
+	after, err := s.store.SurrogateKeys(ctx, changedPaths(ch, inPlace))
 	if err != nil {
 		return nil, err
 	}
 	keys := append(keysBefore, after...)
-	if len(ch.Articles)+len(ch.DeletedArticles)+len(ch.Renames) > 0 {
+	authorsAfter, err := s.store.SurrogateKeys(ctx, slices.Collect(maps.Keys(inPlace)))
+	if err != nil {
+		return nil, err
+	}
+	keys = append(keys, authorKeys(authorsAfter)...)
+	for _, id := range inPlace {
+		keys = append(keys, store.ArticleKey(id))
+	}
+	switch {
+	case len(ch.Articles)-len(inPlace)+len(ch.DeletedArticles)+len(ch.Renames) > 0:
 		keys = append(keys, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeyTags, store.KeySearch)
+	case len(inPlace) > 0:
+		keys = append(keys, store.KeyFeeds, store.KeySitemap, store.KeySearch)
 	}
 	if ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories) > 0 {
 		keys = append(keys, store.KeySite)

@@ -43,6 +43,34 @@ func TestChangedKeys(t *testing.T) {
 		t.Errorf("an article edit must not purge every page: %v", keys)
 	}
 
+	// The same article, its text alone edited: only the pages that show
+	// it (they carry its key), and feeds, sitemaps and search results.
+	*got = nil
+	write(t, filepath.Join(dir, "pratique", "retraite.md"), "---\ntitle: Retraite\ndate: 2024-11-20\ntags: [pension]\n---\n\nTexte corrigé.\n")
+	if _, err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{store.ArticleKey(retraite), store.KeyFeeds, store.KeySearch, store.KeySitemap}; len(*got) != 1 || !slices.Equal((*got)[0], want) {
+		t.Errorf("keys of an edit in place = %v, want %v", *got, want)
+	}
+	// Its title, its date, its tags or its visibility move it in lists,
+	// or change its namesakes' titles: every list it was or is in.
+	for _, front := range []string{
+		"title: Retraite anticipée\ndate: 2024-11-20\ntags: [pension]",
+		"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension]",
+		"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension, impots]",
+		"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension, impots]\ndraft: true",
+	} {
+		*got = nil
+		write(t, filepath.Join(dir, "pratique", "retraite.md"), "---\n"+front+"\n---\n\nTexte corrigé.\n")
+		if _, err := s.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(*got) != 1 || !slices.Contains((*got)[0], "c-pratique") || !slices.Contains((*got)[0], "t-pension") || !slices.Contains((*got)[0], store.KeyHome) {
+			t.Errorf("front matter %q: keys %v, want its category, tags and the home page", front, *got)
+		}
+	}
+
 	// A category's settings show in every page's menu.
 	*got = nil
 	write(t, filepath.Join(dir, "monde", "_index.md"), "---\ntitle: Le monde\nweight: 10\n---\n")

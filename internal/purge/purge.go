@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,7 +41,13 @@ type Purger struct {
 	mu      sync.Mutex
 	pending map[string]bool
 	wake    chan struct{}
+
+	sent, failed atomic.Uint64 // bans, for the metrics
 }
+
+// Stats returns the bans sent and those given up after every retry, since
+// the start, for the metrics.
+func (p *Purger) Stats() (sent, failed uint64) { return p.sent.Load(), p.failed.Load() }
 
 // New returns a Purger for the given purge URLs (none: it does nothing).
 func New(urls []string, log *slog.Logger) *Purger {
@@ -114,6 +121,7 @@ func (p *Purger) send(ctx context.Context, url string, keys []string) {
 	var err error
 	for attempt := 1; attempt <= p.retries; attempt++ {
 		if err = p.ban(ctx, url, header); err == nil {
+			p.sent.Add(1)
 			p.log.Info("purged", "url", url, "keys", header, "attempts", attempt, "duration", time.Since(start))
 			return
 		}
@@ -124,6 +132,7 @@ func (p *Purger) send(ctx context.Context, url string, keys []string) {
 		}
 		delay *= 2
 	}
+	p.failed.Add(1)
 	p.log.Error("purge failed", "url", url, "keys", header, "attempts", p.retries, "err", err)
 }
 

@@ -155,14 +155,10 @@ func (s *Store) articleTags(ctx context.Context, ids ...int64) (map[int64][]cont
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT article_id, tag, label FROM article_tags
-		WHERE article_id IN (`+placeholders(len(ids))+`)
-		ORDER BY article_id, position`, args...)
+		WHERE article_id IN (SELECT value FROM json_each(?))
+		ORDER BY article_id, position`, jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("article tags: %w", err)
 	}

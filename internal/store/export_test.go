@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/search"
 )
 
@@ -139,3 +140,13 @@ func (s *Store) VocabularyInMemory() []string {
 // ForgetVocabulary drops the vocabulary in memory: the next search that
 // needs it loads it again.
 func (s *Store) ForgetVocabulary() { s.vocab.replaced(0) }
+
+// ArticleTags exposes articleTags, for the test of long id lists.
+func (s *Store) ArticleTags(ctx context.Context, ids ...int64) (map[int64][]content.Tag, error) {
+	return s.articleTags(ctx, ids...)
+}
+
+// SearchResults exposes searchResults, for the test of long id lists.
+func (s *Store) SearchResults(ctx context.Context, ids []int64) ([]Article, error) {
+	return s.searchResults(ctx, ids)
+}

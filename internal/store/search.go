@@ -499,14 +499,10 @@ func (s *Store) searchResults(ctx context.Context, ids []int64) ([]Article, erro
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+cardColumns+`, a.body_text
 		FROM articles a JOIN categories c ON c.slug = a.category
-		WHERE a.id IN (`+placeholders(len(ids))+`)`, args...)
+		WHERE a.id IN (SELECT value FROM json_each(?))`, jsonList(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/horizons-expat/site/internal/content"
@@ -21,10 +22,34 @@ func (s *Store) Site(ctx context.Context) (content.Site, error) {
 	if err != nil {
 		return site, fmt.Errorf("site settings: %w", err)
 	}
-	if site.Location, err = time.LoadLocation(site.TimeZone); err != nil {
+	if site.Location, err = s.zone.load(site.TimeZone); err != nil {
 		return site, fmt.Errorf("site time zone: %w", err)
 	}
 	return site, nil
+}
+
+// zone keeps the site's time zone once loaded: every uncached page reads
+// the site settings, and time.LoadLocation reads and parses the zone's file
+// each time. It changes only with site.yaml.
+type zone struct {
+	last atomic.Pointer[loadedZone]
+}
+
+type loadedZone struct {
+	name string
+	loc  *time.Location
+}
+
+func (z *zone) load(name string) (*time.Location, error) {
+	if l := z.last.Load(); l != nil && l.name == name {
+		return l.loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	z.last.Store(&loadedZone{name: name, loc: loc})
+	return loc, nil
 }
 
 // Version returns the content version: it grows with every applied change.

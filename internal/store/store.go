@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -46,6 +47,7 @@ type Store struct {
 	scores     scoreCache // what searches are ranked from
 	warm       warmer     // scores anew after a change what searches asked
 	vocab      vocabularyCache
+	zone       zone // the site's time zone, loaded once
 }
 
 // Generation changes after every applied change: a page rendered while it
@@ -192,4 +194,15 @@ func (s *Store) Close() error {
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// jsonList encodes values as one JSON array, for a query to expand with
+// json_each: a list of any length is then a single bound variable, where
+// one "?" per value would fail past SQLite's limit of 32,766 variables.
+func jsonList(values []int64) string {
+	b, err := json.Marshal(values)
+	if err != nil {
+		panic(err) // integers always encode
+	}
+	return string(b)
 }

@@ -715,3 +715,33 @@ func TestMigrationToAuthorsRereadsFiles(t *testing.T) {
 		t.Errorf("authors %q, headings %+v; want %q, %+v", got.Authors, got.Headings, a.Authors, a.Headings)
 	}
 }
+
+// TestSiteLoadsItsTimeZoneOnce checks that reading the site settings does
+// not load the time zone again at every request: the same *time.Location
+// comes back until the zone changes.
+func TestSiteLoadsItsTimeZoneOnce(t *testing.T) {
+	st := open(t, dbPath(t))
+	apply(t, st, store.Changes{Site: &site})
+	ctx := context.Background()
+	a, err := st.Site(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Site(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Location != b.Location || a.Location.String() != "Europe/Paris" {
+		t.Errorf("locations %p (%s) and %p: want one Europe/Paris", a.Location, a.Location, b.Location)
+	}
+	other := site
+	other.TimeZone = "America/Montreal"
+	apply(t, st, store.Changes{Site: &other})
+	c, err := st.Site(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location.String() != "America/Montreal" {
+		t.Errorf("after the change the zone is %s, want America/Montreal", c.Location)
+	}
+}

@@ -3,9 +3,13 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -82,10 +86,42 @@ func BenchmarkCachedPage(b *testing.B) {
 			}
 		})
 	})
+	// The floor: a handler that writes the same headers and bytes from
+	// memory, through the same recorder. What serial costs beyond it is
+	// the site's own work on a cache hit.
+	w := httptest.NewRecorder()
+	ts.handler.ServeHTTP(w, r)
+	header, body := w.Header().Clone(), w.Body.Bytes()
+	minimal := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for k, v := range header {
+			h[k] = v
+		}
+		w.WriteHeader(http.StatusOK)
+		w.Write(body)
+	})
+	// With the request log line written, as in production (JSON, to a
+	// buffer: the site's logger buffers too).
+	b.Run("logged", func(b *testing.B) {
+		saved := ts.srv.log
+		defer func() { ts.srv.log = saved }()
+		ts.srv.log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+		b.ReportAllocs()
+		for b.Loop() {
+			ts.handler.ServeHTTP(httptest.NewRecorder(), r)
+		}
+	})
+	b.Run("minimal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			minimal.ServeHTTP(httptest.NewRecorder(), r)
+		}
+	})
 }
 
 // BenchmarkRenderPage measures a cache miss: queries, rendering, gzip.
-// Each iteration asks for another query string, which the cache keys on.
+// Each iteration empties the page cache first (query strings no longer
+// make another page).
 func BenchmarkRenderPage(b *testing.B) {
 	ts := newTestSite(b, benchContent(b), 1<<20)
 	article, category, tag := benchPages(b, ts)
@@ -98,10 +134,9 @@ func BenchmarkRenderPage(b *testing.B) {
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			b.ReportAllocs()
-			i := 0
 			for b.Loop() {
-				i++
-				r := httptest.NewRequest("GET", fmt.Sprintf("%s?i=%d", p.path, i), nil)
+				ts.srv.cache.pages.InvalidateAll()
+				r := httptest.NewRequest("GET", p.path, nil)
 				r.Header.Set("Accept-Encoding", "gzip")
 				w := httptest.NewRecorder()
 				ts.handler.ServeHTTP(w, r)
@@ -110,5 +145,71 @@ func BenchmarkRenderPage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkHitRatioWithEdits replays a newsroom's day in miniature: readers
+// ask for pages by popularity (Zipf: the home page and a few articles get
+// most of the requests), and an editor saves one article every editEvery
+// requests (an edit every 10 s at 1,000 requests per second). It reports
+// the page cache's hit ratio, and renders per edit: what each save costs
+// the replica. Run it with a fixed count so that runs compare:
+//
+//	go test ./internal/web -run '^$' -bench HitRatioWithEdits -benchtime 100000x
+func BenchmarkHitRatioWithEdits(b *testing.B) {
+	const editEvery = 10_000
+	ts := newTestSite(b, benchContent(b), 0)
+	ctx := context.Background()
+	list, err := ts.srv.store.Latest(ctx, store.View{Now: fixtureNow}, benchArticles, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pages := []string{"/"}
+	seen := map[string]bool{}
+	for _, a := range list {
+		if !seen[a.Category] {
+			seen[a.Category] = true
+			pages = append(pages, "/"+a.Category)
+		}
+	}
+	for _, a := range list {
+		pages = append(pages, a.URLPath())
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rng, 1.1, 1, uint64(len(pages)-1))
+	before := ts.srv.CacheStats()
+	edits := 0
+	b.ResetTimer()
+	for i := range b.N {
+		if i > 0 && i%editEvery == 0 {
+			a := list[rng.IntN(len(list))]
+			name := filepath.Join(ts.dir, "content", a.Path)
+			src, err := os.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			src = append(src, fmt.Sprintf("\nMise à jour n° %d.\n", i)...)
+			if err := os.WriteFile(name, src, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := ts.syncer.Sync(ctx); err != nil {
+				b.Fatal(err)
+			}
+			edits++
+		}
+		r := httptest.NewRequest("GET", pages[zipf.Uint64()], nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		w := httptest.NewRecorder()
+		ts.handler.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("GET %s = %d", r.URL.Path, w.Code)
+		}
+	}
+	b.StopTimer()
+	after := ts.srv.CacheStats()
+	hits, misses := after.Hits-before.Hits, after.Misses-before.Misses
+	b.ReportMetric(100*float64(hits)/float64(hits+misses), "hit%")
+	if edits > 0 {
+		b.ReportMetric(float64(after.Renders-before.Renders)/float64(edits), "renders/edit")
 	}
 }

@@ -11,9 +11,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,6 +86,7 @@ func newTestSite(t testing.TB, contentDir string, cacheBytes uint64) *testSite {
 		t.Fatal(err)
 	}
 	srv := New(st, assets, Config{CacheBytes: cacheBytes}, c.now, discardLog(), func() bool { return true })
+	sy.OnApplied(srv.ContentChanged)
 	return &testSite{srv: srv, handler: srv.Handler(), syncer: sy, clock: c, dir: dir}
 }
 
@@ -336,4 +339,196 @@ func TestCacheStaysBoundedAndKeepsHotPagesUnderACrawl(t *testing.T) {
 		t.Errorf("hot pages hit %.0f%% of the time during the crawl, want at least 90%%", ratio*100)
 	}
 	t.Logf("after the crawl: %+v, hot hit ratio %d/%d", stats, hotHits, hotAsks)
+}
+
+// TestUnknownQueryStringsShareThePage checks that a query string on a page
+// that reads none (tracking parameters, a crawler's or an attacker's
+// variations) is served from the page's cache entry, without a render.
+func TestUnknownQueryStringsShareThePage(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	const path = "/monde/nouvelle-14"
+	first := ts.do(t, "GET", path, "Accept-Encoding", "gzip")
+	if first.Code != http.StatusOK {
+		t.Fatalf("GET %s = %d", path, first.Code)
+	}
+	renders := ts.srv.CacheStats().Renders
+	for _, q := range []string{"?x=1", "?x=2", "?utm_source=lettre&utm_medium=email", "?fbclid=abc", "?", "?page=2"} {
+		w := ts.do(t, "GET", path+q, "Accept-Encoding", "gzip")
+		if w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), first.Body.Bytes()) {
+			t.Errorf("GET %s%s = %d, not the page without its query", path, q, w.Code)
+		}
+		if w.Header().Get("Etag") != first.Header().Get("Etag") {
+			t.Errorf("GET %s%s: ETag %s, want %s", path, q, w.Header().Get("Etag"), first.Header().Get("Etag"))
+		}
+	}
+	if got := ts.srv.CacheStats().Renders; got != renders {
+		t.Errorf("%d renders for the page with query strings, want none", got-renders)
+	}
+	// Search results depend on their query: each is its own page.
+	a := ts.do(t, "GET", "/recherche?q=retraite")
+	b := ts.do(t, "GET", "/recherche?q=visa")
+	if a.Code != http.StatusOK || b.Code != http.StatusOK || a.Body.String() == b.Body.String() {
+		t.Errorf("two searches gave the same page (%d, %d)", a.Code, b.Code)
+	}
+}
+
+// blockingWriter holds the request it answers in flight until released.
+type blockingWriter struct {
+	*httptest.ResponseRecorder
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (w *blockingWriter) Write(b []byte) (int, error) {
+	w.entered <- struct{}{}
+	<-w.release
+	return w.ResponseRecorder.Write(b)
+}
+
+// TestHealthzAnsweredWhenInFlightLimitIsFull checks that the proxy's probes
+// still get 200 from a replica that sheds page requests: an overloaded
+// replica is not a dead one.
+func TestHealthzAnsweredWhenInFlightLimitIsFull(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	ts.srv.cfg.MaxInFlight = 1
+	h := ts.srv.Handler()
+	bw := &blockingWriter{ResponseRecorder: httptest.NewRecorder(), entered: make(chan struct{}), release: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.ServeHTTP(bw, httptest.NewRequest("GET", "/monde", nil))
+	}()
+	<-bw.entered // the one slot is taken
+	shed := httptest.NewRecorder()
+	h.ServeHTTP(shed, httptest.NewRequest("GET", "/monde/nouvelle-14", nil))
+	if shed.Code != http.StatusServiceUnavailable {
+		t.Errorf("page request with the limit full = %d, want 503", shed.Code)
+	}
+	for _, method := range []string{"GET", "HEAD"} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(method, "/healthz", nil))
+		if w.Code != http.StatusOK {
+			t.Errorf("%s /healthz with the limit full = %d, want 200", method, w.Code)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s /healthz lacks the security headers", method)
+		}
+	}
+	close(bw.release)
+	<-done
+}
+
+// TestEditKeepsUntouchedPages checks that saving an article drops from the
+// page cache exactly the pages whose surrogate keys the change names: they
+// show the new text at once, and every other page is still served from
+// the cache, without a render.
+func TestEditKeepsUntouchedPages(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	paths := []string{"/", "/monde", "/pratique", "/tags", "/tags/monde", "/tags/numero-03", "/tags/numero-07", "/tags/retraite", "/pratique/retraite", "/rss.xml"}
+	for i := 1; i <= 14; i++ {
+		paths = append(paths, fmt.Sprintf("/monde/nouvelle-%02d", i))
+	}
+	keys := map[string][]string{}
+	for _, p := range paths {
+		w := ts.do(t, "GET", p, "Accept-Encoding", "gzip")
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", p, w.Code)
+		}
+		keys[p] = strings.Fields(w.Header().Get("Surrogate-Key"))
+	}
+	var changed []string
+	ts.syncer.OnChangeKeys(func(k []string) { changed = k })
+	edit := func(name, old, new, shows string) {
+		t.Helper()
+		src, err := os.ReadFile(filepath.Join(ts.dir, "content", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed = nil
+		ts.write(t, name, strings.Replace(string(src), old, new, 1))
+		if len(changed) == 0 {
+			t.Fatal("the edit named no surrogate key")
+		}
+		var kept, dropped int
+		for _, p := range paths {
+			touched := false
+			for _, k := range keys[p] {
+				touched = touched || slices.Contains(changed, k)
+			}
+			before := ts.srv.CacheStats().Renders
+			w := ts.do(t, "GET", p, "Accept-Encoding", "gzip")
+			rendered := ts.srv.CacheStats().Renders != before
+			if rendered != touched {
+				t.Errorf("GET %s after editing %s: rendered %v, want %v (keys %q, changed %q)", p, name, rendered, touched, keys[p], changed)
+			}
+			if touched {
+				dropped++
+				if p == "/"+strings.TrimSuffix(name, ".md") && !strings.Contains(gunzip(t, w.Body.Bytes()), shows) {
+					t.Errorf("the edited article's page does not show the edit")
+				}
+			} else {
+				kept++
+			}
+			keys[p] = strings.Fields(w.Header().Get("Surrogate-Key"))
+		}
+		t.Logf("after editing %s: %d pages kept, %d dropped", name, kept, dropped)
+		if kept == 0 || dropped == 0 {
+			t.Errorf("%d pages kept, %d dropped: the test does not tell selective from all or nothing", kept, dropped)
+		}
+	}
+	// The text alone: the lists stay as they are.
+	edit("monde/nouvelle-05.md", "Premier paragraphe", "Tout premier paragraphe", "Tout premier paragraphe")
+	// The title: every list that shows the article, and its namesakes.
+	edit("monde/nouvelle-03.md", "Nouvelle numéro 03", "Nouvelle numéro 03, corrigée", "corrigée")
+	// A category's settings show in every page's menu: all go.
+	src, err := os.ReadFile(filepath.Join(ts.dir, "content", "pratique", "_index.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.write(t, "pratique/_index.md", string(src)+"\nUne phrase de plus.\n")
+	for _, p := range paths {
+		before := ts.srv.CacheStats().Renders
+		ts.do(t, "GET", p, "Accept-Encoding", "gzip")
+		if ts.srv.CacheStats().Renders == before {
+			t.Errorf("GET %s after a category change came from the cache", p)
+		}
+	}
+}
+
+// TestPageCacheBetweenChangeAndKeys checks the moment between a commit,
+// which moves the store's generation, and the arrival of its keys: pages
+// of older generations are not served then, and a page rendered before a
+// change is not stored once the change is applied.
+func TestPageCacheBetweenChangeAndKeys(t *testing.T) {
+	var gen atomic.Uint64
+	gen.Store(1)
+	c := newPageCache(1<<20, gen.Load, 1)
+	now := fixtureNow
+	page := func(g uint64, keys ...string) *prepared {
+		e := newPrepared(&response{status: http.StatusOK, contentType: "text/html", body: []byte("page"), validUntil: now.Add(time.Hour), now: now, keys: keys}, true)
+		e.generation = g
+		return e
+	}
+	c.put("/a", page(1, "site", "a1"))
+	c.put("/b", page(1, "site", "a2"))
+	gen.Store(2) // committed, keys not in yet
+	if c.get("/a", now) != nil || c.get("/b", now) != nil {
+		t.Fatal("a page of generation 1 served before the keys of generation 2 came")
+	}
+	c.changed(2, []string{"a1"})
+	if c.get("/a", now) != nil {
+		t.Error("the page showing a1 survived the change of a1")
+	}
+	if c.get("/b", now) == nil {
+		t.Error("the page not showing a1 was dropped")
+	}
+	c.put("/a", page(1, "site", "a1")) // rendered from before the change
+	if c.get("/a", now) != nil {
+		t.Error("a page rendered before the change was stored after it")
+	}
+	gen.Store(4) // generation 3's keys never came
+	c.changed(4, []string{"a9"})
+	if c.get("/b", now) != nil {
+		t.Error("a page survived a change whose keys are unknown")
+	}
 }

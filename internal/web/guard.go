@@ -46,17 +46,7 @@ const permissionsPolicy = "accelerometer=(), autoplay=(), camera=(), display-cap
 // error pages and static files included.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Permissions-Policy", permissionsPolicy)
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if s.https(r) {
-			// Two years, the value HSTS preload lists ask for.
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-		}
+		s.setSecurityHeaders(w.Header(), r)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -144,7 +134,13 @@ func (s *Server) refuseLongURIs(next http.Handler) http.Handler {
 // finds no free slot within inFlightWait is shed with 503 and Retry-After,
 // so that overload costs a quick refusal instead of memory.
 func (s *Server) limitInFlight(max int) func(http.Handler) http.Handler {
-	slots := make(chan struct{}, max)
+	return s.limitInFlightWith(make(chan struct{}, max))
+}
+
+// limitInFlightWith is limitInFlight with the slots given, so that the
+// fast path of cached pages can share them.
+func (s *Server) limitInFlightWith(slots chan struct{}) func(http.Handler) http.Handler {
+	max := cap(slots)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			select {

@@ -4,33 +4,39 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/horizons-expat/site/internal/content"
 )
 
-// logRequests writes one structured log line per request.
+// logRequests writes one structured log line per request, and counts it
+// in the metrics under the route pattern that served it.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		s.log.Info("request",
-			"method", r.Method,
-			"path", r.URL.Path,
-			"status", ww.Status(),
-			"bytes", ww.BytesWritten(),
-			"duration", time.Since(start),
-			"client", middleware.GetClientIP(r.Context()),
-			"request_id", middleware.GetReqID(r.Context()),
-		)
+		d := time.Since(start)
+		status := ww.Status()
+		if status == 0 { // nothing written: net/http sends 200
+			status = http.StatusOK
+		}
+		pattern := ""
+		if rc := chi.RouteContext(r.Context()); rc != nil {
+			pattern = rc.RoutePattern()
+		}
+		if pattern == "" && r.URL.Path == "/healthz" { // answered before routing
+			pattern = "/healthz"
+		}
+		s.metrics.Route(pattern).Observe(status, d)
+		s.logRequest(r, middleware.GetClientIPAddr(r.Context()), status, ww.BytesWritten(), d)
 	})
 }
 
@@ -39,15 +45,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			rec := recover()
-			if rec == nil {
-				return
+			if rec := recover(); rec != nil {
+				s.recovered(w, r, rec)
 			}
-			if rec == http.ErrAbortHandler {
-				panic(rec) // the server's own way to abort a response
-			}
-			s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
-			s.serverError(w, r)
 		}()
 		next.ServeHTTP(w, r)
 	})
@@ -174,6 +174,23 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusMethodNotAllowed)
 	fmt.Fprintln(w, "Méthode non autorisée.")
+}
+
+// answerHealthz answers /healthz itself, ahead of the in-flight limit and
+// of the page cache.
+func (s *Server) answerHealthz(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" {
+			switch r.Method {
+			case http.MethodGet, http.MethodHead:
+				s.healthz(w, r)
+			default:
+				methodNotAllowed(w, r)
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // healthz answers 200 once content is loaded.

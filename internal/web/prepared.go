@@ -11,7 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/horizons-expat/site/internal/metrics"
 )
 
 // minGzip is the smallest body worth compressing: below it, gzip's own
@@ -44,6 +47,42 @@ type prepared struct {
 	// surrogate and cacheTag list the page's surrogate keys, for Varnish
 	// and Fastly (space-separated) and for Cloudflare and Bunny (commas).
 	surrogate, cacheTag []string
+	keys                []string // the same keys, sorted
+	// route counts the answers of a cached page (metrics), under the
+	// route pattern that rendered it.
+	route *metrics.Route
+	// cc is the last Cache-Control value sent, which depends on the
+	// second: answers within the same second share it.
+	cc atomic.Pointer[cacheControlAt]
+}
+
+type cacheControlAt struct {
+	unix  int64
+	value []string
+}
+
+// cacheControl returns the Cache-Control header of e at now.
+func (e *prepared) cacheControl(now time.Time) []string {
+	sec := now.Unix()
+	if c := e.cc.Load(); c != nil && c.unix == sec {
+		return c.value
+	}
+	// Lifetimes are whole seconds: computed from the end of the second,
+	// the value is exact or short by under a second for all of it, and
+	// never reaches past validUntil.
+	c := &cacheControlAt{unix: sec, value: []string{cacheControl(e.validUntil.Sub(time.Unix(sec+1, 0)))}}
+	e.cc.Store(c)
+	return c.value
+}
+
+// shows reports whether e carries one of the surrogate keys in touched.
+func (e *prepared) shows(touched map[string]bool) bool {
+	for _, k := range e.keys {
+		if touched[k] {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *prepared) weight() int { return len(e.body) + len(e.gzipped) }
@@ -108,6 +147,7 @@ func newPrepared(resp *response, cached bool) *prepared {
 		keys := slices.Clone(resp.keys)
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
+		e.keys = keys
 		e.surrogate = []string{strings.Join(keys, " ")}
 		e.cacheTag = []string{strings.Join(keys, ",")}
 	}
@@ -136,8 +176,9 @@ func (e *prepared) setLastModified(t time.Time) {
 	e.lastModText = []string{e.lastModified.UTC().Format(http.TimeFormat)}
 }
 
-// serve writes e as the answer to r at the instant now.
-func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) {
+// serve writes e as the answer to r at the instant now, and returns the
+// status and the number of body bytes written.
+func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) (status, written int) {
 	h := w.Header()
 	gz := e.compressible && acceptsGzip(r)
 	if e.compressible {
@@ -149,7 +190,7 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 	}
 	if e.status == http.StatusOK {
 		if !e.private {
-			h["Cache-Control"] = []string{cacheControl(e.validUntil.Sub(now))}
+			h["Cache-Control"] = e.cacheControl(now)
 			if e.surrogate != nil {
 				h["Surrogate-Key"] = e.surrogate
 				h["Cache-Tag"] = e.cacheTag
@@ -163,7 +204,7 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 		}
 		if notModified(r, e) {
 			w.WriteHeader(http.StatusNotModified)
-			return
+			return http.StatusNotModified, 0
 		}
 	} else if !e.private {
 		h["Cache-Control"] = hdrNoCache
@@ -188,8 +229,9 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 	h["Content-Length"] = length
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
-		w.Write(body)
+		written, _ = w.Write(body)
 	}
+	return e.status, written
 }
 
 // sharedMaxAge bounds how long a shared cache keeps a page between two

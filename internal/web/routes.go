@@ -14,13 +14,16 @@ func (s *Server) Handler() http.Handler {
 	if maxInFlight <= 0 {
 		maxInFlight = DefaultMaxInFlight
 	}
+	slots := make(chan struct{}, maxInFlight)
 	r.Use(
-		middleware.RequestID,
 		clientAddresses(s.cfg.TrustedProxies),
 		s.securityHeaders,
 		s.logRequests,
 		s.recoverPanics,
-		s.limitInFlight(maxInFlight),
+		// Probes are answered even when pages are shed: an overloaded
+		// replica is not a dead one.
+		s.answerHealthz,
+		s.limitInFlightWith(slots),
 		s.refuseLongURIs,
 		s.refuseBodies,
 		canonicalPaths,
@@ -33,8 +36,8 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 
-	r.Get("/healthz", s.healthz)
 	r.Get("/_status", s.privateOnly(s.status))
+	r.Get("/metrics", s.privateOnly(s.metricsPage))
 	r.Get("/static/*", s.static)
 	r.Get("/media/*", s.media)
 
@@ -67,5 +70,6 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/{category}", s.category)
 	r.Get("/{category}/page/{page}", s.category)
 	r.Get("/{category}/{slug}", s.article)
-	return r
+	// Cached pages are answered ahead of all of it.
+	return s.fastPath(r, slots)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/search"
@@ -46,7 +47,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if !q.Empty() {
 		req := sp.request(q)
 		req.Limit, req.Offset = perPage, (n-1)*perPage
+		start := time.Now()
 		res, err = s.store.Find(ctx, rq.view, req)
+		s.metrics.ObserveSearch(time.Since(start))
 		if err == nil && n > lastPage(res.Total) {
 			// A page past the end, from an old link: show the last one.
 			n = lastPage(res.Total)

@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/internal/metrics"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
@@ -53,18 +55,24 @@ type Config struct {
 	// PreviewSecret signs the preview links of unpublished articles
 	// (see PreviewToken); without it there are no preview links.
 	PreviewSecret []byte
+	// Metrics is where the server counts requests and registers its
+	// page cache's figures, served at /metrics to those who may see the
+	// status page; nil: a registry of its own.
+	Metrics *metrics.Metrics
 }
 
 // Server answers the site's HTTP requests.
 type Server struct {
-	store  *store.Store
-	assets *Assets
-	cfg    Config
-	now    func() time.Time
-	log    *slog.Logger
-	ready  func() bool
-	scheme baseScheme
-	cache  *pageCache
+	store   *store.Store
+	assets  *Assets
+	cfg     Config
+	now     func() time.Time
+	log     *slog.Logger
+	ready   func() bool
+	scheme  baseScheme
+	cache   *pageCache
+	metrics *metrics.Metrics
+	ids     *requestIDs
 	// private guards the operators' pages.
 	private privateGuard
 	// previews are the preview tokens of the stored articles.
@@ -76,8 +84,18 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 	if cfg.CacheBytes == 0 {
 		cfg.CacheBytes = DefaultCacheBytes
 	}
-	return &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
-		cache: newPageCache(cfg.CacheBytes, st.Generation), private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies)}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
+	var gen uint64
+	if st != nil { // middleware tests run without a database
+		gen = st.Generation()
+	}
+	s := &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
+		cache: newPageCache(cfg.CacheBytes, st.Generation, gen), metrics: cfg.Metrics, ids: newRequestIDs(),
+		private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies)}
+	s.cache.register(cfg.Metrics)
+	return s
 }
 
 // perPage is the number of articles on a listing page.
@@ -271,9 +289,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *
 // answer to a GET or HEAD is kept in the page cache until resp.validUntil
 // or the next content change.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
+	s.cache.renders.Add(1)
 	if f, ok := r.Context().Value(fillKey{}).(*fill); ok && cacheable(w, resp) {
 		e := newPrepared(resp, true)
 		e.generation = f.generation
+		pattern := ""
+		if rc := chi.RouteContext(r.Context()); rc != nil {
+			pattern = rc.RoutePattern()
+		}
+		e.route = s.metrics.Route(pattern)
 		s.cache.put(f.key, e)
 		if f.cached != nil {
 			f.cached()

@@ -103,3 +103,10 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	rq.private = true // never cached, never indexed: it is for editors only
 	s.render(w, r, http.StatusOK, rq, templates.Status(page))
 }
+
+// metricsPage serves the metrics in the Prometheus text format (the route
+// lets through only those who may see the status page).
+func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
+	w.Header()["Cache-Control"] = hdrNoStore
+	s.metrics.Handler().ServeHTTP(w, r)
+}
