@@ -14,7 +14,7 @@ func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
 	if pr != nil {
 		return c, []Problem{*pr}
 	}
-	fm, problems := decodeFrontMatter(filePath, doc.rawFrontMatter, 2, categoryKeys)
+	fm, problems := decodeBlock(filePath, doc.frontMatter, categoryKeys, nil)
 	if HasErrors(problems) {
 		return c, problems
 	}
