@@ -2,7 +2,7 @@ package content
 
 import "path"
 
-var categoryKeys = map[string]bool{"title": true, "description": true, "weight": true}
+var categoryKeys = map[string]bool{"title": true, "description": true, "weight": true, "aliases": true}
 
 // Category parses the _index.md of a category folder.
 func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
@@ -26,5 +26,16 @@ func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
 	c.Title, c.Description = French(c.Title), French(c.Description)
 	c.Weight = fm.integer("weight", &problems)
 	c.IntroHTML = doc.html
+	// A rubrique's aliases are read from the site's root: its folder is
+	// its whole address.
+	items, line := fm.list("aliases", &problems)
+	for _, a := range items {
+		alias, ok := Alias(".", a)
+		if !ok || isSiteRoute(alias, nil) {
+			problems = append(problems, problemf(filePath, line, "alias « %s » invalide : écrivez un chemin du site commençant par / et qui ne soit pas déjà une rubrique ni une page du site, par exemple /category/ancienne-rubrique", a))
+			continue
+		}
+		c.Aliases = append(c.Aliases, alias)
+	}
 	return c, problems
 }

@@ -29,6 +29,7 @@ type Category struct {
 	Description string
 	Weight      int // menu order, smallest first
 	IntroHTML   string
+	Aliases     []string // old addresses of the rubrique, redirected to it
 	Path        string
 	Hash        string
 }

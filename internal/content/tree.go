@@ -142,7 +142,7 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 				problems = append(problems, problemf(e.Path, 0, "boucle de redirection : l'alias %s est l'adresse de %s, dont un alias renvoie ici (%s) ; retirez l'un des deux", alias, other, target))
 			case taken:
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est déjà l'adresse ou un alias de %s", alias, other))
-			case isSiteRoute(alias):
+			case isSiteRoute(alias, categories):
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est une adresse du site (rubrique, mot-clé ou page) : choisissez-en une autre", alias))
 			default:
 				owner[alias] = e.Path
@@ -155,10 +155,17 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 }
 
 // isSiteRoute reports whether p is a path that the site serves by itself,
-// other than articles: an alias there would never be reached or would hide it.
-func isSiteRoute(p string) bool {
+// other than articles: an alias there would never be reached or would hide
+// it. A one-segment path that is no rubrique (WordPress's pages, /about)
+// reaches the redirects; one with a dot may be a file of the site
+// (/robots.txt). An alias with a query is looked up before any route.
+func isSiteRoute(p string, categories map[string]bool) bool {
+	if strings.Contains(p, "?") {
+		return false
+	}
 	segs := strings.Split(strings.Trim(p, "/"), "/")
-	return p == "/" || len(segs) == 1 || IsReservedCategory(segs[0]) ||
+	return p == "/" || IsReservedCategory(segs[0]) || strings.HasPrefix(segs[0], "_") ||
+		(len(segs) == 1 && (categories[segs[0]] || strings.Contains(segs[0], "."))) ||
 		(len(segs) >= 2 && segs[1] == "page")
 }
 

@@ -23,6 +23,7 @@ func (s *Server) Handler() http.Handler {
 		s.limitInFlight(maxInFlight),
 		s.refuseLongURIs,
 		s.refuseBodies,
+		s.oldAddresses,
 		canonicalPaths,
 		s.limitSearches(s.cfg.SearchesPerMinute),
 		// A cached page needs no database snapshot: it skips the rest.
