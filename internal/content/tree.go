@@ -361,7 +361,7 @@ func CheckWithMoves(dir string, moved map[string]string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set.Problems = append(set.Problems, set.brokenLinks(moved)...)
+	set.Problems = append(set.Problems, set.brokenLinks(moved, root.FS())...)
 	set.Problems = append(set.Problems, set.Unsourced()...)
 	set.Problems = append(set.Problems, set.LinksAhead()...)
 	set.Problems = append(set.Problems, TagSpellings(set.Articles)...)
@@ -438,9 +438,11 @@ func TagSpellings(articles []Article) []Problem {
 
 // BrokenLinks reports links of article bodies to paths of the site that no
 // article, category or tag answers.
-func (s *Set) BrokenLinks() []Problem { return s.brokenLinks(nil) }
+func (s *Set) BrokenLinks() []Problem { return s.brokenLinks(nil, nil) }
 
-func (s *Set) brokenLinks(moved map[string]string) []Problem {
+// brokenLinks also checks, when fsys is the content folder, that links to
+// files of media/ (a PDF, a sound) find their file.
+func (s *Set) brokenLinks(moved map[string]string, fsys fs.FS) []Problem {
 	known := map[string]bool{"/": true, "/tags": true, ArchivesPath: true}
 	redirects := map[string]string{} // alias → the article's URL
 	for _, c := range s.Categories {
@@ -469,6 +471,12 @@ func (s *Set) brokenLinks(moved map[string]string) []Problem {
 			target, _, _ := strings.Cut(l.Target, "#")
 			target, _, _ = strings.Cut(target, "?")
 			if strings.HasPrefix(target, "/static/") {
+				continue
+			}
+			if fsys != nil && strings.HasPrefix(target, MediaPrefix) {
+				if _, err := fs.Stat(fsys, strings.TrimPrefix(target, "/")); err != nil {
+					problems = append(problems, problemf(a.Path, l.Line, "lien vers le fichier %s introuvable dans content/media/", l.Target))
+				}
 				continue
 			}
 			// The site answers one spelling of each path, lower case
