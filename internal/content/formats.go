@@ -302,3 +302,33 @@ func bodySource(b block) []byte {
 	out = append(out, strings.Repeat("\n", b.bodyLine-1)...)
 	return append(out, b.body...)
 }
+
+// FrontMatter splits a content file into its front matter, as a YAML
+// mapping whatever its format (for tools that rewrite headers, such as
+// imports), and its body.
+func FrontMatter(path string, src []byte) (*yaml.Node, []byte, error) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	b, pr := splitFrontMatter(path, src)
+	if pr != nil {
+		return nil, nil, *pr
+	}
+	if b.format != formatYAML {
+		root, line, msg := frontMatterRoot(b.format, b.raw)
+		if root == nil {
+			return nil, nil, problemf(path, max(line, 1)+b.firstLine-1, "%s", msg)
+		}
+		return root, b.body, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b.raw, &doc); err != nil {
+		line, msg := yamlError(err)
+		return nil, nil, problemf(path, line+b.firstLine-1, "en-tête YAML invalide : %s", msg)
+	}
+	if len(doc.Content) == 0 {
+		return &yaml.Node{Kind: yaml.MappingNode}, b.body, nil
+	}
+	if doc.Content[0].Kind != yaml.MappingNode {
+		return nil, nil, problemf(path, b.firstLine, "l'en-tête YAML doit être une liste de clés « clé: valeur »")
+	}
+	return doc.Content[0], b.body, nil
+}

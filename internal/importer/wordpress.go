@@ -55,6 +55,7 @@ type wordpress struct {
 	children    map[string][]Item // post ID → its attachments
 	newPath     map[string]string // old address (normalised) → new path
 	copied      map[string]string // upload relative path → site path, "" when missing
+	copies      map[string]string // file copied from uploads → its site path, "" when missing
 	rubriques   map[string]*rubrique
 }
 
@@ -86,7 +87,7 @@ func WordPress(exp *Export, opts WordPressOptions) (*Report, error) {
 	wp := &wordpress{exp: exp, opts: opts, w: w, report: report,
 		authors: map[string]string{}, categories: map[string]Term{}, attachments: map[string]Item{},
 		byUpload: map[string]Item{}, children: map[string][]Item{}, newPath: map[string]string{},
-		copied: map[string]string{}, rubriques: map[string]*rubrique{}}
+		copied: map[string]string{}, copies: map[string]string{}, rubriques: map[string]*rubrique{}}
 	wp.conv = newConverter(wp.gallery)
 	if wp.loc, err = siteLocation(opts.Content); err != nil {
 		return nil, err
@@ -512,6 +513,16 @@ func (wp *wordpress) copy(rel string) string {
 	if wp.opts.Uploads == "" || strings.Contains(rel, "..") {
 		return ""
 	}
+	if local, done := wp.copies[rel]; done {
+		return local
+	}
+	local := wp.copyFile(rel)
+	wp.copies[rel] = local
+	return local
+}
+
+// copyFile is copy without its memory.
+func (wp *wordpress) copyFile(rel string) string {
 	data, err := os.ReadFile(filepath.Join(wp.opts.Uploads, filepath.FromSlash(rel)))
 	if err != nil {
 		return ""
