@@ -72,6 +72,7 @@ type post struct {
 	rubrique string
 	slug     string
 	title    string
+	aliases  []string // its old addresses
 }
 
 // WordPress imports exp into opts.Content and reports what it did.
@@ -177,6 +178,7 @@ func (wp *wordpress) siteFile() error {
 func (wp *wordpress) plan() []post {
 	var posts []post
 	taken := map[string]bool{} // rubrique/slug
+	claimed := map[string]post{} // old address → the post it leads to
 	others := map[string]int{}
 	for _, it := range wp.exp.Items {
 		switch it.Type {
@@ -218,10 +220,20 @@ func (wp *wordpress) plan() []post {
 			p.slug += "-" + it.ID
 		}
 		taken[p.rubrique+"/"+p.slug] = true
+		target := content.ArticlePath(p.rubrique, p.slug)
 		for _, old := range wp.oldAddresses(it) {
-			if _, dup := wp.newPath[old]; !dup {
-				wp.newPath[old] = content.ArticlePath(p.rubrique, p.slug)
+			if old == target || old == "/" {
+				continue
 			}
+			if other, dup := claimed[old]; dup {
+				// WordPress copies a guid into a duplicated post: the
+				// address stays with the post that had it first.
+				wp.report.Issue(p.title, it.ID, "ancienne adresse %s déjà celle de « %s » (%s) : elle reste à celui-ci", old, other.title, other.item.ID)
+				continue
+			}
+			claimed[old] = p
+			p.aliases = append(p.aliases, old)
+			wp.newPath[old] = target
 		}
 		posts = append(posts, p)
 	}
@@ -428,6 +440,10 @@ func (wp *wordpress) sitePath(raw string) (string, bool) {
 	}
 	if unescaped, err := url.PathUnescape(p); err == nil && !strings.ContainsAny(unescaped, " \t#\\") {
 		p = unescaped
+	}
+	// Doubled slashes reach the same page (the site merges them).
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
 	}
 	alias := p
 	if u.RawQuery != "" {
@@ -659,12 +675,7 @@ func (wp *wordpress) article(p post) error {
 	if id := it.Meta["_thumbnail_id"]; id != "" {
 		wp.featured(&fm, p, id)
 	}
-	target := content.ArticlePath(p.rubrique, p.slug)
-	for _, old := range wp.oldAddresses(it) {
-		if old != target && old != "/" {
-			fm.Aliases = append(fm.Aliases, old)
-		}
-	}
+	fm.Aliases = p.aliases
 	var out bytes.Buffer
 	out.WriteString("---\n")
 	enc := yaml.NewEncoder(&out)
