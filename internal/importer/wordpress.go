@@ -177,7 +177,7 @@ func (wp *wordpress) siteFile() error {
 // that bodies can link to items that come later in the export.
 func (wp *wordpress) plan() []post {
 	var posts []post
-	taken := map[string]bool{} // rubrique/slug
+	taken := map[string]bool{}   // rubrique/slug
 	claimed := map[string]post{} // old address → the post it leads to
 	others := map[string]int{}
 	for _, it := range wp.exp.Items {

@@ -83,7 +83,7 @@ func TestWordPressImport(t *testing.T) {
 	}{
 		{"front matter of a post", "europe/elections-a-l-etranger.md", []string{
 			"title: 'Élections à l''étranger : mode d''emploi'", // markup out of the title
-			`date: "2024-05-02T10:30:00+02:00"`,                // GMT into the site's zone
+			`date: "2024-05-02T10:30:00+02:00"`,                 // GMT into the site's zone
 			"summary: Comment voter depuis l'étranger.",
 			"author: Marie Dupont",
 			"tags: [Monde, visa]", // the first category is the rubrique, the others are tags
