@@ -335,16 +335,17 @@ func (h *hugo) shortcodes(pg *hugoPage, md string) string {
 		if closing {
 			return ""
 		}
-		link := func(u string) string { return fmt.Sprintf("\n\n[%s](%s)\n\n", u, u) }
+		// A shortcode stands on its own line: its replacement does too.
+		link := func(u string) string { return fmt.Sprintf("[%s](%s)", u, u) }
 		switch name {
 		case "figure":
 			src, alt, caption := arg("src"), arg("alt"), arg("caption", "title")
 			if alt == "" {
 				alt = caption
 			}
-			s := fmt.Sprintf("\n\n![%s](%s)\n\n", alt, src)
+			s := fmt.Sprintf("![%s](%s)", alt, src)
 			if caption != "" {
-				s += "*" + caption + "*\n\n"
+				s += "\n\n*" + caption + "*"
 			}
 			return s
 		case "youtube":
