@@ -261,8 +261,9 @@ func (h *hugo) page(pg *hugoPage) error {
 	}
 	md := h.shortcodes(pg, string(body))
 	if pg.bundle != "" {
-		md = h.bundle(pg, md)
+		md = h.bundle(pg, md, fm)
 	}
+	md = h.static(pg, md, fm)
 	var out bytes.Buffer
 	out.WriteString("---\n")
 	enc := yaml.NewEncoder(&out)
@@ -286,8 +287,9 @@ func (h *hugo) page(pg *hugoPage) error {
 	return nil
 }
 
-// bundle copies the files of a page bundle and points the body to them.
-func (h *hugo) bundle(pg *hugoPage, md string) string {
+// bundle copies the files of a page bundle and points the body and the
+// cover (images, image) to them.
+func (h *hugo) bundle(pg *hugoPage, md string, fm *yaml.Node) string {
 	entries, err := fs.ReadDir(h.fsys, pg.bundle)
 	if err != nil {
 		return md
@@ -311,6 +313,11 @@ func (h *hugo) bundle(pg *hugoPage, md string) string {
 		for _, ref := range []string{"(" + e.Name(), "(./" + e.Name(), `"` + e.Name() + `"`} {
 			md = strings.ReplaceAll(md, ref, ref[:1]+"/"+local)
 		}
+		eachCover(fm, func(n *yaml.Node) {
+			if strings.TrimPrefix(n.Value, "./") == e.Name() {
+				n.Value = "/" + local
+			}
+		})
 	}
 	return md
 }
@@ -417,4 +424,59 @@ func (h *hugo) resolve(pg *hugoPage, ref string) string {
 		}
 	}
 	return ""
+}
+
+// eachCover calls fn on every scalar of the image and images keys.
+func eachCover(fm *yaml.Node, fn func(*yaml.Node)) {
+	for _, key := range []string{"image", "images"} {
+		n := get(fm, key)
+		if n == nil {
+			continue
+		}
+		if n.Kind == yaml.ScalarNode {
+			fn(n)
+		}
+		for _, c := range n.Content {
+			if c.Kind == yaml.ScalarNode {
+				fn(c)
+			}
+		}
+	}
+}
+
+// staticRef is a site path in Markdown: an image or a link target.
+var staticRef = regexp.MustCompile(`\]\((/[^)\s]+)`)
+
+// static copies the files of Hugo's static/ folder that the page names by
+// their site path (/images/carte.png) into media/hugo/, and points the
+// page to the copies. Pages are not in static/: their paths stay.
+func (h *hugo) static(pg *hugoPage, md string, fm *yaml.Node) string {
+	staticDir := filepath.Join(filepath.Dir(h.root), "static")
+	copyOne := func(p string) (string, bool) {
+		if strings.HasPrefix(p, "/media/") || strings.Contains(p, "..") {
+			return "", false
+		}
+		data, err := os.ReadFile(filepath.Join(staticDir, filepath.FromSlash(strings.TrimPrefix(p, "/"))))
+		if err != nil {
+			return "", false
+		}
+		local := "media/hugo/" + mediaName(strings.TrimPrefix(p, "/"))
+		if _, err := h.w.write(local, data); err != nil {
+			h.report.Issue(pg.src, "", "copie de %s impossible : %v", p, err)
+			return "", false
+		}
+		return "/" + local, true
+	}
+	md = staticRef.ReplaceAllStringFunc(md, func(m string) string {
+		if local, ok := copyOne(m[2:]); ok {
+			return "](" + local
+		}
+		return m
+	})
+	eachCover(fm, func(n *yaml.Node) {
+		if local, ok := copyOne(n.Value); ok {
+			n.Value = local
+		}
+	})
+	return md
 }

@@ -47,8 +47,13 @@ func hugoSite(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "content", "posts", "bundle", "photo.png"), img.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	for _, p := range []string{"content/posts/bundle/photo.png", "static/images/carte.png"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), img.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }
@@ -72,12 +77,12 @@ func TestHugoImport(t *testing.T) {
 		{"posts/_index.md", []string{"title: Actualités", "description: Les dernières nouvelles.", "weight: 2", "Le fil."}},
 		{"posts/premier.md", []string{"lastmod: 2024-03-02", "categories: [Monde]",
 			"aliases: [/posts/vieux-premier]", // relative to its Hugo folder
-			"![Une carte](/images/carte.png)", "*La carte du monde*",
+			"![Une carte](/media/hugo/images/carte.png)" /* from Hugo's static/ */, "*La carte du monde*",
 			"(https://www.youtube.com/watch?v=w7Ft2ymGmfc)", "(https://vimeo.com/146022717)",
 			"(https://x.com/SanDiegoZoo/status/1453110110599868418)", "(https://www.instagram.com/p/CxOWiQNP2MO/)",
 			"[le second](/posts/second)", "[le bundle](/posts/bundle)", "Attention"}},
 		{"posts/second.md", []string{"url: /archives/second-billet/", "- /posts/2024/second"}},
-		{"posts/bundle.md", []string{"![Une photo](/media/hugo/posts/bundle/photo.png)"}},
+		{"posts/bundle.md", []string{"![Une photo](/media/hugo/posts/bundle/photo.png)", "images:\n  - /media/hugo/posts/bundle/photo.png"}},
 		{"pages/a-propos.md", []string{"draft: true"}},
 	}
 	for _, tt := range tests {
@@ -104,8 +109,8 @@ func TestHugoImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range set.Problems {
-		// The figure's image was in Hugo's static/, which is not imported.
-		if !p.Warning && !strings.Contains(p.Message, "/images/carte.png") {
+		// Hugo has no key for the cover's description: that warning may stay.
+		if !p.Warning || strings.Contains(p.Message, "introuvable") || strings.Contains(p.Message, "hors du site") {
 			t.Errorf("imported site fails its check: %s", p)
 		}
 	}
