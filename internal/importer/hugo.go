@@ -133,8 +133,12 @@ func Hugo(dir string, opts HugoOptions) (*Report, error) {
 		secs = append(secs, s)
 	}
 	sort.Strings(secs)
+	nestedOf := map[string][]string{} // rubrique → Hugo addresses of its nested sections
+	for _, d := range dirs {
+		nestedOf[flattened[d]] = append(nestedOf[flattened[d]], "/"+d)
+	}
 	for _, s := range secs {
-		if err := h.section(s); err != nil {
+		if err := h.section(s, nestedOf[s]); err != nil {
 			return nil, err
 		}
 	}
@@ -152,8 +156,9 @@ type hugo struct {
 	bySource map[string]*hugoPage
 }
 
-// section writes the _index.md of a rubrique from the section's own.
-func (h *hugo) section(slug string) error {
+// section writes the _index.md of a rubrique from the section's own; the
+// addresses of the sections it took in redirect to it.
+func (h *hugo) section(slug string, nested []string) error {
 	rel := slug + "/" + content.CategoryFile
 	title := strings.ToUpper(slug[:1]) + strings.ReplaceAll(slug[1:], "-", " ")
 	fm := &yaml.Node{Kind: yaml.MappingNode}
@@ -174,6 +179,16 @@ func (h *hugo) section(slug string) error {
 	}
 	if get(fm, "title") == nil {
 		setKey(fm, "title", &yaml.Node{Kind: yaml.ScalarNode, Value: title})
+	}
+	if len(nested) > 0 {
+		list := get(fm, "aliases")
+		if list == nil || list.Kind != yaml.SequenceNode {
+			list = &yaml.Node{Kind: yaml.SequenceNode}
+			setKey(fm, "aliases", list)
+		}
+		for _, n := range nested {
+			list.Content = append(list.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: n})
+		}
 	}
 	var out bytes.Buffer
 	out.WriteString("---\n")

@@ -74,7 +74,7 @@ func TestHugoImport(t *testing.T) {
 		file string
 		want []string
 	}{
-		{"posts/_index.md", []string{"title: Actualités", "description: Les dernières nouvelles.", "weight: 2", "Le fil."}},
+		{"posts/_index.md", []string{"title: Actualités", "description: Les dernières nouvelles.", "weight: 2", "Le fil.", "- /posts/2024\n"}},
 		{"posts/premier.md", []string{"lastmod: 2024-03-02", "categories: [Monde]",
 			"aliases: [/posts/vieux-premier]", // relative to its Hugo folder
 			"![Une carte](/media/hugo/images/carte.png)" /* from Hugo's static/ */, "*La carte du monde*",
@@ -121,6 +121,7 @@ func TestHugoImport(t *testing.T) {
 		"/posts/vieux-premier/":    "/posts/premier",
 		"/posts/2024/second/":      "/posts/second",
 		"/archives/second-billet/": "/posts/second",
+		"/posts/2024/":             "/posts",
 	} {
 		r := site.Get(t, old)
 		if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != to {
