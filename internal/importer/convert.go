@@ -286,7 +286,10 @@ func (c *converter) dropRawHTML(md []byte, b *body) string {
 					s.stop = n.ClosureLine.Stop
 				}
 				cut = append(cut, s)
-				b.issues = append(b.issues, "HTML retiré : "+firstLine(string(md[s.start:s.stop])))
+				// The converter's own marker between two adjacent lists.
+				if html := strings.TrimSpace(string(md[s.start:s.stop])); html != "<!--THE END-->" {
+					b.issues = append(b.issues, "HTML retiré : "+firstLine(html))
+				}
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.RawHTML:
