@@ -643,6 +643,7 @@ func (wp *wordpress) article(p post) error {
 	if it.Password != "" && !fm.Draft {
 		// Its readers had to know the password: the site has none to ask.
 		fm.Draft = true
+		wp.report.Count("brouillons", 1)
 		wp.report.Issue(p.title, it.ID, "protégé par un mot de passe : importé en brouillon, à publier ou non")
 	}
 	tags := map[string]bool{}
@@ -793,6 +794,8 @@ func groupIssues(issues []string) []string {
 		}
 		seen[is] = true
 		if u, ok := missingUpload(is); ok {
+			// photo.jpg?w=604 is photo.jpg at another width.
+			u, _, _ = strings.Cut(u, "?")
 			if !seen[u] {
 				seen[u] = true
 				missing = append(missing, u)

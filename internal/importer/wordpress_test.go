@@ -139,7 +139,7 @@ func TestWordPressImport(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "monde", "jete.md")); err == nil {
 		t.Error("a trashed post was imported")
 	}
-	counts := map[string]int{"articles": 7, "pages": 1, "brouillons": 3, "programmés": 1, "à la corbeille (ignorés)": 1,
+	counts := map[string]int{"articles": 7, "pages": 1, "brouillons": 4, "programmés": 1, "à la corbeille (ignorés)": 1,
 		"pièces jointes": 2, "médias copiés": 2, "autres éléments ignorés (nav_menu_item)": 1, "rubriques": 5}
 	for kind, n := range counts {
 		if got := report.Counted(kind); got != n {
