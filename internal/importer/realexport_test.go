@@ -3,8 +3,6 @@ package importer_test
 import (
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,37 +12,14 @@ import (
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
-// sharedExport finds WordPress's theme unit test export in shared/ beside
-// the repository (or beside the main checkout, from a git worktree).
-func sharedExport(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	candidates := []string{filepath.Join(root, "..", "shared")}
-	if b, err := os.ReadFile(filepath.Join(root, ".git")); err == nil {
-		// A worktree's .git file names the main repository's .git/worktrees/NAME.
-		if gitdir, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir: "); ok {
-			main := filepath.Dir(filepath.Dir(filepath.Dir(gitdir)))
-			candidates = append(candidates, filepath.Join(main, "..", "shared"))
-		}
-	}
-	for _, c := range candidates {
-		p := filepath.Join(c, "wordpress", "themeunittestdata.wordpress.xml")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("shared/wordpress/themeunittestdata.wordpress.xml is not beside the repository")
-	return ""
-}
+// realExport is WordPress's theme unit test export, in shared/.
+const realExport = "wordpress/themeunittestdata.wordpress.xml"
 
 // TestRealWordPressExport imports WordPress's own theme test data: every
 // post and page is imported, the site passes its check, and every old
 // permalink answers 301 to a page that answers 200.
 func TestRealWordPressExport(t *testing.T) {
-	exp := readExport(t, sharedExport(t))
+	exp := readExport(t, sitetest.Shared(t, realExport))
 	dir := t.TempDir()
 	report, err := importer.WordPress(exp, importer.WordPressOptions{Content: dir})
 	if err != nil {
