@@ -204,8 +204,8 @@ func (h *hugo) section(slug string, nested []string) error {
 		out.WriteString("\n")
 	}
 	res, err := h.w.write(rel, out.Bytes())
-	if res == kept {
-		h.report.Issue(rel, "", "modifié depuis la dernière importation : gardé tel quel")
+	if msg := keptMessage(res, rel); msg != "" {
+		h.report.Issue(slug, "", "%s", msg)
 	}
 	h.report.Count("rubriques", 1)
 	return err
@@ -294,8 +294,8 @@ func (h *hugo) page(pg *hugoPage) error {
 	if err != nil {
 		return err
 	}
-	if res == kept {
-		h.report.Issue(pg.src, "", "%s modifié depuis la dernière importation : gardé tel quel", rel)
+	if msg := keptMessage(res, rel); msg != "" {
+		h.report.Issue(pg.src, "", "%s", msg)
 	}
 	h.report.Count("articles", 1)
 	h.report.Imported++

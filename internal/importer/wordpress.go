@@ -698,8 +698,8 @@ func (wp *wordpress) article(p post) error {
 	if err != nil {
 		return err
 	}
-	if res == kept {
-		wp.report.Issue(p.title, it.ID, "%s modifié depuis la dernière importation : gardé tel quel", rel)
+	if msg := keptMessage(res, rel); msg != "" {
+		wp.report.Issue(p.title, it.ID, "%s", msg)
 	}
 	if it.Type == "page" {
 		wp.report.Count("pages", 1)
@@ -754,7 +754,11 @@ func (wp *wordpress) rubriqueFiles() error {
 		rel := s + "/" + content.CategoryFile
 		if r.existing && wp.w.exists(rel) {
 			if len(r.aliases) > 0 {
-				wp.report.Issue(r.title, s, "rubrique existante : ajoutez « aliases: [%s] » à son %s pour que ses anciennes adresses redirigent", strings.Join(r.aliases, ", "), rel)
+				quoted := make([]string, len(r.aliases))
+				for i, a := range r.aliases {
+					quoted[i] = fmt.Sprintf("%q", a) // "/?cat=3" unquoted is no YAML list item
+				}
+				wp.report.Issue(rel, "", "rubrique existante, laissée telle quelle : ajoutez « aliases: [%s] » à son en-tête pour que ses anciennes adresses redirigent", strings.Join(quoted, ", "))
 			}
 			continue
 		}
@@ -775,8 +779,8 @@ func (wp *wordpress) rubriqueFiles() error {
 		if err != nil {
 			return err
 		}
-		if res == kept {
-			wp.report.Issue(r.title, s, "%s modifié depuis la dernière importation : gardé tel quel", rel)
+		if msg := keptMessage(res, rel); msg != "" {
+			wp.report.Issue(r.title, s, "%s", msg)
 		}
 		wp.report.Count("rubriques", 1)
 	}

@@ -246,3 +246,51 @@ func TestWordPressNothingToImport(t *testing.T) {
 		t.Error("a page that is no export was read as one")
 	}
 }
+
+// TestWordPressIntoExistingSite imports into a site that has rubriques: a
+// mapped category goes into the existing rubrique, whose _index.md is
+// left alone (the report gives the aliases to add), and a file an editor
+// wrote is never replaced.
+func TestWordPressIntoExistingSite(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.CopyDir(t, sitetest.Fixture(), filepath.Join(dir, "content"))
+	dir = filepath.Join(dir, "content")
+	before := read(t, dir, "monde/_index.md")
+	ours := "---\ntitle: Déjà là\ndate: 2024-01-01\n---\n\nÉcrit à la main.\n"
+	if err := os.WriteFile(filepath.Join(dir, "pratique", "visa-etudiant.md"), []byte(ours), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report, err := importer.WordPress(readExport(t, "testdata/basic.xml"), importer.WordPressOptions{
+		Content: dir, Categories: map[string]string{"europe": "monde", "vie-pratique": "pratique"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, dir, "monde/_index.md"); got != before {
+		t.Errorf("the existing rubrique's _index.md changed:\n%s", got)
+	}
+	if got := read(t, dir, "pratique/visa-etudiant.md"); got != ours {
+		t.Errorf("an editor's file was replaced:\n%s", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "europe")); err == nil {
+		t.Error("a rubrique was made for a mapped category")
+	}
+	read(t, dir, "monde/elections-a-l-etranger.md")
+	all := strings.Join(report.Issues, "\n")
+	for _, w := range []string{
+		"Le visa étudiant (11) : pratique/visa-etudiant.md existe déjà et ne vient pas d'une importation : gardé tel quel",
+		`monde/_index.md : rubrique existante, laissée telle quelle : ajoutez « aliases: ["/category/monde/europe", "/category/europe", "/?cat=4", "/category/monde", "/?cat=3"] »`,
+	} {
+		if !strings.Contains(all, w) {
+			t.Errorf("report lacks %q:\n%s", w, all)
+		}
+	}
+	set, err := content.Check(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range set.Problems {
+		if !p.Warning {
+			t.Errorf("site fails its check after the import: %s", p)
+		}
+	}
+}

@@ -109,8 +109,20 @@ const (
 	written outcome = iota
 	updated
 	unchanged
-	kept // an editor's file, left alone
+	kept    // an editor's file, left alone
+	foreign // a file no import wrote, left alone
 )
+
+// keptMessage says why a file was left alone, "" when it was not.
+func keptMessage(res outcome, rel string) string {
+	switch res {
+	case kept:
+		return rel + " modifié depuis la dernière importation : gardé tel quel"
+	case foreign:
+		return rel + " existe déjà et ne vient pas d'une importation : gardé tel quel"
+	}
+	return ""
+}
 
 // write puts data at rel (slash-separated, in the content folder), unless
 // an editor changed the file there since the last import.
@@ -131,6 +143,9 @@ func (w *writer) write(rel string, data []byte) (outcome, error) {
 		}
 		if w.manifest[rel] != have {
 			w.report.Count("fichiers gardés (modifiés depuis)", 1)
+			if _, ours := w.manifest[rel]; !ours {
+				return foreign, nil
+			}
 			return kept, nil
 		}
 	}
