@@ -195,7 +195,7 @@ func TestCheckMediaLinks(t *testing.T) {
 	files := map[string]string{
 		"site.yaml":            "title: Essai\n",
 		"monde/_index.md":      "---\ntitle: Monde\n---\n",
-		"monde/a.md":           "---\ntitle: A\ndate: 2024-11-13\n---\n\n[Le rapport](/media/wp/rapport.pdf) et [l'absent](/media/wp/absent.pdf).\n",
+		"monde/a.md":           "---\ntitle: A\ndate: 2024-11-13\nsources: [\"[Cleiss](https://www.cleiss.fr/)\"]\n---\n\n[Le rapport](/media/wp/rapport.pdf) et [l'absent](/media/wp/absent.pdf).\n",
 		"media/wp/rapport.pdf": "%PDF-1.4\n",
 	}
 	for rel, text := range files {
@@ -215,7 +215,7 @@ func TestCheckMediaLinks(t *testing.T) {
 	for _, p := range set.Problems {
 		got = append(got, p.String())
 	}
-	want := []string{"monde/a.md:6: lien vers le fichier /media/wp/absent.pdf introuvable dans content/media/"}
+	want := []string{"monde/a.md:7: lien vers le fichier /media/wp/absent.pdf introuvable dans content/media/"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems = %q\nwant %q", got, want)
 	}
