@@ -34,7 +34,7 @@ func hugoSite(t *testing.T) string {
 			"{{< youtube w7Ft2ymGmfc >}}\n\n{{< vimeo id=\"146022717\" >}}\n\n{{< x user=\"SanDiegoZoo\" id=\"1453110110599868418\" >}}\n\n" +
 			"{{< instagram CxOWiQNP2MO >}}\n\nVoir [le second]({{< ref \"2024/second.md\" >}}) et [le bundle]({{< relref \"bundle\" >}}).\n\n" +
 			"{{< gist user 12345 >}}\n\n{{% notice %}}Attention{{% /notice %}}\n",
-		"content/posts/2024/second.md":  "+++\ntitle = 'Second'\ndate = 2024-04-01T10:00:00\nurl = '/archives/second-billet/'\ntags = ['économie']\n+++\n\nLe second.\n",
+		"content/posts/2024/second.md":  "+++\ntitle = 'Second'\ndate = 2024-04-01T10:00:00\nurl = '/blog/second-billet/'\ntags = ['économie']\n+++\n\nLe second.\n",
 		"content/posts/bundle/index.md": "{\n  \"title\": \"Un bundle\",\n  \"date\": \"2024-05-01\",\n  \"images\": [\"photo.png\"]\n}\n\n![Une photo](photo.png)\n",
 		"content/pages/a-propos.md":     "---\ntitle: À propos\ndate: 2023-01-01\ndraft: true\n---\n\nNous.\n",
 	}
@@ -81,7 +81,7 @@ func TestHugoImport(t *testing.T) {
 			"(https://www.youtube.com/watch?v=w7Ft2ymGmfc)", "(https://vimeo.com/146022717)",
 			"(https://x.com/SanDiegoZoo/status/1453110110599868418)", "(https://www.instagram.com/p/CxOWiQNP2MO/)",
 			"[le second](/posts/second)", "[le bundle](/posts/bundle)", "Attention"}},
-		{"posts/second.md", []string{"url: /archives/second-billet/", "- /posts/2024/second"}},
+		{"posts/second.md", []string{"url: /blog/second-billet/", "- /posts/2024/second"}},
 		{"posts/bundle.md", []string{"![Une photo](/media/hugo/posts/bundle/photo.png)", "images:\n  - /media/hugo/posts/bundle/photo.png"}},
 		{"pages/a-propos.md", []string{"draft: true"}},
 	}
@@ -117,11 +117,11 @@ func TestHugoImport(t *testing.T) {
 
 	site := sitetest.Start(t, sitetest.Options{Content: dir, Now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
 	for old, to := range map[string]string{
-		"/posts/premier/":          "/posts/premier",
-		"/posts/vieux-premier/":    "/posts/premier",
-		"/posts/2024/second/":      "/posts/second",
-		"/archives/second-billet/": "/posts/second",
-		"/posts/2024/":             "/posts",
+		"/posts/premier/":       "/posts/premier",
+		"/posts/vieux-premier/": "/posts/premier",
+		"/posts/2024/second/":   "/posts/second",
+		"/blog/second-billet/":  "/posts/second",
+		"/posts/2024/":          "/posts",
 	} {
 		r := site.Get(t, old)
 		if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != to {

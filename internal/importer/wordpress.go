@@ -33,7 +33,7 @@ type WordPressOptions struct {
 const DefaultPagesRubrique = "pages"
 
 // fallbackRubrique holds posts that have no category at all.
-const fallbackRubrique = "archives"
+const fallbackRubrique = "non-classe"
 
 // mediaFolder is where uploads are copied, under content/media/.
 const mediaFolder = "wp"
@@ -282,7 +282,7 @@ func (wp *wordpress) postRubrique(it Item) string {
 		r.existing = r.existing || mapped
 		return slug
 	}
-	return wp.rubriqueFor(fallbackRubrique, "Archives", "", nil).slug
+	return wp.rubriqueFor(fallbackRubrique, "Non classé", "", nil).slug
 }
 
 // rubriqueSlug is a folder name for a WordPress category slug.
