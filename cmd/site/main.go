@@ -35,6 +35,8 @@ const usage = `usage:
              [-log-format text|json] [-log-level debug|info|warn|error]
   site check [-content content] [-db data/site.db] [-strict] [-preview] [-preview-secret SECRET]
   site new [-content content] <rubrique> "Titre de l'article"
+  site import wordpress EXPORT.xml [-uploads DIR] [-content content] [-pages RUBRIQUE|-] [-category WP=RUBRIQUE ...]
+  site import hugo DIR [-content content]
   site help [command]
 
 Every flag of a command: site <command> -h. Built by make build as bin/site.
@@ -46,9 +48,10 @@ func main() {
 
 // commands are the subcommands, by name.
 var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
-	"serve": serve,
-	"check": check,
-	"new":   newArticle,
+	"serve":  serve,
+	"check":  check,
+	"new":    newArticle,
+	"import": importCmd,
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

@@ -35,7 +35,7 @@ func (p *Parser) Author(filePath string, src []byte) (Author, []Problem) {
 	if pr != nil {
 		return au, []Problem{*pr}
 	}
-	fm, problems := decodeFrontMatter(filePath, doc.rawFrontMatter, 2, authorKeys)
+	fm, problems := decodeBlock(filePath, doc.frontMatter, authorKeys, nil)
 	problems = append(problems, doc.problems...)
 	if HasErrors(problems) {
 		return au, problems

@@ -2,7 +2,7 @@ package content
 
 import "path"
 
-var categoryKeys = map[string]bool{"title": true, "description": true, "weight": true}
+var categoryKeys = map[string]bool{"title": true, "description": true, "weight": true, "aliases": true}
 
 // Category parses the _index.md of a category folder.
 func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
@@ -14,7 +14,7 @@ func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
 	if pr != nil {
 		return c, []Problem{*pr}
 	}
-	fm, problems := decodeFrontMatter(filePath, doc.rawFrontMatter, 2, categoryKeys)
+	fm, problems := decodeBlock(filePath, doc.frontMatter, categoryKeys, nil)
 	if HasErrors(problems) {
 		return c, problems
 	}
@@ -26,5 +26,17 @@ func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
 	c.Title, c.Description = French(c.Title), French(c.Description)
 	c.Weight = fm.integer("weight", &problems)
 	c.IntroHTML = doc.html
+	// A rubrique's aliases are read from the site's root: its folder is
+	// its whole address.
+	items, line := fm.list("aliases", &problems)
+	for _, a := range items {
+		alias, ok := Alias(".", a)
+		if !ok || isSiteRoute(alias, nil) || alias == CategoryPath(c.Slug) {
+			// A warning: a bad alias must not take the rubrique's articles offline.
+			problems = append(problems, warningf(filePath, line, "alias « %s » invalide : écrivez un chemin du site commençant par / et qui ne soit pas déjà une rubrique ni une page du site, par exemple /category/ancienne-rubrique", a))
+			continue
+		}
+		c.Aliases = append(c.Aliases, alias)
+	}
 	return c, problems
 }

@@ -29,6 +29,7 @@ type Category struct {
 	Description string
 	Weight      int // menu order, smallest first
 	IntroHTML   string
+	Aliases     []string // old addresses of the rubrique, redirected to it
 	Path        string
 	Hash        string
 }
@@ -40,20 +41,23 @@ type Article struct {
 	Category string // slug of the folder it sits in
 	Slug     string
 
-	Title        string
-	Summary      string
-	Authors      []string // names, in the order given; see AuthorSlug
-	Image        string
-	ImageAlt     string
-	ImageCaption string // shown under the cover
-	ImageCredit  string // who made the picture: every press picture carries one
-	Date         time.Time
-	Updated      time.Time // zero when not given
-	Expires      time.Time // zero when not given
-	Draft        bool
-	Tags         []Tag
-	Aliases      []string
-	Sources      []Source // the pages the article rests on, in the editor's order
+	Title   string
+	Summary string
+	// MetaDescription is Hugo's description: what search engines show,
+	// distinct from the summary that lists show. Empty when not given.
+	MetaDescription string
+	Authors         []string // names, in the order given; see AuthorSlug
+	Image           string
+	ImageAlt        string
+	ImageCaption    string // shown under the cover
+	ImageCredit     string // who made the picture: every press picture carries one
+	Date            time.Time
+	Updated         time.Time // zero when not given
+	Expires         time.Time // zero when not given
+	Draft           bool
+	Tags            []Tag
+	Aliases         []string
+	Sources         []Source // the pages the article rests on, in the editor's order
 
 	BodyHTML       string
 	BodyText       string // the body without markup, for search and descriptions
@@ -124,6 +128,15 @@ func (a *Article) Description() string {
 		return a.Summary
 	}
 	return Truncate(a.FirstParagraph, 160)
+}
+
+// MetaDesc is the page's meta description: the description the editor
+// wrote for search engines, or else the article's Description.
+func (a *Article) MetaDesc() string {
+	if a.MetaDescription != "" {
+		return a.MetaDescription
+	}
+	return a.Description()
 }
 
 // Truncate cuts s to at most about max characters at a word boundary and

@@ -3,30 +3,19 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"go.abhg.dev/goldmark/frontmatter"
 	"gopkg.in/yaml.v3"
 )
 
 // MaxFileSize bounds a content file: anything larger is a mistake (a pasted
 // binary, a runaway export), not an article.
 const MaxFileSize = 2 << 20
-
-// rawYAML is a front matter format that hands over the raw YAML bytes, so
-// that we decode them into a yaml.Node that remembers line numbers.
-var rawYAML = frontmatter.Format{
-	Name:  "YAML",
-	Delim: '-',
-	Unmarshal: func(b []byte, v any) error {
-		*(v.(*[]byte)) = b
-		return nil
-	},
-}
 
 // field is one front matter key with the line it sits on.
 type field struct {
@@ -140,47 +129,118 @@ func yamlError(err error) (int, string) {
 // decodeFrontMatter turns raw YAML, whose first line is line firstLine of the
 // file, into fields, reporting problems at their line in the file.
 func decodeFrontMatter(path string, raw []byte, firstLine int, known map[string]bool) (frontMatter, []Problem) {
-	offset := firstLine - 1
-	fm := frontMatter{path: path, offset: firstLine - 1, fields: map[string]field{}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		line, msg := yamlError(err)
-		if q := unclosedQuote(raw); q > 0 && strings.HasPrefix(msg, "fin inattendue") {
-			line = q // yaml.v3 names the end of the text, not the opening quote
+	return decodeBlock(path, block{format: formatYAML, raw: raw, firstLine: firstLine}, known, nil)
+}
+
+// decodeBlock decodes front matter in any of its formats into fields.
+// aliases maps other names of a key (Hugo's, in lower case) to the key.
+func decodeBlock(path string, b block, known map[string]bool, aliases map[string]string) (frontMatter, []Problem) {
+	raw, offset := b.raw, b.firstLine-1
+	fm := frontMatter{path: path, offset: offset, fields: map[string]field{}}
+	var root *yaml.Node
+	if b.format == formatYAML {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(raw, &doc); err != nil {
+			line, msg := yamlError(err)
+			if q := unclosedQuote(raw); q > 0 && strings.HasPrefix(msg, "fin inattendue") {
+				line = q // yaml.v3 names the end of the text, not the opening quote
+			}
+			// An error found at the end of the text (an unclosed list or
+			// quote) is named on its last line, not on the closing ---.
+			if last := bytes.Count(raw, []byte("\n")) + 1 - boolInt(bytes.HasSuffix(raw, []byte("\n"))); line > last && last > 0 {
+				line = last
+			}
+			return fm, []Problem{problemf(path, line+offset, "en-tête YAML invalide : %s", msg)}
 		}
-		// An error found at the end of the text (an unclosed list or
-		// quote) is named on its last line, not on the closing ---.
-		if last := bytes.Count(raw, []byte("\n")) + 1 - boolInt(bytes.HasSuffix(raw, []byte("\n"))); line > last && last > 0 {
-			line = last
+		if len(doc.Content) == 0 {
+			return fm, nil // empty front matter: the required keys will be reported missing
 		}
-		return fm, []Problem{problemf(path, line+offset, "en-tête YAML invalide : %s", msg)}
+		root = doc.Content[0]
+	} else {
+		var line int
+		var msg string
+		if root, line, msg = frontMatterRoot(b.format, raw); root == nil {
+			return fm, []Problem{problemf(path, max(line, 1)+offset, "%s", msg)}
+		}
 	}
-	if len(doc.Content) == 0 {
-		return fm, nil // empty front matter: the required keys will be reported missing
-	}
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return fm, []Problem{problemf(path, root.Line+offset, "l'en-tête YAML doit être une liste de clés « clé: valeur »")}
+		return fm, []Problem{problemf(path, root.Line+offset, "l'en-tête %s doit être une liste de clés « clé: valeur »", b.format)}
 	}
 	var problems []Problem
+	var unknown []field
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		line := k.Line + offset
-		if !known[k.Value] {
-			msg := fmt.Sprintf("clé inconnue « %s » ignorée", k.Value)
-			if s := closest(k.Value, known); s != "" {
-				msg += fmt.Sprintf(" (vouliez-vous écrire « %s » ?)", s)
+		// Hugo reads keys in any case (publishDate, expiryDate).
+		name := strings.ToLower(k.Value)
+		if to, ok := aliases[name]; ok {
+			name = to
+		}
+		if !known[name] {
+			unknown = append(unknown, field{key: k.Value, line: line})
+			continue
+		}
+		if prev, dup := fm.fields[name]; dup {
+			if prev.key == k.Value {
+				problems = append(problems, problemf(path, line, "clé « %s » donnée deux fois", k.Value))
+			} else {
+				problems = append(problems, warningf(path, line, "« %s » redit « %s » (ligne %d) : seule la première est retenue", k.Value, prev.key, prev.line))
 			}
-			problems = append(problems, warningf(path, line, "%s", msg))
 			continue
 		}
-		if _, dup := fm.fields[k.Value]; dup {
-			problems = append(problems, problemf(path, line, "clé « %s » donnée deux fois", k.Value))
-			continue
-		}
-		fm.fields[k.Value] = field{key: k.Value, line: line, node: v}
+		fm.fields[name] = field{key: k.Value, line: line, node: v}
+	}
+	if len(unknown) > 0 {
+		problems = append(problems, unknownKeys(path, unknown, known, aliases))
 	}
 	return fm, problems
+}
+
+// keyHints name our key for other names editors and other tools use for
+// the same thing, beyond typing slips that closest finds.
+var keyHints = map[string]string{
+	"excerpt": "summary", "resume": "summary", "résumé": "summary", "chapo": "summary", "chapeau": "summary",
+	"lead": "summary", "abstract": "summary", "teaser": "summary", "intro": "summary",
+	"expiry": "expires", "expire": "expires", "expiration": "expires", "expiration_date": "expires",
+	"expirationdate": "expires", "unpublish": "expires", "unpublish_date": "expires", "expiry_date": "expires",
+	"update": "updated", "updated_at": "updated", "updatedat": "updated", "modified_at": "updated",
+	"last_modified": "updated", "lastmodified": "updated", "lastupdated": "updated", "mis_a_jour": "updated",
+	"cover": "image", "featured_image": "image", "featuredimage": "image", "thumbnail": "image", "banner": "image",
+	"publish_date": "publishdate", "published_at": "publishdate", "pub_date": "publishdate",
+}
+
+// unknownKeys is the one warning that names every unknown key of a file,
+// each with the key it looks like, if any.
+func unknownKeys(path string, unknown []field, known map[string]bool, aliases map[string]string) Problem {
+	hint := func(k string) string {
+		lk := strings.ToLower(k)
+		if to, ok := keyHints[lk]; ok && known[to] {
+			return to
+		}
+		names := maps.Clone(known)
+		for a, to := range aliases {
+			if known[to] {
+				names[a] = true
+			}
+		}
+		return closest(lk, names)
+	}
+	if len(unknown) == 1 {
+		msg := fmt.Sprintf("clé inconnue « %s » ignorée", unknown[0].key)
+		if s := hint(unknown[0].key); s != "" {
+			msg += fmt.Sprintf(" (vouliez-vous écrire « %s » ?)", s)
+		}
+		return warningf(path, unknown[0].line, "%s", msg)
+	}
+	parts := make([]string, len(unknown))
+	for i, u := range unknown {
+		parts[i] = fmt.Sprintf("« %s » (ligne %d", u.key, u.line)
+		if s := hint(u.key); s != "" {
+			parts[i] += fmt.Sprintf(", vouliez-vous écrire « %s » ?", s)
+		}
+		parts[i] += ")"
+	}
+	return warningf(path, unknown[0].line, "clés inconnues ignorées : %s", strings.Join(parts, ", "))
 }
 
 // closest returns the known key within two edits of k, if any.
@@ -212,6 +272,18 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// has reports whether key (or one of its other names) is given.
+func (fm frontMatter) has(key string) bool {
+	_, ok := fm.fields[key]
+	return ok
+}
+
+// blank reports whether key is absent or has a blank value.
+func (fm frontMatter) blank(key string) bool {
+	empty, _ := fm.empty(key)
+	return empty
 }
 
 // empty reports whether key is absent or has a blank value ("title:"), and
@@ -292,9 +364,11 @@ func (fm frontMatter) integer(key string, problems *[]Problem) int {
 	return n
 }
 
-// dateLayouts are the accepted date forms; the last two are wall-clock times
-// in the site's time zone.
-var dateLayouts = []string{time.RFC3339, "2006-01-02", "2006-01-02 15:04"}
+// dateLayouts are the accepted date forms: the first two carry their
+// offset, the others are wall-clock times in the site's time zone (Hugo
+// writes both, with a T or a space; seconds may have a fraction).
+var dateLayouts = []string{time.RFC3339, "2006-01-02 15:04:05Z07:00", "2006-01-02", "2006-01-02 15:04",
+	"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04"}
 
 // date returns the instant of key, the zero time when absent.
 func (fm frontMatter) date(key string, loc *time.Location, problems *[]Problem) time.Time {
@@ -315,7 +389,7 @@ func ParseDate(v string, loc *time.Location) (time.Time, error) {
 	for i, layout := range dateLayouts {
 		var t time.Time
 		var err error
-		if i == 0 {
+		if i < 2 {
 			t, err = time.Parse(layout, v)
 		} else {
 			t, err = time.ParseInLocation(layout, v, loc)

@@ -75,6 +75,8 @@ func FuzzCategory(f *testing.F) {
 		"---\ntitle: x\n---\n<script>alert(1)</script>\n[lien](javascript:alert(1))\n",
 		"---\ntitle: x\n---\n" + strings.Repeat("> ", 200) + "profond\n",
 		"---\ntitle: x\nweight: 99999999999999999999\n---\n",
+		"+++\ntitle = 'Monde'\naliases = ['/category/monde/', '/?cat=3', 'relatif', '//x']\n+++\n",
+		"{\"title\": \"Monde\", \"aliases\": [\"/monde\", \"/tags/x\"]}\n",
 	} {
 		f.Add([]byte(seed))
 	}

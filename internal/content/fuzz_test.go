@@ -31,6 +31,12 @@ func FuzzArticle(f *testing.F) {
 		"---\ntitle: T\ndate: 2024-11-13\n---\n\n<div onclick=x>Un div</div>\n\nUn <span>mot</span><br> [x](javascript:y) <data:text/html,z>\n<script>\n",
 		"---\ntitle: T\ndate: 2024-11-13\nauthors: [a, [b]]\nauthor: {x: y}\n---\n\n## É\n\n#### É[^1][^x]\n\n[^1]: n [^1]\n\nT\n: d\n\n[](x) [![](y)](z)\n",
 		"---\ntitle: T\ndate: 2024-11-13\n---\n\n## 1\n## sommaire\n## notes\n## \n# contenu\n",
+		"+++\ntitle = 'T'\ndate = 2024-11-13T09:30:00\ntags = ['a']\n[params]\nx = 1\n+++\n\nTexte.\n",
+		"+++\ntitle = \"T\n+++\n",
+		"{\n\"title\": \"T\",\n\"date\": \"2024-11-13\",\n\"aliases\": [\"vieux\", \"/?p=1\"]\n}\n\nTexte.\n<!--more-->\n",
+		"{\"title\": [1, {\"a\": null}]}",
+		"{\n",
+		"---\ntitle: T\npublishDate: 2030-01-01\nurl: /x/y/\nimages: [/media/a.jpg]\n---\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

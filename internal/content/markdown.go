@@ -12,7 +12,6 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
-	"go.abhg.dev/goldmark/frontmatter"
 )
 
 // Parser turns content files into domain values. It is safe for concurrent use.
@@ -38,8 +37,7 @@ func WithImages(fsys fs.FS) ParserOption {
 // rendered).
 func NewParser(opts ...ParserOption) *Parser {
 	p := &Parser{md: goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, definitionLists{},
-			&frontmatter.Extender{Formats: []frontmatter.Format{rawYAML}}),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, definitionLists{}),
 		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(frenchTypography{}, 100))),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(outlineRenderer{}, outlineRendererPriority))),
 	)}
@@ -51,14 +49,14 @@ func NewParser(opts ...ParserOption) *Parser {
 
 // document is a parsed Markdown file.
 type document struct {
-	rawFrontMatter []byte
-	hasFrontMatter bool
-	html           string
-	text           string
-	firstPara      string
-	links          []Link
-	headings       []Heading
-	problems       []Problem
+	frontMatter block
+	beforeMore  string // the text before <!--more-->, if any
+	html        string
+	text        string
+	firstPara   string
+	links       []Link
+	headings    []Heading
+	problems    []Problem
 }
 
 // parse parses src, whose front matter must open on its first line and be
@@ -66,30 +64,33 @@ type document struct {
 func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	var doc document
-	if !bytes.HasPrefix(src, []byte("---")) {
-		pr := problemf(path, 1, "le fichier doit commencer par un en-tête YAML entre deux lignes ---")
-		return doc, &pr
+	b, pr := splitFrontMatter(path, src)
+	if pr != nil {
+		return doc, pr
 	}
-	ctx := parser.NewContext()
-	root := p.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	data := frontmatter.Get(ctx)
-	if data == nil {
-		pr := problemf(path, 1, "le fichier doit commencer par un en-tête YAML entre deux lignes ---")
-		return doc, &pr
+	doc.frontMatter = b
+	// The body is parsed alone, after as many empty lines as the front
+	// matter took: Markdown sees no front matter, and lines stay the file's.
+	src = bodySource(b)
+	// Hugo's summary divider: what comes before it is the summary. It is
+	// blanked out rather than cut, so that offsets and lines stay the file's.
+	moreAt := bytes.Index(src, []byte(moreDivider))
+	if moreAt >= 0 {
+		src = bytes.Clone(src)
+		copy(src[moreAt:], bytes.Repeat([]byte(" "), len(moreDivider)))
 	}
-	_ = data.Decode(&doc.rawFrontMatter) // rawYAML never fails
-	// An unclosed block swallows the whole file: the line after it must be
-	// the closing delimiter.
-	lines := strings.Split(string(src), "\n")
-	closing := 1 + bytes.Count(doc.rawFrontMatter, []byte("\n"))
-	if len(doc.rawFrontMatter) > 0 && !bytes.HasSuffix(doc.rawFrontMatter, []byte("\n")) {
-		closing++
+	root := p.md.Parser().Parse(text.NewReader(src))
+	if moreAt >= 0 {
+		var before []string
+		for c := root.FirstChild(); c != nil; c = c.NextSibling() {
+			if c.Lines().Len() > 0 && c.Lines().At(0).Start < moreAt {
+				if t := plainText(c, src); t != "" {
+					before = append(before, t)
+				}
+			}
+		}
+		doc.beforeMore = strings.Join(before, " ")
 	}
-	if closing >= len(lines) || strings.TrimRight(lines[closing], " \t\r") != "---" {
-		pr := problemf(path, len(lines), "en-tête YAML non fermé : ajoutez une ligne --- après la dernière clé (fichier incomplet ?)")
-		return doc, &pr
-	}
-	doc.hasFrontMatter = true
 
 	var plain strings.Builder
 	out := outline{ids: newHeadingIDs(), lastLvl: 1}
@@ -180,6 +181,9 @@ func (d *document) report(p *Problem) {
 		d.problems = append(d.problems, *p)
 	}
 }
+
+// moreDivider ends the summary in Hugo's Markdown.
+const moreDivider = "<!--more-->"
 
 // plainText is the text of n without markup, on one line.
 func plainText(n ast.Node, src []byte) string {

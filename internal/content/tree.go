@@ -142,7 +142,7 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 				problems = append(problems, problemf(e.Path, 0, "boucle de redirection : l'alias %s est l'adresse de %s, dont un alias renvoie ici (%s) ; retirez l'un des deux", alias, other, target))
 			case taken:
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est déjà l'adresse ou un alias de %s", alias, other))
-			case isSiteRoute(alias):
+			case isSiteRoute(alias, categories):
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est une adresse du site (rubrique, mot-clé ou page) : choisissez-en une autre", alias))
 			default:
 				owner[alias] = e.Path
@@ -155,10 +155,17 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 }
 
 // isSiteRoute reports whether p is a path that the site serves by itself,
-// other than articles: an alias there would never be reached or would hide it.
-func isSiteRoute(p string) bool {
+// other than articles: an alias there would never be reached or would hide
+// it. A one-segment path that is no rubrique (WordPress's pages, /about)
+// reaches the redirects; one with a dot may be a file of the site
+// (/robots.txt). An alias with a query is looked up before any route.
+func isSiteRoute(p string, categories map[string]bool) bool {
+	if strings.Contains(p, "?") {
+		return false
+	}
 	segs := strings.Split(strings.Trim(p, "/"), "/")
-	return p == "/" || len(segs) == 1 || IsReservedCategory(segs[0]) ||
+	return p == "/" || IsReservedCategory(segs[0]) || strings.HasPrefix(segs[0], "_") ||
+		(len(segs) == 1 && (categories[segs[0]] || strings.Contains(segs[0], "."))) ||
 		(len(segs) >= 2 && segs[1] == "page")
 }
 
@@ -354,7 +361,7 @@ func CheckWithMoves(dir string, moved map[string]string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set.Problems = append(set.Problems, set.brokenLinks(moved)...)
+	set.Problems = append(set.Problems, set.brokenLinks(moved, root.FS())...)
 	set.Problems = append(set.Problems, set.Unsourced()...)
 	set.Problems = append(set.Problems, set.LinksAhead()...)
 	set.Problems = append(set.Problems, TagSpellings(set.Articles)...)
@@ -431,9 +438,11 @@ func TagSpellings(articles []Article) []Problem {
 
 // BrokenLinks reports links of article bodies to paths of the site that no
 // article, category or tag answers.
-func (s *Set) BrokenLinks() []Problem { return s.brokenLinks(nil) }
+func (s *Set) BrokenLinks() []Problem { return s.brokenLinks(nil, nil) }
 
-func (s *Set) brokenLinks(moved map[string]string) []Problem {
+// brokenLinks also checks, when fsys is the content folder, that links to
+// files of media/ (a PDF, a sound) find their file.
+func (s *Set) brokenLinks(moved map[string]string, fsys fs.FS) []Problem {
 	known := map[string]bool{"/": true, "/tags": true, ArchivesPath: true}
 	redirects := map[string]string{} // alias → the article's URL
 	for _, c := range s.Categories {
@@ -462,6 +471,12 @@ func (s *Set) brokenLinks(moved map[string]string) []Problem {
 			target, _, _ := strings.Cut(l.Target, "#")
 			target, _, _ = strings.Cut(target, "?")
 			if strings.HasPrefix(target, "/static/") {
+				continue
+			}
+			if fsys != nil && strings.HasPrefix(target, MediaPrefix) {
+				if _, err := fs.Stat(fsys, strings.TrimPrefix(target, "/")); err != nil {
+					problems = append(problems, problemf(a.Path, l.Line, "lien vers le fichier %s introuvable dans content/media/", l.Target))
+				}
 				continue
 			}
 			// The site answers one spelling of each path, lower case

@@ -157,6 +157,22 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
+			name: "aliases of imported sites",
+			fs: fstest.MapFS{
+				"site.yaml":       file(siteYAML),
+				"monde/_index.md": file("---\ntitle: Monde\naliases: [/category/monde/, \"/?cat=3\", /monde, /tags/x]\n---\n"),
+				// WordPress's pages live at /about; /?p=1 is looked up before any route.
+				"monde/a.md": articleFile("A", "2024-11-13", "aliases: [/qui-sommes-nous, \"/?p=1\", /robots.txt, /_status]\n"),
+			},
+			articles: "monde/a.md",
+			problems: []string{
+				"monde/_index.md:3: avertissement : alias « /monde » invalide",
+				"monde/_index.md:3: avertissement : alias « /tags/x » invalide",
+				"monde/a.md: l'alias /robots.txt est une adresse du site",
+				"monde/a.md: l'alias /_status est une adresse du site",
+			},
+		},
+		{
 			name: "missing site.yaml",
 			fs: fstest.MapFS{
 				"monde/_index.md": categoryFile("Monde"),

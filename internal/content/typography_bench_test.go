@@ -8,13 +8,12 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
-	"go.abhg.dev/goldmark/frontmatter"
 )
 
 // newParserWithoutTypography is NewParser's dialect without frenchTypography.
 func newParserWithoutTypography() *Parser {
 	return &Parser{md: goldmark.New(
-		goldmark.WithExtensions(extension.GFM, &frontmatter.Extender{Formats: []frontmatter.Format{rawYAML}}),
+		goldmark.WithExtensions(extension.GFM), // front matter is split off before goldmark
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	)}
 }

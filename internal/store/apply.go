@@ -179,6 +179,16 @@ func (a applier) category(ctx context.Context, c content.Category) error {
 	if err != nil {
 		return fmt.Errorf("save category %s: %w", c.Slug, err)
 	}
+	if _, err := a.tx.ExecContext(ctx, `DELETE FROM category_aliases WHERE category = ?`, c.Slug); err != nil {
+		return fmt.Errorf("save aliases of category %s: %w", c.Slug, err)
+	}
+	for _, alias := range c.Aliases {
+		if _, err := a.tx.ExecContext(ctx, `
+			INSERT INTO category_aliases (path, category) VALUES (?, ?)
+			ON CONFLICT (path) DO UPDATE SET category = excluded.category`, alias, c.Slug); err != nil {
+			return fmt.Errorf("save aliases of category %s: %w", c.Slug, err)
+		}
+	}
 	if renamed {
 		return a.search.indexWhere(ctx, `a.category = ?`, c.Slug)
 	}
@@ -238,15 +248,15 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 	}
 	upsert, err := a.tx.PrepareContext(ctx, `
 		INSERT INTO articles (path, hash, category, slug, title, summary, image, image_alt,
-			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words, headings)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words, headings, description)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, category = excluded.category,
 			slug = excluded.slug, title = excluded.title, summary = excluded.summary,
 			image = excluded.image, image_alt = excluded.image_alt,
 			published_at = excluded.published_at, updated_at = excluded.updated_at,
 			expires_at = excluded.expires_at, draft = excluded.draft, body_html = excluded.body_html,
 			body_text = excluded.body_text, first_para = excluded.first_para, words = excluded.words,
-			headings = excluded.headings
+			headings = excluded.headings, description = excluded.description
 		RETURNING id`)
 	if err != nil {
 		return fmt.Errorf("prepare article upsert: %w", err)
@@ -314,7 +324,7 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		var id int64
 		err = upsert.QueryRowContext(ctx, art.Path, art.Hash, art.Category, art.Slug, art.Title, art.Summary,
 			art.Image, art.ImageAlt, art.Date.Unix(), toNull(art.Updated), toNull(art.Expires),
-			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words, string(headings)).Scan(&id)
+			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words, string(headings), art.MetaDescription).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("save article %s: %w", art.Path, err)
 		}

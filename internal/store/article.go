@@ -35,14 +35,16 @@ const visible = `(:all OR (a.draft = 0 AND a.published_at <= :now AND (a.expires
 
 // cardColumns are what listings need; the body stays in the database.
 const cardColumns = `a.id, a.path, a.category, c.title, a.slug, a.title, a.summary,
-	a.image, a.image_alt, a.published_at, a.updated_at, a.expires_at, a.draft, a.first_para, a.words`
+	a.image, a.image_alt, a.published_at, a.updated_at, a.expires_at, a.draft, a.first_para, a.words,
+	a.description`
 
 func scanCard(row interface{ Scan(...any) error }) (Article, error) {
 	var a Article
 	var published int64
 	var updated, expires sql.NullInt64
 	err := row.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary,
-		&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words)
+		&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words,
+		&a.MetaDescription)
 	a.Date = time.Unix(published, 0)
 	a.Updated = fromNull(updated)
 	a.Expires = fromNull(expires)
@@ -268,8 +270,9 @@ func (s *Store) Related(ctx context.Context, v View, a Article, limit int) ([]Ar
 }
 
 // Redirect returns the current path of the article visible in v that used
-// to live at path (an alias, or its URL before a move), or ErrNotFound: a
-// redirect must never reveal a draft or lead to a page that is not there.
+// to live at path (an alias, or its URL before a move), or else of the
+// rubrique that path is an alias of, or ErrNotFound: a redirect must never
+// reveal a draft or lead to a page that is not there.
 func (s *Store) Redirect(ctx context.Context, v View, path string) (string, error) {
 	var category, slug string
 	err := s.r.QueryRowContext(ctx, `
@@ -281,7 +284,15 @@ func (s *Store) Redirect(ctx context.Context, v View, path string) (string, erro
 		WHERE `+visible+`
 		LIMIT 1`, v.args(sql.Named("path", path))...).Scan(&category, &slug)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("redirect %s: %w", path, ErrNotFound)
+		// A rubrique's old address (WordPress's /category/slug).
+		err = s.r.QueryRowContext(ctx, `SELECT category FROM category_aliases WHERE path = ?`, path).Scan(&category)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("redirect %s: %w", path, ErrNotFound)
+		}
+		if err != nil {
+			return "", fmt.Errorf("redirect %s: %w", path, err)
+		}
+		return content.CategoryPath(category), nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("redirect %s: %w", path, err)

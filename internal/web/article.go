@@ -68,7 +68,7 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	catURL := content.CategoryPath(a.Category)
 	page := templates.ArticlePage{
-		Layout:         rq.layout(a.URLPath(), title, a.Description(), a.Category),
+		Layout:         rq.layout(a.URLPath(), title, a.MetaDesc(), a.Category),
 		Crumbs:         []templates.Crumb{{Title: "Accueil", URL: "/"}, {Title: a.CategoryTitle, URL: catURL}, {Title: a.Title}},
 		Title:          a.Title,
 		Summary:        a.Summary,

@@ -140,7 +140,8 @@ func TestScheduledExpiredAndRedirects(t *testing.T) {
 		{"draft", "/monde/secret", http.StatusNotFound, ""},
 		{"alias of the fixture", "/ancienne/retraite", http.StatusMovedPermanently, "/pratique/retraite"},
 		{"alias written in capitals", "/vieux/majuscules", http.StatusMovedPermanently, "/monde/majuscules"},
-		{"alias in capitals, as requested", "/Vieux/MAJUSCULES", http.StatusMovedPermanently, "/vieux/majuscules"},
+		// An alias in another spelling goes to its article in one redirect.
+		{"alias in capitals, as requested", "/Vieux/MAJUSCULES", http.StatusMovedPermanently, "/monde/majuscules"},
 		{"each article of a loop keeps its own URL", "/monde/boucle-a", http.StatusOK, ""},
 		{"the other one too", "/monde/boucle-b", http.StatusOK, ""},
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
 )
 
 // logRequests writes one structured log line per request, and counts it
@@ -70,6 +71,27 @@ func canonicalPaths(next http.Handler) http.Handler {
 	})
 }
 
+// oldAddresses sends an old address imported from another system that is
+// an alias (/2024/11/13/slug/ with its slash, /?p=123) straight to its
+// page in one redirect, before canonicalPaths would send it to its
+// canonical spelling first. It costs a query only for such requests: a
+// canonical path without a query goes on at once (the router's own
+// redirect lookup answers it), and so do searches, whose query is theirs.
+func (s *Server) oldAddresses(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := canonicalPath(r.URL.Path)
+		moved := c != r.URL.Path || encodedOtherwise(r.URL)
+		get := r.Method == http.MethodGet || r.Method == http.MethodHead
+		if get && (moved || r.URL.RawQuery != "") && c != searchPath {
+			if target, ok := s.oldAddress(r, c, moved); ok {
+				http.Redirect(w, r, target, http.StatusMovedPermanently)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // movedTo answers 301 to path, keeping r's query.
 func movedTo(w http.ResponseWriter, r *http.Request, path string) {
 	u := *r.URL
@@ -99,6 +121,25 @@ func encodedOtherwise(u *url.URL) bool {
 // unreserved reports whether c may appear in a URL without encoding.
 func unreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// oldAddress returns where the alias c (a canonical path), with the
+// request's query if any, leads. Without a query, only a path that was
+// spelled otherwise (moved) needs the lookup.
+func (s *Server) oldAddress(r *http.Request, c string, moved bool) (string, bool) {
+	v := store.View{Now: s.now(), Unpublished: s.cfg.Drafts}
+	if r.URL.RawQuery != "" {
+		if q := content.CanonicalQuery(r.URL.RawQuery); q != "" {
+			if target, err := s.store.Redirect(r.Context(), v, c+"?"+q); err == nil {
+				return target, true
+			}
+		}
+	}
+	if !moved {
+		return "", false
+	}
+	target, err := s.store.Redirect(r.Context(), v, c)
+	return target, err == nil
 }
 
 // canonicalPath returns the canonical spelling of p. It is idempotent, so a

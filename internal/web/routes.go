@@ -26,6 +26,7 @@ func (s *Server) Handler() http.Handler {
 		s.limitInFlightWith(slots),
 		s.refuseLongURIs,
 		s.refuseBodies,
+		s.oldAddresses,
 		canonicalPaths,
 		s.limitSearches(s.cfg.SearchesPerMinute),
 		// A cached page needs no database snapshot: it skips the rest.

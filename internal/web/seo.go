@@ -219,7 +219,7 @@ func (rq *request) newsArticle(a store.Article, authors []content.Author, m temp
 		Context: schemaOrg, Type: "NewsArticle",
 		Citation:         citations,
 		Headline:         a.Title,
-		Description:      a.Description(),
+		Description:      a.MetaDesc(),
 		URL:              canonical,
 		DatePublished:    m.Published,
 		DateModified:     m.Modified,

@@ -1,0 +1,73 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/sitetest"
+)
+
+// TestImportedAddresses checks that the addresses an imported archive
+// brings (WordPress's /?p=123 and dated permalinks with their trailing
+// slash, /category/slug/, Hugo's url) answer one 301 to the page.
+func TestImportedAddresses(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{})
+	site.Write(t, "monde/importe.md", "---\ntitle: Importé\ndate: 2024-10-01 09:00\n"+
+		"aliases: [\"/?p=123\", \"/?page_id=7&preview=true\", /2024/10/01/importe/, vieux-nom]\nurl: /blog/importe/\n---\n\nTexte.\n")
+	site.Write(t, "monde/_index.md", "---\ntitle: Monde\ndescription: Les nouvelles du monde.\nweight: 10\naliases: [/category/monde/, \"/?cat=3\"]\n---\n")
+	site.WaitFor(t, "/monde/importe", http.StatusOK)
+	site.WaitFor(t, "/category/monde", http.StatusMovedPermanently)
+
+	tests := []struct{ path, to string }{
+		{"/?p=123", "/monde/importe"},
+		{"/?preview=true&page_id=7", "/monde/importe"}, // any order of the parameters
+		{"/2024/10/01/importe/", "/monde/importe"},     // one hop, not two
+		{"/2024/10/01/importe", "/monde/importe"},
+		{"/monde/vieux-nom", "/monde/importe"}, // relative to the article's folder
+		{"/blog/importe/", "/monde/importe"},
+		{"/category/monde/", "/monde"},
+		{"/?cat=3", "/monde"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			r := site.Get(t, tt.path)
+			if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != tt.to {
+				t.Fatalf("GET %s = %d to %q, want 301 to %s", tt.path, r.StatusCode, r.Header.Get("Location"), tt.to)
+			}
+			if r := site.Get(t, tt.to); r.StatusCode != http.StatusOK {
+				t.Errorf("GET %s = %d", tt.to, r.StatusCode)
+			}
+		})
+	}
+	// A query that is nobody's alias leaves the page as it was.
+	if r := site.Get(t, "/?p=999"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Nouvelle numéro 14") {
+		t.Errorf("GET /?p=999 = %d, want the home page", r.StatusCode)
+	}
+	if r := site.Get(t, "/2024/10/01/autre/"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/2024/10/01/autre" {
+		t.Errorf("GET /2024/10/01/autre/ = %d to %q, want the usual redirect to the canonical spelling", r.StatusCode, r.Header.Get("Location"))
+	}
+}
+
+// TestEmbargoAndMetaDescription checks Hugo's publishDate (the article stays
+// hidden until then) and description (the page's meta description, while
+// lists keep the summary).
+func TestEmbargoAndMetaDescription(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{})
+	later := sitetest.FixtureNow.Add(48 * time.Hour).Format(time.RFC3339)
+	site.Write(t, "monde/decrit.md", "+++\ntitle = 'Décrit'\ndate = 2024-10-02T09:00:00\ndescription = 'Pour les moteurs de recherche.'\nsummary = 'Pour les listes.'\ntags = ['embargo']\n+++\n\nTexte.\n")
+	site.Write(t, "monde/embargo.md", "---\ntitle: Sous embargo\ndate: 2024-10-01 09:00\npublishDate: "+later+"\ntags: [embargo]\n---\n\nTexte.\n")
+	site.WaitFor(t, "/monde/decrit", http.StatusOK)
+
+	if r := site.Get(t, "/monde/embargo"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /monde/embargo = %d before its publishDate, want 404", r.StatusCode)
+	}
+	r := site.Get(t, "/monde/decrit")
+	if !strings.Contains(r.Body, `<meta name="description" content="Pour les moteurs de recherche.">`) {
+		t.Errorf("article page lacks its meta description:\n%s", r.Body)
+	}
+	if r := site.Get(t, "/tags/embargo"); !strings.Contains(r.Body, "Pour les listes.") || strings.Contains(r.Body, "Sous embargo") {
+		t.Errorf("listing shows the embargoed article or not the summary:\n%s", r.Body)
+	}
+}
