@@ -43,17 +43,22 @@ type Article struct {
 	Title        string
 	Summary      string
 	Authors      []string // names, in the order given; see AuthorSlug
-	Image        string
+	Image        string   // URL of the cover: /media/x.jpg, a bundle's /<rubrique>/<slug>/x.jpg, or https://…
 	ImageAlt     string
 	ImageCaption string // shown under the cover
 	ImageCredit  string // who made the picture: every press picture carries one
-	Date         time.Time
-	Updated      time.Time // zero when not given
-	Expires      time.Time // zero when not given
-	Draft        bool
-	Tags         []Tag
-	Aliases      []string
-	Sources      []Source // the pages the article rests on, in the editor's order
+	// ImageFocus is the point a crop keeps ("top", "30% 40%"), "" for the centre.
+	ImageFocus string
+	// ImageWidth and ImageHeight are the cover's displayed size, read at
+	// ingest; 0 for a remote cover.
+	ImageWidth, ImageHeight int
+	Date                    time.Time
+	Updated                 time.Time // zero when not given
+	Expires                 time.Time // zero when not given
+	Draft                   bool
+	Tags                    []Tag
+	Aliases                 []string
+	Sources                 []Source // the pages the article rests on, in the editor's order
 
 	BodyHTML       string
 	BodyText       string // the body without markup, for search and descriptions

@@ -93,6 +93,7 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 
 	var plain strings.Builder
 	out := outline{ids: newHeadingIDs(), lastLvl: 1}
+	var dropped []ast.Node // images the page goes without
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -112,7 +113,11 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 			}
 		case *ast.Image:
 			if entering {
-				doc.problems = append(doc.problems, p.image(path, n, src)...)
+				problems, drop := p.image(path, n, src)
+				doc.problems = append(doc.problems, problems...)
+				if drop {
+					dropped = append(dropped, n)
+				}
 			}
 		case *ast.Link:
 			if entering {
@@ -156,6 +161,9 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 	})
 	doc.text = strings.TrimSpace(plain.String())
 	doc.headings = out.headings
+	for _, n := range dropped {
+		n.Parent().RemoveChild(n.Parent(), n)
+	}
 
 	var html bytes.Buffer
 	if err := p.md.Renderer().Render(&html, src, root); err != nil {

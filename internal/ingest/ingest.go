@@ -370,7 +370,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	folderHasArticles := map[string]bool{}
 	for name, f := range seen {
 		if f.kind == content.KindArticle {
-			folderHasArticles[path.Dir(name)] = true
+			folderHasArticles[content.ArticleCategory(name)] = true
 		}
 	}
 	for _, name := range deleted {
