@@ -238,15 +238,18 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 	}
 	upsert, err := a.tx.PrepareContext(ctx, `
 		INSERT INTO articles (path, hash, category, slug, title, summary, image, image_alt,
-			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words, headings)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words, headings,
+			image_caption, image_credit, image_focus, image_width, image_height)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, category = excluded.category,
 			slug = excluded.slug, title = excluded.title, summary = excluded.summary,
 			image = excluded.image, image_alt = excluded.image_alt,
 			published_at = excluded.published_at, updated_at = excluded.updated_at,
 			expires_at = excluded.expires_at, draft = excluded.draft, body_html = excluded.body_html,
 			body_text = excluded.body_text, first_para = excluded.first_para, words = excluded.words,
-			headings = excluded.headings
+			headings = excluded.headings,
+			image_caption = excluded.image_caption, image_credit = excluded.image_credit,
+			image_focus = excluded.image_focus, image_width = excluded.image_width, image_height = excluded.image_height
 		RETURNING id`)
 	if err != nil {
 		return fmt.Errorf("prepare article upsert: %w", err)
@@ -314,7 +317,8 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		var id int64
 		err = upsert.QueryRowContext(ctx, art.Path, art.Hash, art.Category, art.Slug, art.Title, art.Summary,
 			art.Image, art.ImageAlt, art.Date.Unix(), toNull(art.Updated), toNull(art.Expires),
-			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words, string(headings)).Scan(&id)
+			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words, string(headings),
+			art.ImageCaption, art.ImageCredit, art.ImageFocus, art.ImageWidth, art.ImageHeight).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("save article %s: %w", art.Path, err)
 		}
