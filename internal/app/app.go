@@ -13,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/purge"
 	"github.com/horizons-expat/site/internal/store"
@@ -34,6 +37,10 @@ type Config struct {
 	// show that scheduled articles appear by themselves.
 	NowFunc func() time.Time
 	Drafts  bool
+	// ImageDir is the cache folder of image variants; empty: "images"
+	// beside the database. Its files are named by their content, so that
+	// several sites may share one (tests do).
+	ImageDir string
 	// SitemapMaxURLs and SitemapMaxBytes, when set, split the sitemap
 	// sooner than the protocol's limits (tests use it).
 	SitemapMaxURLs, SitemapMaxBytes int
@@ -109,6 +116,7 @@ type App struct {
 	log      *slog.Logger
 	store    *store.Store
 	syncer   *ingest.Syncer
+	images   *images.Library
 	watcher  *ingest.Watcher // nil for bundled content, which never changes
 	purger   *purge.Purger
 	server   *http.Server
@@ -196,6 +204,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			Dir: cfg.ContentDir, Poll: cfg.Poll, ForcePoll: cfg.ForcePoll,
 		})
 	}
+	// Variants live beside the database, derived like it: deleting the
+	// folder loses nothing.
+	imageDir := cfg.ImageDir
+	if imageDir == "" {
+		imageDir = filepath.Join(filepath.Dir(a.dbPath), "images")
+	}
+	if a.images, err = images.Open(imageDir, images.Options{}, log); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.syncer.OnPass(func(ctx context.Context) { a.syncImages(ctx, fsys) })
 	a.purger = purge.New(cfg.PurgeURLs, log)
 	a.syncer.OnChangeKeys(a.purger.Purge)
 	rep, err := a.syncer.Sync(ctx)
@@ -228,6 +247,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		BaseURL: cfg.BaseURL, Drafts: cfg.Drafts,
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
 		Media:          fsys,
+		Images:         a.images,
 		TrustedProxies: cfg.TrustedProxies, MaxInFlight: cfg.MaxInFlight,
 		SearchesPerMinute: cfg.SearchesPerMinute, CacheBytes: cfg.CacheBytes,
 		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
@@ -291,6 +311,10 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
+// WaitImages waits until every image variant in use is made, or ctx is
+// done. Tests use it for pages that name variants; the site never waits.
+func (a *App) WaitImages(ctx context.Context) error { return a.images.Wait(ctx) }
+
 // ContentStatus is the content loader's state after its last pass.
 func (a *App) ContentStatus() ingest.Status { return a.syncer.Status() }
 
@@ -352,6 +376,9 @@ func (a *App) Close() error {
 	if a.watcher != nil {
 		err = a.watcher.Close()
 	}
+	if a.images != nil {
+		err = errors.Join(err, a.images.Close())
+	}
 	if a.store != nil {
 		err = errors.Join(err, a.store.Close())
 	}
@@ -362,4 +389,39 @@ func (a *App) Close() error {
 		err = errors.Join(err, a.root.Close())
 	}
 	return err
+}
+
+// syncImages tells the image library which images are in use after a
+// pass: every image file of the content folder (for the pictures of the
+// text, in their own proportions) and every site-local cover (cropped).
+func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
+	var refs []images.Ref
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil // reported by the pass, if it matters
+		case d.IsDir() && p != "." && content.IgnoredName(d.Name()):
+			return fs.SkipDir
+		case !d.IsDir() && !content.IgnoredName(d.Name()) && images.Supported(p):
+			refs = append(refs, images.Ref{Path: p, Use: images.UseBody, Focus: images.Center})
+		}
+		return nil
+	})
+	if err != nil {
+		a.log.Warn("list images", "err", err)
+		return
+	}
+	covers, err := a.store.Covers(ctx)
+	if err != nil {
+		a.log.Warn("list covers", "err", err)
+		return
+	}
+	for _, c := range covers {
+		focus, _ := images.ParseFocus(c.Focus) // checked at ingest; "" is the centre
+		if c.Focus == "" {
+			focus = images.Center
+		}
+		refs = append(refs, images.Ref{Path: strings.TrimPrefix(c.Image, "/"), Use: images.UseCover, Focus: focus})
+	}
+	a.images.Sync(fsys, refs)
 }

@@ -214,6 +214,7 @@ func (l *Library) refresh(fsys fs.FS, p string) bool {
 	} else {
 		s.modTime = st.ModTime()
 		s.src, s.err = ReadSource(fsys, p)
+		s.src.ModTime = st.ModTime()
 	}
 	l.mu.Lock()
 	l.sources[p] = s

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gen2brain/webp"
 	"golang.org/x/image/draw"
@@ -69,7 +70,10 @@ type Source struct {
 	Path string // slash-separated, in the content folder
 	Hash string // of the bytes, hex
 	Size int64
-	Info Info
+	// ModTime is the file's time when it was read, to tell whether the
+	// file on disk is still these bytes.
+	ModTime time.Time
+	Info    Info
 }
 
 // Plan is everything made of one source for one use. Names are known from
@@ -118,7 +122,9 @@ func NewPlan(src Source, use Use, focus Focus) Plan {
 			w := min(1200, cw)
 			hh := max(1, (w*ch+cw/2)/cw)
 			if r == ShareRatio {
-				hh = max(1, w*630/1200)
+				// Social networks show it at this size: a smaller cover
+				// is enlarged rather than shown in a corner.
+				w, hh = 1200, 630
 			}
 			p.Extra = append(p.Extra, p.variant(w, hh, "jpeg", r))
 		}

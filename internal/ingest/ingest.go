@@ -73,6 +73,7 @@ type Syncer struct {
 	status   Status
 
 	onChangeKeys []func(keys []string)
+	onPass       []func(ctx context.Context)
 }
 
 // New returns a Syncer that starts from what st already holds.
@@ -114,6 +115,16 @@ func (s *Syncer) OnChangeKeys(fn func(keys []string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onChangeKeys = append(s.onChangeKeys, fn)
+}
+
+// OnPass registers fn to be called at the end of every pass, changed or
+// not, on the pass's goroutine: the images of the content folder are kept
+// in step there, since a replaced image changes no article file. fn must
+// not call Sync. Register before the first Sync.
+func (s *Syncer) OnPass(fn func(ctx context.Context)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onPass = append(s.onPass, fn)
 }
 
 // Status returns the state after the last pass.
@@ -440,6 +451,9 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.statusMu.Lock()
 	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}
 	s.statusMu.Unlock()
+	for _, fn := range s.onPass {
+		fn(ctx)
+	}
 	if rep.Changed {
 		if len(s.onChangeKeys) > 0 {
 			keys, err := s.changedKeys(ctx, ch, keysBefore)

@@ -32,3 +32,19 @@ func TestCoverFacts(t *testing.T) {
 		t.Errorf("cards %+v", list)
 	}
 }
+
+func TestCovers(t *testing.T) {
+	a, b, c := art("monde", "a", at(1, 9)), art("monde", "b", at(2, 9)), art("monde", "c", at(3, 9))
+	a.Image, a.ImageFocus = "/media/une.jpg", "top"
+	b.Image = "/media/une.jpg"
+	c.Image = "https://exemple.fr/x.jpg"
+	st := seeded(t, a, b, c)
+	got, err := st.Covers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Cover{{Image: "/media/une.jpg"}, {Image: "/media/une.jpg", Focus: "top"}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("covers %+v, want %+v", got, want)
+	}
+}

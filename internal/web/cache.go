@@ -170,8 +170,8 @@ func (s *Server) cachePages(next http.Handler) http.Handler {
 // replaced image shows at once, health and status must be live, and
 // previews are for their link's holders only.
 func uncachedPath(p string) bool {
-	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || p == "/healthz" || p == "/_status" ||
-		strings.HasPrefix(p, previewPrefix)
+	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || strings.HasPrefix(p, variantPrefix) ||
+		p == "/healthz" || p == "/_status" || isImagePath(p) || strings.HasPrefix(p, previewPrefix)
 }
 
 // cacheKey is the path and the query: pages such as search results depend

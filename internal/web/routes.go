@@ -37,6 +37,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/_status", s.privateOnly(s.status))
 	r.Get("/static/*", s.static)
 	r.Get("/media/*", s.media)
+	r.Get(variantPrefix+"{name}", s.variant)
 
 	r.Get("/robots.txt", s.robots)
 	r.Get("/sitemap.xml", s.sitemap)
@@ -67,5 +68,6 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/{category}", s.category)
 	r.Get("/{category}/page/{page}", s.category)
 	r.Get("/{category}/{slug}", s.article)
+	r.Get("/{category}/{slug}/{file}", s.bundleMedia)
 	return r
 }

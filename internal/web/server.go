@@ -17,6 +17,7 @@ import (
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
@@ -31,6 +32,9 @@ type Config struct {
 	SitemapMaxURLs, SitemapMaxBytes int
 	// Media is the content folder, whose media/ images the site serves.
 	Media fs.FS
+	// Images, when set, has the variants of the content's images; without
+	// it pages name the originals.
+	Images *images.Library
 	// TrustedProxies are the CIDR prefixes of the reverse proxies whose
 	// X-Forwarded-For is believed; empty means the socket peer is the client.
 	TrustedProxies []string
@@ -69,6 +73,7 @@ type Server struct {
 	private privateGuard
 	// previews are the preview tokens of the stored articles.
 	previews previewTokens
+	images   *images.Library
 }
 
 // New returns a Server. ready tells whether content is loaded, for /healthz.
@@ -76,8 +81,14 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 	if cfg.CacheBytes == 0 {
 		cfg.CacheBytes = DefaultCacheBytes
 	}
+	generation := st.Generation
+	if lib := cfg.Images; lib != nil {
+		// Both only grow: their sum moves on when either does.
+		generation = func() uint64 { return st.Generation() + lib.Generation() }
+	}
 	return &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
-		cache: newPageCache(cfg.CacheBytes, st.Generation), private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies)}
+		cache: newPageCache(cfg.CacheBytes, generation), private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies),
+		images: cfg.Images}
 }
 
 // perPage is the number of articles on a listing page.
@@ -106,12 +117,14 @@ type request struct {
 	keys []string
 	// private marks an editors' page, see response.private.
 	private bool
+	// images has the variants of the content's images; nil without.
+	images *images.Library
 }
 
 func (s *Server) begin(ctx context.Context) (*request, error) {
 	now := s.now()
 	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxValidity), assets: s.assets,
-		keys: []string{store.KeySite}}
+		keys: []string{store.KeySite}, images: s.images}
 	var err error
 	if rq.site, err = s.store.Site(ctx); err != nil {
 		return nil, err
@@ -179,6 +192,7 @@ func (rq *request) card(a store.Article) templates.Card {
 		CategoryURL: content.CategoryPath(a.Category),
 		Date:        rq.date(a.Date),
 		Badge:       rq.unpublished(a),
+		Picture:     rq.coverPicture(a, sizesCard, false),
 	}
 }
 

@@ -1,0 +1,36 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Cover is one site-local cover image in use, with the focus of its crop.
+type Cover struct {
+	Image string // URL path: /media/x.jpg, /<rubrique>/<slug>/x.jpg
+	Focus string
+}
+
+// Covers lists the site-local covers of every stored article, drafts and
+// scheduled ones included (their variants are ready when they appear).
+func (s *Store) Covers(ctx context.Context) ([]Cover, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT DISTINCT image, image_focus FROM articles
+		WHERE image LIKE '/%' ORDER BY image, image_focus`)
+	if err != nil {
+		return nil, fmt.Errorf("list covers: %w", err)
+	}
+	defer rows.Close()
+	var out []Cover
+	for rows.Next() {
+		var c Cover
+		if err := rows.Scan(&c.Image, &c.Focus); err != nil {
+			return nil, fmt.Errorf("list covers: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list covers: %w", err)
+	}
+	return out, nil
+}
