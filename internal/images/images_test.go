@@ -205,11 +205,11 @@ func TestPlan(t *testing.T) {
 			t.Errorf("variant wider than the source: %+v", v)
 		}
 	}
-	if want := []int{320, 480, 640, 960}; !equal(got, want) {
+	if want := []int{320, 480, 640, 960, 1000}; !equal(got, want) {
 		t.Errorf("ladder %v, want %v", got, want)
 	}
-	if v, _ := p.Largest("jpeg"); v.Width != 960 || v.Height != 768 {
-		t.Errorf("largest jpeg %+v, want 960x768", v)
+	if v, _ := p.Largest("jpeg"); v.Width != 1000 || v.Height != 800 {
+		t.Errorf("largest jpeg %+v, want 1000x800", v)
 	}
 	if len(p.Extra) != 0 {
 		t.Errorf("body image has cover extras %+v", p.Extra)
@@ -488,5 +488,38 @@ func TestLibrary(t *testing.T) {
 	}
 	if _, _, ok := lib.Variant("../../etc/passwd"); ok {
 		t.Error("a path outside the cache is served")
+	}
+}
+
+// TestPixelBudget: however many images arrive at once, the pixels being
+// processed never exceed the budget (here one image's worth: two workers
+// take turns), and every image is made.
+func TestPixelBudget(t *testing.T) {
+	fsys := fstest.MapFS{}
+	var refs []Ref
+	for i := range 4 {
+		name := "media/p" + string(rune('a'+i)) + ".jpg"
+		fsys[name] = &fstest.MapFile{Data: encodeJPEG(t, photo(400+i, 300))}
+		refs = append(refs, Ref{Path: name, Use: UseBody, Focus: Center})
+	}
+	budget := int64(403 * 300)
+	lib, err := Open(t.TempDir(), Options{Workers: 2, PixelBudget: budget}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	lib.Sync(fsys, refs)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := lib.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range refs {
+		if _, st, _ := lib.Lookup(r.Path, UseBody, Center); !st.Ready {
+			t.Errorf("%s not made", r.Path)
+		}
+	}
+	if peak := lib.peak.Load(); peak > budget || peak == 0 {
+		t.Errorf("peak %d pixels in flight, budget %d", peak, budget)
 	}
 }

@@ -72,9 +72,12 @@ type Library struct {
 	orphaned map[string]time.Time // cache files no plan names, since when
 	closed   bool
 
-	gen    atomic.Uint64
-	wg     sync.WaitGroup
-	cancel context.CancelFunc
+	gen atomic.Uint64
+	wg  sync.WaitGroup
+	// inFlight and peak count the source pixels being processed, so that
+	// tests can check the budget by their own measure.
+	inFlight, peak atomic.Int64
+	cancel         context.CancelFunc
 }
 
 type planID struct {
@@ -419,7 +422,11 @@ func (l *Library) process(ctx context.Context, fsys fs.FS, ps *planState) {
 	if err := l.sem.Acquire(ctx, weight); err != nil {
 		return
 	}
+	now := l.inFlight.Add(weight)
+	for peak := l.peak.Load(); now > peak && !l.peak.CompareAndSwap(peak, now); peak = l.peak.Load() {
+	}
 	res, err := l.render(fsys, p)
+	l.inFlight.Add(-weight)
 	l.sem.Release(weight)
 	l.mu.Lock()
 	if err != nil {

@@ -175,8 +175,10 @@ func widths(w int) []int {
 			out = append(out, l)
 		}
 	}
-	if len(out) == 0 {
-		out = []int{w}
+	// A source between two steps is also made at its own width, the
+	// sharpest the layout can show.
+	if len(out) == 0 || (out[len(out)-1] < w && w < Ladder[len(Ladder)-1]) {
+		out = append(out, w)
 	}
 	return out
 }
