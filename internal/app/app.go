@@ -423,5 +423,18 @@ func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
 		}
 		refs = append(refs, images.Ref{Path: strings.TrimPrefix(c.Image, "/"), Use: images.UseCover, Focus: focus})
 	}
+	uncovered, err := a.store.Uncovered(ctx)
+	if err != nil {
+		a.log.Warn("list articles without cover", "err", err)
+		return
+	}
+	site, err := a.store.Site(ctx)
+	if err != nil {
+		a.log.Warn("site settings", "err", err)
+		return
+	}
+	for _, u := range uncovered {
+		refs = append(refs, images.Ref{Use: images.UseShareCard, Title: u.Title, Section: u.Section, Site: site.Title})
+	}
 	a.images.Sync(fsys, refs)
 }

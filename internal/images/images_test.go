@@ -523,3 +523,42 @@ func TestPixelBudget(t *testing.T) {
 		t.Errorf("peak %d pixels in flight, budget %d", peak, budget)
 	}
 }
+
+func TestShareCard(t *testing.T) {
+	img, err := ShareCard("Voter depuis l’étranger : le mode d’emploi complet, du registre à l’urne, pour les élections de 2027 et au-delà", "Actualités politiques", "Horizons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 630 {
+		t.Fatalf("size %v", b)
+	}
+	// Text was drawn: cream pixels in the title's area, sun ones in the
+	// rubrique's, and the background elsewhere.
+	count := func(r image.Rectangle, c color.RGBA) int {
+		n := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if img.RGBAAt(x, y) == c {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if n := count(image.Rect(80, 230, 1120, 520), cardCream); n < 5000 {
+		t.Errorf("%d title pixels", n)
+	}
+	if n := count(image.Rect(80, 120, 700, 160), cardSun); n < 500 {
+		t.Errorf("%d rubrique pixels", n)
+	}
+	if img.RGBAAt(1190, 10) != cardNavy {
+		t.Errorf("background %v", img.RGBAAt(1190, 10))
+	}
+	p := NewCardPlan("Titre", "Rubrique", "Horizons")
+	if len(p.Extra) != 1 || p.Extra[0].Width != 1200 || p.Extra[0].Height != 630 || p.Extra[0].Format != "png" {
+		t.Errorf("plan %+v", p.Extra)
+	}
+	if q := NewCardPlan("Titre modifié", "Rubrique", "Horizons"); q.Extra[0].Name == p.Extra[0].Name {
+		t.Error("a new title keeps the card's name")
+	}
+}

@@ -1,6 +1,7 @@
 package images
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -44,6 +45,9 @@ type Ref struct {
 	Path  string // slash-separated, in the content folder
 	Use   Use
 	Focus Focus
+	// Title, Section and Site are the text of a UseShareCard, which has no
+	// Path.
+	Title, Section, Site string
 }
 
 // State is what a page may know of a plan.
@@ -155,6 +159,18 @@ func (l *Library) Sync(fsys fs.FS, refs []Ref) map[string]error {
 	l.fsys = fsys // before any plan is queued: workers read through it
 	l.mu.Unlock()
 	for _, r := range refs {
+		if r.Use == UseShareCard {
+			id := planID{CardPath(r.Title, r.Section, r.Site), r.Use, Center}
+			wanted[id] = true
+			p := NewCardPlan(r.Title, r.Section, r.Site)
+			l.mu.Lock()
+			if old, ok := l.plans[id]; !ok || old.plan.Key != p.Key {
+				changed = true
+				l.addPlan(id, p)
+			}
+			l.mu.Unlock()
+			continue
+		}
 		if !seenSources[r.Path] {
 			seenSources[r.Path] = true
 			if l.refresh(fsys, r.Path) {
@@ -235,6 +251,11 @@ func ReadSource(fsys fs.FS, p string) (Source, error) {
 	info, err := Probe(p, src)
 	sum := sha256.Sum256(src)
 	return Source{Path: p, Hash: hex.EncodeToString(sum[:16]), Size: int64(len(src)), Info: info}, err
+}
+
+func hashHex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
 
 func readBounded(fsys fs.FS, p string) ([]byte, error) {
@@ -444,6 +465,9 @@ func (l *Library) process(ctx context.Context, fsys fs.FS, ps *planState) {
 }
 
 func (l *Library) render(fsys fs.FS, p Plan) (Result, error) {
+	if p.Use == UseShareCard {
+		return l.renderCard(p)
+	}
 	src, err := readBounded(fsys, p.Source.Path)
 	if err != nil {
 		return Result{}, err
@@ -544,4 +568,34 @@ func (l *Library) collect() {
 			}
 		}
 	}
+}
+
+// renderCard draws and writes a share card.
+func (l *Library) renderCard(p Plan) (Result, error) {
+	site, section, title := splitCardPath(p.Source.Path)
+	img, err := ShareCard(title, section, site)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := os.MkdirAll(filepath.Join(l.dir, p.Key[:2]), 0o755); err != nil {
+		return Result{}, err
+	}
+	var buf bytes.Buffer
+	if err := encode(&buf, img, "png"); err != nil {
+		return Result{}, err
+	}
+	if err := writeFile(l.file(p.Extra[0].Name), buf.Bytes()); err != nil {
+		return Result{}, err
+	}
+	c := cardNavy
+	return Result{Color: c}, writeFile(l.manifest(p), fmt.Appendf(nil, "%02x%02x%02x\n", c.R, c.G, c.B))
+}
+
+// splitCardPath returns the site, section and title of a CardPath.
+func splitCardPath(p string) (string, string, string) {
+	parts := strings.SplitN(p, "\x00", 5)
+	if len(parts) != 5 {
+		return "", "", ""
+	}
+	return parts[2], parts[3], parts[4]
 }

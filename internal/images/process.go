@@ -98,7 +98,7 @@ func NewPlan(src Source, use Use, focus Focus) Plan {
 	fmt.Fprintf(h, "%s|%s|%d|%.4f,%.4f", version, src.Hash, use, focus.X, focus.Y)
 	key := hex.EncodeToString(h.Sum(nil))[:20]
 	p := Plan{Key: key, Source: src, Use: use, Focus: focus}
-	if !src.Info.Raster() || src.Info.Animated {
+	if !src.Info.Raster() || src.Info.Animated || src.Info.Width <= 0 || src.Info.Height <= 0 {
 		return p
 	}
 	fallback := "jpeg"

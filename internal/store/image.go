@@ -34,3 +34,32 @@ func (s *Store) Covers(ctx context.Context) ([]Cover, error) {
 	}
 	return out, nil
 }
+
+// Uncovered is an article without a site-local cover, whose share picture
+// is drawn from its title and rubrique.
+type Uncovered struct {
+	Title, Section string
+}
+
+// Uncovered lists the stored articles without a site-local cover.
+func (s *Store) Uncovered(ctx context.Context) ([]Uncovered, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT DISTINCT a.title, c.title FROM articles a JOIN categories c ON c.slug = a.category
+		WHERE a.image NOT LIKE '/%' OR a.image_width = 0 ORDER BY a.title`)
+	if err != nil {
+		return nil, fmt.Errorf("list articles without cover: %w", err)
+	}
+	defer rows.Close()
+	var out []Uncovered
+	for rows.Next() {
+		var u Uncovered
+		if err := rows.Scan(&u.Title, &u.Section); err != nil {
+			return nil, fmt.Errorf("list articles without cover: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list articles without cover: %w", err)
+	}
+	return out, nil
+}

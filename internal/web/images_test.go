@@ -181,6 +181,21 @@ func TestPictures(t *testing.T) {
 		}
 	})
 
+	t.Run("share card without a cover", func(t *testing.T) {
+		p := site.Get(t, "/monde/nouvelle-01").Body
+		m := regexp.MustCompile(`<meta property="og:image" content="https://fixture\.example(/img/[0-9a-f]{20}-1200x630-1200x630\.png)">`).FindStringSubmatch(p)
+		if m == nil {
+			t.Fatal("og:image is not the drawn card")
+		}
+		if !strings.Contains(p, `<meta property="og:image:width" content="1200">`) || !strings.Contains(p, `<meta property="og:image:alt" content="Nouvelle numéro 01">`) {
+			t.Error("card's size or alt missing")
+		}
+		r := site.Get(t, m[1])
+		if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "image/png" {
+			t.Errorf("GET card = %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+		}
+	})
+
 	t.Run("svg", func(t *testing.T) {
 		r := site.Get(t, "/media/schema.svg")
 		if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "image/svg+xml" {

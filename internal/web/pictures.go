@@ -111,8 +111,16 @@ func placeholderClass(c color.RGBA) string {
 // for structured data, once made; the original until then. ok is false
 // when the article has no cover the site can show.
 func (rq *request) shareImages(a store.Article) (og images.Variant, ld []string, ok bool) {
-	if rq.images == nil || !strings.HasPrefix(a.Image, "/") || a.ImageWidth == 0 {
+	if rq.images == nil {
 		return images.Variant{}, nil, false
+	}
+	if !strings.HasPrefix(a.Image, "/") || a.ImageWidth == 0 {
+		// Without a cover: the card drawn from the title and rubrique.
+		plan, st, found := rq.images.Lookup(images.CardPath(a.Title, a.CategoryTitle, rq.site.Title), images.UseShareCard, images.Center)
+		if !found || !st.Ready || len(plan.Extra) == 0 {
+			return images.Variant{}, nil, false
+		}
+		return plan.Extra[0], nil, true
 	}
 	file, _ := url.PathUnescape(strings.TrimPrefix(a.Image, "/"))
 	plan, st, found := rq.images.Lookup(file, images.UseCover, focusOf(a.ImageFocus))

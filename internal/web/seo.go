@@ -75,8 +75,11 @@ func (rq *request) articleMeta(m *templates.Meta, a store.Article) {
 	// The cover's share crop once made, else the original while it is
 	// being made, else the site's picture: never an address that fails.
 	switch og, _, ok := rq.shareImages(a); {
-	case ok && og.Name != "":
+	case ok && og.Name != "" && a.ImageWidth > 0:
 		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(variantPrefix+og.Name), a.ImageAlt, og.Width, og.Height
+	case ok && og.Name != "" && !strings.HasPrefix(a.Image, "https://"):
+		// The card drawn from the title: its text is the title.
+		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(variantPrefix+og.Name), a.Title, og.Width, og.Height
 	case strings.HasPrefix(a.Image, "/") && a.ImageWidth > 0:
 		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(a.Image), a.ImageAlt, a.ImageWidth, a.ImageHeight
 	case strings.HasPrefix(a.Image, "https://"):
