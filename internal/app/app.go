@@ -17,7 +17,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/purge"
@@ -391,25 +390,22 @@ func (a *App) Close() error {
 	return err
 }
 
+// shareCardDays is how recent an article without a cover must be to get
+// its own drawn share card.
+const shareCardDays = 30
+
 // syncImages tells the image library which images are in use after a
-// pass: every image file of the content folder (for the pictures of the
-// text, in their own proportions) and every site-local cover (cropped).
+// pass: the images of the articles' text (in their own proportions), the
+// site-local covers (cropped) and the share cards of articles without one.
 func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
 	var refs []images.Ref
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return nil // reported by the pass, if it matters
-		case d.IsDir() && p != "." && content.IgnoredName(d.Name()):
-			return fs.SkipDir
-		case !d.IsDir() && !content.IgnoredName(d.Name()) && images.Supported(p):
-			refs = append(refs, images.Ref{Path: p, Use: images.UseBody, Focus: images.Center})
-		}
-		return nil
-	})
+	body, err := a.store.BodyImages(ctx)
 	if err != nil {
-		a.log.Warn("list images", "err", err)
+		a.log.Warn("list body images", "err", err)
 		return
+	}
+	for _, p := range body {
+		refs = append(refs, images.Ref{Path: p, Use: images.UseBody, Focus: images.Center})
 	}
 	covers, err := a.store.Covers(ctx)
 	if err != nil {
@@ -423,7 +419,10 @@ func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
 		}
 		refs = append(refs, images.Ref{Path: strings.TrimPrefix(c.Image, "/"), Use: images.UseCover, Focus: focus})
 	}
-	uncovered, err := a.store.Uncovered(ctx)
+	// Cards for the articles that people share: the recent ones. Older
+	// articles without a cover keep the site's picture; drawing a card for
+	// each of a large archive would keep the workers busy for long.
+	uncovered, err := a.store.Uncovered(ctx, a.cfg.Clock()().Add(-shareCardDays*24*time.Hour))
 	if err != nil {
 		a.log.Warn("list articles without cover", "err", err)
 		return

@@ -95,6 +95,7 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	a.Words = countWords(doc.text)
 	a.Links = doc.links
 	a.Headings = doc.headings
+	a.Images = doc.images
 	return a, problems
 }
 

@@ -66,6 +66,9 @@ type Article struct {
 	Words          int
 	Links          []Link    // site-internal links of the body
 	Headings       []Heading // every heading of the body, in order
+	// Images are the site-local images of the body, by their path in the
+	// content folder ("media/x.jpg"), once each.
+	Images []string
 }
 
 // Source is a page an article rests on: listed under the article and given

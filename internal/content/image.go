@@ -61,9 +61,11 @@ func imageProblem(dest string, err error) string {
 // image prepares a body image for the page: the URL of the file, width and
 // height (so that the page does not jump while it loads), lazy loading
 // (body images are below the article's header) and asynchronous decoding.
-// It returns what the editor should fix, and whether the image must be
-// left out of the page: a file that is missing or that the site refuses.
-func (p *Parser) image(filePath string, n *ast.Image, src []byte) ([]Problem, bool) {
+// It returns what the editor should fix, the image's path in the content
+// folder when it is a site-local one that stays, and whether the image
+// must be left out of the page: a file that is missing or that the site
+// refuses.
+func (p *Parser) image(filePath string, n *ast.Image, src []byte) ([]Problem, string, bool) {
 	n.SetAttributeString("loading", []byte("lazy"))
 	n.SetAttributeString("decoding", []byte("async"))
 	var problems []Problem
@@ -76,26 +78,26 @@ func (p *Parser) image(filePath string, n *ast.Image, src []byte) ([]Problem, bo
 	switch {
 	case !local && !strings.HasPrefix(dest, "http://") && !strings.HasPrefix(dest, "https://") && !strings.HasPrefix(dest, "/"):
 		problems = append(problems, warningf(filePath, line, "image « %s » : écrivez /media/nom.jpg pour un fichier de content/media/ (ou, dans un dossier d'article, le seul nom du fichier placé à côté de index.md)", dest))
-		return problems, true
+		return problems, "", true
 	case !local:
 		problems = append(problems, warningf(filePath, line, "image « %s » hors du site : ses dimensions sont inconnues ; placez le fichier dans content/media/ et écrivez ![description](/media/nom.jpg)", dest))
-		return problems, false
+		return problems, "", false
 	case p.images == nil:
 		// `site new` and unit tests parse without a content folder.
 		n.Destination = []byte("/" + file)
-		return problems, false
+		return problems, file, false
 	}
 	n.Destination = []byte("/" + file)
 	s, err := images.ReadSource(p.images, file)
 	if err != nil {
-		return append(problems, warningf(filePath, line, "%s ; elle est retirée de la page", imageProblem(dest, err))), true
+		return append(problems, warningf(filePath, line, "%s ; elle est retirée de la page", imageProblem(dest, err))), "", true
 	}
 	for _, w := range s.Info.Warnings {
 		problems = append(problems, warningf(filePath, line, "image « %s » : %s", dest, w))
 	}
 	n.SetAttributeString("width", []byte(strconv.Itoa(s.Info.Width)))
 	n.SetAttributeString("height", []byte(strconv.Itoa(s.Info.Height)))
-	return problems, false
+	return problems, file, false
 }
 
 // cover checks the image front matter: a site-local image that the site

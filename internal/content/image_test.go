@@ -183,6 +183,9 @@ func TestBundle(t *testing.T) {
 	if !strings.Contains(a.BodyHTML, `src="/monde/collecte/photos/eleves.png"`) || !strings.Contains(a.BodyHTML, `width="300"`) {
 		t.Errorf("body %s", a.BodyHTML)
 	}
+	if len(a.Images) != 1 || a.Images[0] != "monde/collecte/photos/eleves.png" {
+		t.Errorf("body images %q: the refused one must not be listed", a.Images)
+	}
 	if len(problems) != 1 || !strings.Contains(problems[0].Message, "« ../autre/x.png » : écrivez /media/nom.jpg") {
 		t.Errorf("a bundle reaching outside itself: %v", problems)
 	}

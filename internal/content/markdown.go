@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -58,6 +59,7 @@ type document struct {
 	firstPara      string
 	links          []Link
 	headings       []Heading
+	images         []string
 	problems       []Problem
 }
 
@@ -113,10 +115,12 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 			}
 		case *ast.Image:
 			if entering {
-				problems, drop := p.image(path, n, src)
+				problems, file, drop := p.image(path, n, src)
 				doc.problems = append(doc.problems, problems...)
 				if drop {
 					dropped = append(dropped, n)
+				} else if file != "" && !slices.Contains(doc.images, file) {
+					doc.images = append(doc.images, file)
 				}
 			}
 		case *ast.Link:

@@ -285,6 +285,16 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer addAuthor.Close()
+	clearImages, err := a.tx.PrepareContext(ctx, `DELETE FROM article_images WHERE article_id = ?`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer clearImages.Close()
+	addImage, err := a.tx.PrepareContext(ctx, `INSERT OR IGNORE INTO article_images (article_id, path) VALUES (?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer addImage.Close()
 	clearAliases, err := a.tx.PrepareContext(ctx, `DELETE FROM article_aliases WHERE article_id = ?`)
 	if err != nil {
 		return fmt.Errorf("prepare: %w", err)
@@ -332,6 +342,14 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		}
 		if _, err := clearTags.ExecContext(ctx, id); err != nil {
 			return fmt.Errorf("save tags of %s: %w", art.Path, err)
+		}
+		if _, err := clearImages.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("save images of %s: %w", art.Path, err)
+		}
+		for _, img := range art.Images {
+			if _, err := addImage.ExecContext(ctx, id, img); err != nil {
+				return fmt.Errorf("save images of %s: %w", art.Path, err)
+			}
 		}
 		for i, t := range art.Tags {
 			if _, err := addTag.ExecContext(ctx, id, t.Slug, t.Label, i); err != nil {

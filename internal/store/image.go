@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Cover is one site-local cover image in use, with the focus of its crop.
@@ -41,11 +42,13 @@ type Uncovered struct {
 	Title, Section string
 }
 
-// Uncovered lists the stored articles without a site-local cover.
-func (s *Store) Uncovered(ctx context.Context) ([]Uncovered, error) {
+// Uncovered lists the stored articles without a site-local cover that
+// were published (or are scheduled) after since, newest first.
+func (s *Store) Uncovered(ctx context.Context, since time.Time) ([]Uncovered, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT DISTINCT a.title, c.title FROM articles a JOIN categories c ON c.slug = a.category
-		WHERE a.image NOT LIKE '/%' OR a.image_width = 0 ORDER BY a.title`)
+		SELECT a.title, c.title FROM articles a JOIN categories c ON c.slug = a.category
+		WHERE (a.image NOT LIKE '/%' OR a.image_width = 0) AND a.published_at >= ?
+		GROUP BY a.title, c.title ORDER BY max(a.published_at) DESC`, since.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("list articles without cover: %w", err)
 	}
@@ -60,6 +63,28 @@ func (s *Store) Uncovered(ctx context.Context) ([]Uncovered, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list articles without cover: %w", err)
+	}
+	return out, nil
+}
+
+// BodyImages lists the site-local images of every stored article's text,
+// by their path in the content folder.
+func (s *Store) BodyImages(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT path FROM article_images ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("list body images: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("list body images: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list body images: %w", err)
 	}
 	return out, nil
 }

@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/horizons-expat/site/internal/content"
 
 	"github.com/horizons-expat/site/internal/store"
 )
@@ -46,5 +49,37 @@ func TestCovers(t *testing.T) {
 	want := []store.Cover{{Image: "/media/une.jpg"}, {Image: "/media/une.jpg", Focus: "top"}}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("covers %+v, want %+v", got, want)
+	}
+}
+
+func TestBodyImages(t *testing.T) {
+	a, b := art("monde", "a", at(1, 9)), art("monde", "b", at(2, 9))
+	a.Images = []string{"media/x.jpg", "monde/a/y.png"}
+	b.Images = []string{"media/x.jpg"}
+	st := seeded(t, a, b)
+	got, err := st.BodyImages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "media/x.jpg monde/a/y.png" {
+		t.Errorf("body images %q", got)
+	}
+	a.Images, a.Hash = nil, "h2"
+	apply(t, st, store.Changes{Articles: []content.Article{a}})
+	if got, _ := st.BodyImages(context.Background()); strings.Join(got, " ") != "media/x.jpg" {
+		t.Errorf("after an edit: %q", got)
+	}
+}
+
+func TestUncovered(t *testing.T) {
+	old, recent, covered := art("monde", "ancien", at(1, 9)), art("monde", "recent", at(20, 9)), art("monde", "couvert", at(21, 9))
+	covered.Image, covered.ImageWidth, covered.ImageHeight = "/media/x.jpg", 10, 10
+	st := seeded(t, old, recent, covered)
+	got, err := st.Uncovered(context.Background(), at(10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != (store.Uncovered{Title: "Titre recent", Section: "Monde"}) {
+		t.Errorf("uncovered %+v", got)
 	}
 }

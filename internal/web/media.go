@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -23,6 +24,9 @@ const mediaMaxAge = time.Hour
 // variantCacheControl: a variant's name is the hash of its source and of
 // its processing, so its bytes never change.
 const variantCacheControl = "public, max-age=31536000, immutable"
+
+// maxSVGBytes bounds an SVG the site serves: a drawing, not a data dump.
+const maxSVGBytes = 2 << 20
 
 // svgPolicy is the Content-Security-Policy of an SVG opened on its own:
 // its inline styles apply, nothing else loads and no script runs.
@@ -73,19 +77,32 @@ func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, name stri
 		return
 	}
 	h := w.Header()
-	if s.images != nil {
-		src, err, known := s.images.Source(name)
-		if known && images.KindOf(err) == images.KindSVGScript {
-			// Reported to the editor; a reader never gets it.
+	format := images.FormatOf(name)
+	if format == "svg" {
+		// An SVG is text of a few kilobytes: checked at each request, so
+		// that one with a script never reaches a reader, named by an
+		// article or not (the policy below forbids scripts as well).
+		if st.Size() > maxSVGBytes {
 			s.notFound(w, r)
 			return
 		}
+		src, err := io.ReadAll(io.LimitReader(rs, maxSVGBytes))
+		if err == nil {
+			_, err = images.Probe(name, src)
+		}
+		if err != nil {
+			s.notFound(w, r)
+			return
+		}
+		rs = bytes.NewReader(src)
+	}
+	if s.images != nil {
+		src, err, known := s.images.Source(name)
 		if known && err == nil && src.Size == st.Size() && src.ModTime.Equal(st.ModTime()) {
 			// The hash the library read at the last pass, still these bytes.
 			h.Set("ETag", `"`+src.Hash+`"`)
 		}
 	}
-	format := images.FormatOf(name)
 	h.Set("Content-Type", images.ContentType(format))
 	h.Set("Cache-Control", "public, max-age=3600")
 	if format == "svg" {
