@@ -26,7 +26,8 @@ import (
 // Options tune a Library; zero values take the defaults.
 type Options struct {
 	// Workers is how many images are processed at once: at most
-	// GOMAXPROCS, the default.
+	// GOMAXPROCS, and by default the smaller of GOMAXPROCS and 2, since
+	// each WebP encode holds up to about 170 MB while it runs.
 	Workers int
 	// PixelBudget bounds the source pixels decoded at once across all
 	// workers (default MaxPixels). Processing holds about 8 bytes per
@@ -107,9 +108,10 @@ func Open(dir string, opts Options, log *slog.Logger) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("image cache folder: %w", err)
 	}
-	if opts.Workers <= 0 || opts.Workers > runtime.GOMAXPROCS(0) {
-		opts.Workers = runtime.GOMAXPROCS(0)
+	if opts.Workers <= 0 {
+		opts.Workers = 2
 	}
+	opts.Workers = min(opts.Workers, runtime.GOMAXPROCS(0))
 	if opts.PixelBudget <= 0 {
 		opts.PixelBudget = MaxPixels
 	}

@@ -26,12 +26,14 @@ const version = "1"
 // source (a source narrower than the first is made at its own width).
 var Ladder = []int{320, 480, 640, 960, 1280, 1600, 1920}
 
-// Encoder settings, measured on generated photos: WebP at quality 72 is
-// about a third of the JPEG at quality 80 for the same look.
+// Encoder settings. WebP's method 2 rather than the default 4: the
+// encoder's WebAssembly memory, which grows by copies, allocates about
+// 170 MB for a 1920-pixel variant instead of 305 MB, and takes less time,
+// for files a few per cent larger.
 const (
 	jpegQuality = 80
 	webpQuality = 72
-	webpMethod  = 4
+	webpMethod  = 2
 )
 
 // Use says what an image is used for, which decides the shapes made of it.

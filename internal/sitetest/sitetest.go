@@ -102,7 +102,7 @@ func Start(t testing.TB, opts Options) *Site {
 	}
 	// Pages name the variants of images once they are made: wait for
 	// them, so that what tests see does not depend on the workers' pace.
-	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	wctx, wcancel := context.WithTimeout(ctx, 3*time.Minute)
 	err = a.WaitImages(wctx)
 	wcancel()
 	if err != nil {

@@ -414,6 +414,13 @@ func TestFeeds(t *testing.T) {
 		if len(it.Authors) != 1 || it.Authors[0].Name != "Camille Martin, La rédaction" {
 			t.Errorf("authors %v, want both names in dc:creator", it.Authors)
 		}
+		// The cover in Media RSS: its 16:9 crop, 640 wide like the source.
+		media := it.Extensions["media"]["content"]
+		if len(media) != 1 || media[0].Attrs["medium"] != "image" || media[0].Attrs["type"] != "image/jpeg" ||
+			media[0].Attrs["width"] != "640" || media[0].Attrs["height"] != "360" ||
+			!regexp.MustCompile(`^`+fixtureBase+`/img/[0-9a-f]{20}-16x9-640x360\.jpg$`).MatchString(media[0].Attrs["url"]) {
+			t.Errorf("media:content %+v", media)
+		}
 		for _, s := range []string{"<strong>retraite</strong>", `href="https://fixture.example/monde/nouvelle-01"`, `src="https://fixture.example/media/retraite.png"`} {
 			if !strings.Contains(it.Content, s) {
 				t.Errorf("content:encoded lacks %s: %s", s, it.Content)
