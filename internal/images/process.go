@@ -343,9 +343,40 @@ func toRGBA(m image.Image) *image.RGBA {
 // resize scales src to w×h. BiLinear, which x/image/draw widens to the
 // scale factor when shrinking, averages every source pixel at a quarter of
 // Catmull-Rom's cost; the sharpness lost is not visible at these ratios.
+//
+// The kernel scaler keeps a float64 buffer of dst width × src height × 4
+// channels: 138 MB for a 12-megapixel photo scaled straight to 1920 px.
+// Halving first (each pixel the mean of four) quarters the source it sees
+// and is itself an exact box filter.
 func resize(src image.Image, w, h int) *image.RGBA {
+	for src.Bounds().Dx() >= 2*w && src.Bounds().Dy() >= 2*h {
+		src = halve(src)
+	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.BiLinear.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+	return dst
+}
+
+// halve returns src at half its size, each pixel the mean of four.
+func halve(m image.Image) *image.RGBA {
+	src, ok := m.(*image.RGBA)
+	if !ok {
+		src = toRGBA(m)
+	}
+	b := src.Bounds()
+	dw, dh := b.Dx()/2, b.Dy()/2
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < dh; y++ {
+		r0 := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+2*y):]
+		r1 := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+2*y+1):]
+		out := dst.Pix[y*dst.Stride:]
+		for x := 0; x < dw; x++ {
+			i := 8 * x
+			for c := 0; c < 4; c++ {
+				out[4*x+c] = uint8((int(r0[i+c]) + int(r0[i+4+c]) + int(r1[i+c]) + int(r1[i+4+c]) + 2) / 4)
+			}
+		}
+	}
 	return dst
 }
 
