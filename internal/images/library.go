@@ -31,8 +31,9 @@ type Options struct {
 	Workers int
 	// PixelBudget bounds the source pixels decoded at once across all
 	// workers (default MaxPixels). Processing holds about 8 bytes per
-	// source pixel (the decoded image and its RGBA copy), so the default
-	// bounds the pool to about 400 MB however many photos arrive at once.
+	// source pixel (the decoded image and its RGBA copy), plus what each
+	// WebP encode allocates (about 170 MB at 1920 px), so the pool's
+	// memory is bounded however many photos arrive at once.
 	PixelBudget int64
 	// Grace is how long a variant no longer named by any page stays on
 	// disk, for pages that caches still hold (default 24 hours).

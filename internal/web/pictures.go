@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/store"
@@ -26,6 +27,12 @@ const (
 	sizesLead    = "(min-width: 74rem) 43rem, (min-width: 60rem) 58vw, calc(100vw - 2rem)"
 	sizesCard    = "(min-width: 74rem) 23rem, (min-width: 34rem) 50vw, calc(100vw - 2rem)"
 )
+
+// pendingValidity bounds how long a page that shows an original, its
+// variants not being made yet, may be kept by browsers and shared caches:
+// it is rendered again with them soon after (the page cache itself follows
+// the library's generation).
+const pendingValidity = 15 * time.Second
 
 // coverPicture is the cover of a as pages show it, cropped to 16:9 around
 // its focus point; nil when a has no site-local cover the site can show
@@ -47,6 +54,9 @@ func (rq *request) coverPicture(a store.Article, sizes string, priority bool) *t
 			w, h = src.Info.Width, src.Info.Height // replaced since: the library knows
 		}
 		plan, st, ok := rq.images.Lookup(file, images.UseCover, focusOf(a.ImageFocus))
+		if known && src.Info.Raster() && !src.Info.Animated && !st.Ready && st.Err == nil {
+			rq.until(rq.now.Add(pendingValidity))
+		}
 		if ok {
 			fillPicture(pic, plan, st)
 			return pic
@@ -155,6 +165,9 @@ func (rq *request) bodyPictures(html string) string {
 		}
 		plan, st, ok := rq.images.Lookup(file, images.UseBody, images.Center)
 		if !ok || !st.Ready {
+			if src, err, known := rq.images.Source(file); known && err == nil && src.Info.Raster() && !src.Info.Animated && st.Err == nil {
+				rq.until(rq.now.Add(pendingValidity))
+			}
 			return tag
 		}
 		pic := &templates.Picture{}
