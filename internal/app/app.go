@@ -394,6 +394,9 @@ func (a *App) Close() error {
 // its own drawn share card.
 const shareCardDays = 30
 
+// shareCardMax bounds the cards kept at once: the newest articles'.
+const shareCardMax = 50
+
 // syncImages tells the image library which images are in use after a
 // pass: the images of the articles' text (in their own proportions), the
 // site-local covers (cropped) and the share cards of articles without one.
@@ -422,7 +425,7 @@ func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
 	// Cards for the articles that people share: the recent ones. Older
 	// articles without a cover keep the site's picture; drawing a card for
 	// each of a large archive would keep the workers busy for long.
-	uncovered, err := a.store.Uncovered(ctx, a.cfg.Clock()().Add(-shareCardDays*24*time.Hour))
+	uncovered, err := a.store.Uncovered(ctx, a.cfg.Clock()().Add(-shareCardDays*24*time.Hour), shareCardMax)
 	if err != nil {
 		a.log.Warn("list articles without cover", "err", err)
 		return

@@ -43,12 +43,12 @@ type Uncovered struct {
 }
 
 // Uncovered lists the stored articles without a site-local cover that
-// were published (or are scheduled) after since, newest first.
-func (s *Store) Uncovered(ctx context.Context, since time.Time) ([]Uncovered, error) {
+// were published (or are scheduled) after since, newest first, limit at most.
+func (s *Store) Uncovered(ctx context.Context, since time.Time, limit int) ([]Uncovered, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT a.title, c.title FROM articles a JOIN categories c ON c.slug = a.category
 		WHERE (a.image NOT LIKE '/%' OR a.image_width = 0) AND a.published_at >= ?
-		GROUP BY a.title, c.title ORDER BY max(a.published_at) DESC`, since.Unix())
+		GROUP BY a.title, c.title ORDER BY max(a.published_at) DESC LIMIT ?`, since.Unix(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list articles without cover: %w", err)
 	}

@@ -75,7 +75,7 @@ func TestUncovered(t *testing.T) {
 	old, recent, covered := art("monde", "ancien", at(1, 9)), art("monde", "recent", at(20, 9)), art("monde", "couvert", at(21, 9))
 	covered.Image, covered.ImageWidth, covered.ImageHeight = "/media/x.jpg", 10, 10
 	st := seeded(t, old, recent, covered)
-	got, err := st.Uncovered(context.Background(), at(10, 0))
+	got, err := st.Uncovered(context.Background(), at(10, 0), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
