@@ -3,6 +3,8 @@
 // query anything and never look at the clock.
 package templates
 
+import "strings"
+
 // Layout is what every page's frame needs.
 type Layout struct {
 	SiteTitle   string
@@ -68,7 +70,27 @@ type Card struct {
 	URL, Title, Summary   string
 	Category, CategoryURL string
 	Date                  Date
-	Badge                 string // "Brouillon", "Programmé"…: only in an editor's preview
+	Badge                 string   // "Brouillon", "Programmé"…: only in an editor's preview
+	Picture               *Picture // the cover, nil without one
+}
+
+// Picture is an image with its variants. Until the variants are made, Src
+// is the original and the srcsets are empty.
+type Picture struct {
+	Src           string
+	SrcSet        string // of the JPEG or PNG variants: "/img/x-320x180.jpg 320w, …"
+	WebPSrcSet    string
+	Sizes         string // how wide the layout shows it
+	Width, Height int    // of the largest variant: the ratio the page reserves
+	Alt           string
+	// Priority marks the page's largest image above the fold: loaded at
+	// once and first, not lazily.
+	Priority bool
+	// Cover crops the image to 16:9 (the variants already are).
+	Cover bool
+	// Placeholder is the class of the average colour, shown while it loads.
+	Placeholder     string
+	Caption, Credit string
 }
 
 // Crumb is one step of a breadcrumb trail; the last has no URL.
@@ -97,6 +119,7 @@ type ArticlePage struct {
 	Published             Date
 	Updated               *Date
 	ReadingMinutes        int
+	Cover                 *Picture       // nil without one
 	Contents              []ContentsItem // the « Sommaire »; empty for short articles
 	BodyHTML              string
 	Tags                  []TagLink
@@ -308,4 +331,13 @@ type FilterOption struct {
 // Hidden is a hidden field of a form.
 type Hidden struct {
 	Name, Value string
+}
+
+// pictureClass is the classes of a picture's <img>.
+func pictureClass(p Picture) string {
+	c := p.Placeholder
+	if p.Cover {
+		c += " cover"
+	}
+	return strings.TrimSpace(c)
 }

@@ -13,11 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/metrics"
 	"github.com/horizons-expat/site/internal/purge"
@@ -37,6 +39,10 @@ type Config struct {
 	// show that scheduled articles appear by themselves.
 	NowFunc func() time.Time
 	Drafts  bool
+	// ImageDir is the cache folder of image variants; empty: "images"
+	// beside the database. Its files are named by their content, so that
+	// several sites may share one (tests do).
+	ImageDir string
 	// SitemapMaxURLs and SitemapMaxBytes, when set, split the sitemap
 	// sooner than the protocol's limits (tests use it).
 	SitemapMaxURLs, SitemapMaxBytes int
@@ -112,6 +118,7 @@ type App struct {
 	log      *slog.Logger
 	store    *store.Store
 	syncer   *ingest.Syncer
+	images   *images.Library
 	watcher  *ingest.Watcher // nil for bundled content, which never changes
 	purger   *purge.Purger
 	server   *http.Server
@@ -199,6 +206,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			Dir: cfg.ContentDir, Poll: cfg.Poll, ForcePoll: cfg.ForcePoll,
 		})
 	}
+	// Variants live beside the database, derived like it: deleting the
+	// folder loses nothing.
+	imageDir := cfg.ImageDir
+	if imageDir == "" {
+		imageDir = filepath.Join(filepath.Dir(a.dbPath), "images")
+	}
+	if a.images, err = images.Open(imageDir, images.Options{}, log); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.syncer.OnPass(func(ctx context.Context) { a.syncImages(ctx, fsys) })
 	a.purger = purge.New(cfg.PurgeURLs, log)
 	a.syncer.OnChangeKeys(a.purger.Purge)
 	rep, err := a.syncer.Sync(ctx)
@@ -240,6 +258,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		BaseURL: cfg.BaseURL, Drafts: cfg.Drafts,
 		SitemapMaxURLs: cfg.SitemapMaxURLs, SitemapMaxBytes: cfg.SitemapMaxBytes,
 		Media:          fsys,
+		Images:         a.images,
 		TrustedProxies: cfg.TrustedProxies, MaxInFlight: cfg.MaxInFlight,
 		SearchesPerMinute: cfg.SearchesPerMinute, CacheBytes: cfg.CacheBytes,
 		StatusToken: cfg.StatusToken, ContentStatus: a.contentStatus,
@@ -335,6 +354,10 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
+// WaitImages waits until every image variant in use is made, or ctx is
+// done. Tests use it for pages that name variants; the site never waits.
+func (a *App) WaitImages(ctx context.Context) error { return a.images.Wait(ctx) }
+
 // ContentStatus is the content loader's state after its last pass.
 func (a *App) ContentStatus() ingest.Status { return a.syncer.Status() }
 
@@ -396,6 +419,9 @@ func (a *App) Close() error {
 	if a.watcher != nil {
 		err = a.watcher.Close()
 	}
+	if a.images != nil {
+		err = errors.Join(err, a.images.Close())
+	}
 	if a.store != nil {
 		err = errors.Join(err, a.store.Close())
 	}
@@ -406,4 +432,55 @@ func (a *App) Close() error {
 		err = errors.Join(err, a.root.Close())
 	}
 	return err
+}
+
+// shareCardDays is how recent an article without a cover must be to get
+// its own drawn share card.
+const shareCardDays = 30
+
+// shareCardMax bounds the cards kept at once: the newest articles'.
+const shareCardMax = 50
+
+// syncImages tells the image library which images are in use after a
+// pass: the images of the articles' text (in their own proportions), the
+// site-local covers (cropped) and the share cards of articles without one.
+func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
+	var refs []images.Ref
+	body, err := a.store.BodyImages(ctx)
+	if err != nil {
+		a.log.Warn("list body images", "err", err)
+		return
+	}
+	for _, p := range body {
+		refs = append(refs, images.Ref{Path: p, Use: images.UseBody, Focus: images.Center})
+	}
+	covers, err := a.store.Covers(ctx)
+	if err != nil {
+		a.log.Warn("list covers", "err", err)
+		return
+	}
+	for _, c := range covers {
+		focus, _ := images.ParseFocus(c.Focus) // checked at ingest; "" is the centre
+		if c.Focus == "" {
+			focus = images.Center
+		}
+		refs = append(refs, images.Ref{Path: strings.TrimPrefix(c.Image, "/"), Use: images.UseCover, Focus: focus})
+	}
+	// Cards for the articles that people share: the recent ones. Older
+	// articles without a cover keep the site's picture; drawing a card for
+	// each of a large archive would keep the workers busy for long.
+	uncovered, err := a.store.Uncovered(ctx, a.cfg.Clock()().Add(-shareCardDays*24*time.Hour), shareCardMax)
+	if err != nil {
+		a.log.Warn("list articles without cover", "err", err)
+		return
+	}
+	site, err := a.store.Site(ctx)
+	if err != nil {
+		a.log.Warn("site settings", "err", err)
+		return
+	}
+	for _, u := range uncovered {
+		refs = append(refs, images.Ref{Use: images.UseShareCard, Title: u.Title, Section: u.Section, Site: site.Title})
+	}
+	a.images.Sync(fsys, refs)
 }

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/horizons-expat/site/internal/images"
 )
 
 var articleKeys = map[string]bool{
 	"title": true, "date": true, "summary": true, "updated": true, "slug": true,
 	"tags": true, "draft": true, "aliases": true, "image": true, "image_alt": true,
-	"image_caption": true, "image_credit": true, "author": true, "authors": true, "expires": true, "sources": true,
+	"image_caption": true, "image_credit": true, "image_focus": true, "author": true, "authors": true, "expires": true, "sources": true,
 	// Hugo's keys, read as Hugo reads them.
 	"description": true, "publishdate": true, "categories": true, "keywords": true,
 	"images": true, "weight": true, "url": true,
@@ -37,7 +39,7 @@ func Hash(src []byte) string {
 // content/). Dates without a zone are read in loc. It returns the article and
 // every problem found; the article is usable only when no problem is an error.
 func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Article, []Problem) {
-	a := Article{Path: filePath, Hash: Hash(src), Category: path.Dir(filePath)}
+	a := Article{Path: filePath, Hash: Hash(src), Category: ArticleCategory(filePath)}
 	if pr := checkSource(filePath, src); pr != nil {
 		return a, []Problem{*pr}
 	}
@@ -89,11 +91,20 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	a.ImageCaption = French(a.ImageCaption)
 	a.ImageCredit, _ = fm.scalar("image_credit", &problems)
 	a.Sources = sourcesFor(filePath, fm, &problems)
-	if a.Image != "" {
-		problems = append(problems, p.coverProblems(filePath, fm.fields["image"].line, a.Image)...)
-	}
 	if a.Image != "" && a.ImageAlt == "" {
 		problems = append(problems, warningf(filePath, fm.fields["image"].line, "image sans texte alternatif : ajoutez image_alt"))
+	}
+	if a.Image != "" {
+		var more []Problem
+		a.Image, a.ImageWidth, a.ImageHeight, more = p.cover(filePath, fm.fields["image"].line, a.Image)
+		problems = append(problems, more...)
+	}
+	if focus, line := fm.scalar("image_focus", &problems); focus != "" {
+		if _, err := images.ParseFocus(focus); err != nil {
+			problems = append(problems, warningf(filePath, line, "%s", err.Error()))
+		} else {
+			a.ImageFocus = focus
+		}
 	}
 	a.Draft = fm.boolean("draft", &problems)
 
@@ -108,6 +119,7 @@ func (p *Parser) Article(filePath string, src []byte, loc *time.Location) (Artic
 	a.Words = countWords(doc.text)
 	a.Links = doc.links
 	a.Headings = doc.headings
+	a.Images = doc.images
 	return a, problems
 }
 
@@ -120,6 +132,9 @@ func slugFor(filePath string, fm frontMatter, problems *[]Problem) string {
 		return s
 	}
 	name := strings.TrimSuffix(path.Base(filePath), ".md")
+	if IsBundle(filePath) {
+		name = path.Base(path.Dir(filePath))
+	}
 	slug := Slugify(name)
 	if slug == "" {
 		*problems = append(*problems, problemf(filePath, 0, "nom de fichier sans lettre ni chiffre : impossible d'en tirer une adresse"))

@@ -52,7 +52,9 @@ func (p *Parser) Author(filePath string, src []byte) (Author, []Problem) {
 	au.Role, _ = fm.scalar("role", &problems)
 	au.Photo, line = fm.scalar("photo", &problems)
 	if au.Photo != "" {
-		problems = append(problems, p.coverProblems(filePath, line, au.Photo)...)
+		var more []Problem
+		au.Photo, _, _, more = p.cover(filePath, line, au.Photo)
+		problems = append(problems, more...)
 	}
 	if _, ok := fm.fields["organization"]; ok {
 		au.Organization = fm.boolean("organization", &problems)

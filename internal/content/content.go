@@ -47,17 +47,22 @@ type Article struct {
 	// distinct from the summary that lists show. Empty when not given.
 	MetaDescription string
 	Authors         []string // names, in the order given; see AuthorSlug
-	Image           string
+	Image           string   // URL of the cover: /media/x.jpg, a bundle's /<rubrique>/<slug>/x.jpg, or https://…
 	ImageAlt        string
 	ImageCaption    string // shown under the cover
 	ImageCredit     string // who made the picture: every press picture carries one
-	Date            time.Time
-	Updated         time.Time // zero when not given
-	Expires         time.Time // zero when not given
-	Draft           bool
-	Tags            []Tag
-	Aliases         []string
-	Sources         []Source // the pages the article rests on, in the editor's order
+	// ImageFocus is the point a crop keeps ("top", "30% 40%"), "" for the centre.
+	ImageFocus string
+	// ImageWidth and ImageHeight are the cover's displayed size, read at
+	// ingest; 0 for a remote cover.
+	ImageWidth, ImageHeight int
+	Date                    time.Time
+	Updated                 time.Time // zero when not given
+	Expires                 time.Time // zero when not given
+	Draft                   bool
+	Tags                    []Tag
+	Aliases                 []string
+	Sources                 []Source // the pages the article rests on, in the editor's order
 
 	BodyHTML       string
 	BodyText       string // the body without markup, for search and descriptions
@@ -65,6 +70,9 @@ type Article struct {
 	Words          int
 	Links          []Link    // site-internal links of the body
 	Headings       []Heading // every heading of the body, in order
+	// Images are the site-local images of the body, by their path in the
+	// content folder ("media/x.jpg"), once each.
+	Images []string
 }
 
 // Source is a page an article rests on: listed under the article and given

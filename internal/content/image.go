@@ -1,56 +1,71 @@
 package content
 
 import (
-	"image"
-	_ "image/gif" // image.DecodeConfig reads the formats registered here
-	_ "image/jpeg"
-	_ "image/png"
+	"errors"
 	"io/fs"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
-	_ "golang.org/x/image/webp"
+
+	"github.com/horizons-expat/site/internal/images"
 )
 
 // MediaPrefix is where site-local images live: content/media/photo.jpg is
 // served at /media/photo.jpg. Articles name them by that URL, in their
-// body and in their image front matter.
+// body and in their image front matter; an article of a page bundle
+// (<rubrique>/<slug>/index.md) may also name the images beside it by their
+// bare file name.
 const MediaPrefix = "/media/"
 
-// IsMedia reports whether p names a file that the site serves as an image
-// (a raster format that browsers show and Go can measure; SVG is left
-// out, since an SVG file opened on its own may run scripts).
-func IsMedia(p string) bool {
-	switch strings.ToLower(path.Ext(p)) {
-	case ".jpg", ".jpeg", ".png", ".gif", ".webp":
-		return true
-	}
-	return false
-}
+// IsMedia reports whether p names a file that the site serves as an image:
+// JPEG, PNG, GIF, WebP, or SVG (served with a policy that forbids scripts).
+func IsMedia(p string) bool { return images.Supported(p) }
 
-// ImageSize returns the pixel size of the site-local image at URL path u,
-// read from the content folder fsys.
+// ImageSize returns the displayed pixel size of the site-local image at URL
+// path u, read from the content folder fsys.
 func ImageSize(fsys fs.FS, u string) (width, height int, err error) {
-	f, err := fsys.Open(strings.TrimPrefix(u, "/"))
+	src, err := images.ReadSource(fsys, strings.TrimPrefix(u, "/"))
 	if err != nil {
 		return 0, 0, err
 	}
-	defer f.Close()
-	cfg, _, err := image.DecodeConfig(f)
-	if err != nil {
-		return 0, 0, err
-	}
-	return cfg.Width, cfg.Height, nil
+	return src.Info.Width, src.Info.Height, nil
 }
 
-// image prepares a body image for the page: width and height (so that the
-// page does not jump while it loads), lazy loading (body images are below
-// the article's header) and asynchronous decoding. It returns what the
-// editor should fix: a missing text alternative, a missing file, an image
-// of unknown size.
-func (p *Parser) image(filePath string, n *ast.Image, src []byte) []Problem {
+// ImageFile is the path in the content folder of the image that the
+// article at articlePath names dest, false when dest is not a site-local
+// image: /media/… anywhere, and bare names beside a bundle's index.md.
+func ImageFile(articlePath, dest string) (string, bool) {
+	if strings.HasPrefix(dest, MediaPrefix) {
+		p := strings.TrimPrefix(dest, "/")
+		return p, fs.ValidPath(p)
+	}
+	if !IsBundle(articlePath) || strings.Contains(dest, ":") || strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "#") {
+		return "", false
+	}
+	p := path.Join(path.Dir(articlePath), dest)
+	// A bundle names only what lies beside it (or below).
+	return p, fs.ValidPath(p) && strings.HasPrefix(p, path.Dir(articlePath)+"/")
+}
+
+// imageProblem words the problem of an image for the editor.
+func imageProblem(dest string, err error) string {
+	var ie *images.Error
+	if errors.As(err, &ie) {
+		return "image « " + dest + " » : " + ie.Msg
+	}
+	return "image « " + dest + " » illisible (" + err.Error() + ")"
+}
+
+// image prepares a body image for the page: the URL of the file, width and
+// height (so that the page does not jump while it loads), lazy loading
+// (body images are below the article's header) and asynchronous decoding.
+// It returns what the editor should fix, the image's path in the content
+// folder when it is a site-local one that stays, and whether the image
+// must be left out of the page: a file that is missing or that the site
+// refuses.
+func (p *Parser) image(filePath string, n *ast.Image, src []byte) ([]Problem, string, bool) {
 	n.SetAttributeString("loading", []byte("lazy"))
 	n.SetAttributeString("decoding", []byte("async"))
 	var problems []Problem
@@ -59,36 +74,53 @@ func (p *Parser) image(filePath string, n *ast.Image, src []byte) []Problem {
 	if plainText(n, src) == "" {
 		problems = append(problems, warningf(filePath, line, "image « %s » sans texte alternatif : décrivez-la entre les crochets, ![description](%s)", dest, dest))
 	}
+	file, local := ImageFile(filePath, dest)
 	switch {
-	case !strings.HasPrefix(dest, MediaPrefix):
+	case !local && !strings.HasPrefix(dest, "http://") && !strings.HasPrefix(dest, "https://") && !strings.HasPrefix(dest, "/"):
+		problems = append(problems, warningf(filePath, line, "image « %s » : écrivez /media/nom.jpg pour un fichier de content/media/ (ou, dans un dossier d'article, le seul nom du fichier placé à côté de index.md)", dest))
+		return problems, "", true
+	case !local:
 		problems = append(problems, warningf(filePath, line, "image « %s » hors du site : ses dimensions sont inconnues ; placez le fichier dans content/media/ et écrivez ![description](/media/nom.jpg)", dest))
+		return problems, "", false
 	case p.images == nil:
 		// `site new` and unit tests parse without a content folder.
-	default:
-		w, h, err := ImageSize(p.images, dest)
-		if err != nil {
-			problems = append(problems, warningf(filePath, line, "image « %s » introuvable ou illisible dans content/media/ (%v)", dest, err))
-			break
-		}
-		n.SetAttributeString("width", []byte(strconv.Itoa(w)))
-		n.SetAttributeString("height", []byte(strconv.Itoa(h)))
+		n.Destination = []byte("/" + file)
+		return problems, file, false
 	}
-	return problems
+	n.Destination = []byte("/" + file)
+	s, err := images.ReadSource(p.images, file)
+	if err != nil {
+		return append(problems, warningf(filePath, line, "%s ; elle est retirée de la page", imageProblem(dest, err))), "", true
+	}
+	for _, w := range s.Info.Warnings {
+		problems = append(problems, warningf(filePath, line, "image « %s » : %s", dest, w))
+	}
+	n.SetAttributeString("width", []byte(strconv.Itoa(s.Info.Width)))
+	n.SetAttributeString("height", []byte(strconv.Itoa(s.Info.Height)))
+	return problems, file, false
 }
 
-// coverProblems checks the image front matter: a site-local image that
-// exists, or an absolute http(s) URL.
-func (p *Parser) coverProblems(filePath string, line int, img string) []Problem {
-	switch {
-	case strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://"):
-		return nil
-	case !strings.HasPrefix(img, MediaPrefix) || !IsMedia(img):
-		return []Problem{warningf(filePath, line, "image « %s » : écrivez /media/nom.jpg pour un fichier de content/media/ (JPEG, PNG, GIF ou WebP), ou une adresse https://", img)}
-	case p.images == nil:
-		return nil
+// cover checks the image front matter: a site-local image that the site
+// can use, or an absolute http(s) URL. It returns the cover's URL and
+// displayed size, "" when the article must go without it.
+func (p *Parser) cover(filePath string, line int, img string) (string, int, int, []Problem) {
+	if strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://") {
+		return img, 0, 0, nil
 	}
-	if _, _, err := ImageSize(p.images, img); err != nil {
-		return []Problem{warningf(filePath, line, "image « %s » introuvable ou illisible dans content/media/ (%v)", img, err)}
+	file, local := ImageFile(filePath, img)
+	if !local || !IsMedia(file) {
+		return "", 0, 0, []Problem{warningf(filePath, line, "image « %s » : écrivez /media/nom.jpg pour un fichier de content/media/ (JPEG, PNG, GIF, WebP ou SVG), le seul nom d'un fichier placé à côté de index.md, ou une adresse https://", img)}
 	}
-	return nil
+	if p.images == nil {
+		return "/" + file, 0, 0, nil
+	}
+	s, err := images.ReadSource(p.images, file)
+	if err != nil {
+		return "", 0, 0, []Problem{warningf(filePath, line, "%s ; l'article paraît sans elle", imageProblem(img, err))}
+	}
+	var problems []Problem
+	for _, w := range s.Info.Warnings {
+		problems = append(problems, warningf(filePath, line, "image « %s » : %s", img, w))
+	}
+	return "/" + file, s.Info.Width, s.Info.Height, problems
 }

@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -56,6 +57,7 @@ type document struct {
 	firstPara   string
 	links       []Link
 	headings    []Heading
+	images      []string // site-local images the body names, in order
 	problems    []Problem
 }
 
@@ -94,6 +96,7 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 
 	var plain strings.Builder
 	out := outline{ids: newHeadingIDs(), lastLvl: 1}
+	var dropped []ast.Node // images the page goes without
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -113,7 +116,13 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 			}
 		case *ast.Image:
 			if entering {
-				doc.problems = append(doc.problems, p.image(path, n, src)...)
+				problems, file, drop := p.image(path, n, src)
+				doc.problems = append(doc.problems, problems...)
+				if drop {
+					dropped = append(dropped, n)
+				} else if file != "" && !slices.Contains(doc.images, file) {
+					doc.images = append(doc.images, file)
+				}
 			}
 		case *ast.Link:
 			if entering {
@@ -157,6 +166,9 @@ func (p *Parser) parse(path string, src []byte) (document, *Problem) {
 	})
 	doc.text = strings.TrimSpace(plain.String())
 	doc.headings = out.headings
+	for _, n := range dropped {
+		n.Parent().RemoveChild(n.Parent(), n)
+	}
 
 	var html bytes.Buffer
 	if err := p.md.Renderer().Render(&html, src, root); err != nil {

@@ -25,7 +25,7 @@ const (
 	KindIgnored   Kind = iota // not content: editor swap files, hidden files, images…
 	KindSite                  // site.yaml
 	KindCategory              // <category>/_index.md
-	KindArticle               // <category>/<slug>.md
+	KindArticle               // <category>/<slug>.md, or a bundle's <category>/<slug>/index.md
 	KindMisplaced             // a Markdown file where no article can be
 	KindAuthor                // auteurs/<slug>.md
 )
@@ -47,6 +47,8 @@ func Classify(p string) Kind {
 	switch {
 	case dir == AuthorsDir+"/" && !strings.HasPrefix(name, "_"):
 		return KindAuthor
+	case IsBundle(p):
+		return KindArticle
 	case dir == "" || strings.Count(dir, "/") > 1:
 		return KindMisplaced
 	case name == CategoryFile:
@@ -55,6 +57,21 @@ func Classify(p string) Kind {
 		return KindIgnored
 	}
 	return KindArticle
+}
+
+// BundleFile is the name of a page bundle's article: an article may be a
+// folder <category>/<slug>/ holding index.md and the images it names.
+const BundleFile = "index.md"
+
+// IsBundle reports whether p is the article file of a page bundle.
+func IsBundle(p string) bool {
+	return strings.Count(p, "/") == 2 && path.Base(p) == BundleFile
+}
+
+// ArticleCategory is the category slug of the article file at p.
+func ArticleCategory(p string) string {
+	c, _, _ := strings.Cut(p, "/")
+	return c
 }
 
 // IgnoredName reports whether a file or folder name is one that editors'
@@ -70,7 +87,7 @@ func MisplacedProblem(p string) Problem {
 	if !strings.Contains(p, "/") {
 		return problemf(p, 0, "article hors rubrique : placez-le dans un dossier de rubrique, par exemple vie-pratique/%s", p)
 	}
-	return problemf(p, 0, "sous-dossier non pris en charge : les articles se placent directement dans le dossier de leur rubrique")
+	return problemf(p, 0, "sous-dossier non pris en charge : un article se place directement dans le dossier de sa rubrique (rubrique/nom.md), ou dans son propre dossier sous le nom index.md (rubrique/nom/index.md)")
 }
 
 // CategoryProblems are the problems of a category folder's name.
@@ -114,6 +131,10 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 		url := ArticlePath(e.Category, e.Slug)
 		if other, taken := owner[url]; taken {
 			rejected[e.Path] = true
+			if IsBundle(e.Path) != IsBundle(other) {
+				problems = append(problems, problemf(e.Path, 0, "même adresse %s que %s : un article est soit un fichier nom.md, soit un dossier nom/index.md, pas les deux ; supprimez l'un des deux", url, other))
+				continue
+			}
 			problems = append(problems, problemf(e.Path, 0, "même adresse %s que %s : changez le nom du fichier ou ajoutez un slug", url, other))
 			continue
 		}

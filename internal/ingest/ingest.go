@@ -75,6 +75,7 @@ type Syncer struct {
 
 	onChangeKeys []func(keys []string)
 	onApplied    []func(generation uint64, keys []string)
+	onPass       []func(ctx context.Context)
 }
 
 // New returns a Syncer that starts from what st already holds.
@@ -129,6 +130,16 @@ func (s *Syncer) OnApplied(fn func(generation uint64, keys []string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onApplied = append(s.onApplied, fn)
+}
+
+// OnPass registers fn to be called at the end of every pass, changed or
+// not, on the pass's goroutine: the images of the content folder are kept
+// in step there, since a replaced image changes no article file. fn must
+// not call Sync. Register before the first Sync.
+func (s *Syncer) OnPass(fn func(ctx context.Context)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onPass = append(s.onPass, fn)
 }
 
 // Status returns the state after the last pass.
@@ -385,7 +396,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	folderHasArticles := map[string]bool{}
 	for name, f := range seen {
 		if f.kind == content.KindArticle {
-			folderHasArticles[path.Dir(name)] = true
+			folderHasArticles[content.ArticleCategory(name)] = true
 		}
 	}
 	for _, name := range deleted {
@@ -484,6 +495,9 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		for _, fn := range s.onApplied {
 			fn(generation, keys)
 		}
+	}
+	for _, fn := range s.onPass {
+		fn(ctx)
 	}
 	if rep.Changed {
 		for _, fn := range s.onChangeKeys {

@@ -81,6 +81,9 @@ func Start(t testing.TB, opts Options) *Site {
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", ContentDir: contentDir, DBPath: opts.DBPath,
 		BaseURL: opts.BaseURL, Now: opts.Now, Drafts: opts.Drafts,
+		// Variants are named by their content: every site of a test run
+		// shares them, instead of each encoding the fixture's images again.
+		ImageDir: filepath.Join(os.TempDir(), "horizons-sitetest-images"),
 	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
@@ -96,6 +99,16 @@ func Start(t testing.TB, opts Options) *Site {
 	if err != nil {
 		cancel()
 		t.Fatalf("start site: %v", err)
+	}
+	// Pages name the variants of images once they are made: wait for
+	// them, so that what tests see does not depend on the workers' pace.
+	wctx, wcancel := context.WithTimeout(ctx, 3*time.Minute)
+	err = a.WaitImages(wctx)
+	wcancel()
+	if err != nil {
+		cancel()
+		a.Close()
+		t.Fatalf("images of the site: %v", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()

@@ -248,15 +248,18 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 	}
 	upsert, err := a.tx.PrepareContext(ctx, `
 		INSERT INTO articles (path, hash, category, slug, title, summary, image, image_alt,
-			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words, headings, description)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			published_at, updated_at, expires_at, draft, body_html, body_text, first_para, words, headings, description,
+			image_caption, image_credit, image_focus, image_width, image_height)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, category = excluded.category,
 			slug = excluded.slug, title = excluded.title, summary = excluded.summary,
 			image = excluded.image, image_alt = excluded.image_alt,
 			published_at = excluded.published_at, updated_at = excluded.updated_at,
 			expires_at = excluded.expires_at, draft = excluded.draft, body_html = excluded.body_html,
 			body_text = excluded.body_text, first_para = excluded.first_para, words = excluded.words,
-			headings = excluded.headings, description = excluded.description
+			headings = excluded.headings, description = excluded.description,
+			image_caption = excluded.image_caption, image_credit = excluded.image_credit,
+			image_focus = excluded.image_focus, image_width = excluded.image_width, image_height = excluded.image_height
 		RETURNING id`)
 	if err != nil {
 		return fmt.Errorf("prepare article upsert: %w", err)
@@ -292,6 +295,16 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer addAuthor.Close()
+	clearImages, err := a.tx.PrepareContext(ctx, `DELETE FROM article_images WHERE article_id = ?`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer clearImages.Close()
+	addImage, err := a.tx.PrepareContext(ctx, `INSERT OR IGNORE INTO article_images (article_id, path) VALUES (?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer addImage.Close()
 	clearAliases, err := a.tx.PrepareContext(ctx, `DELETE FROM article_aliases WHERE article_id = ?`)
 	if err != nil {
 		return fmt.Errorf("prepare: %w", err)
@@ -324,7 +337,8 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		var id int64
 		err = upsert.QueryRowContext(ctx, art.Path, art.Hash, art.Category, art.Slug, art.Title, art.Summary,
 			art.Image, art.ImageAlt, art.Date.Unix(), toNull(art.Updated), toNull(art.Expires),
-			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words, string(headings), art.MetaDescription).Scan(&id)
+			art.Draft, art.BodyHTML, art.BodyText, art.FirstParagraph, art.Words, string(headings), art.MetaDescription,
+			art.ImageCaption, art.ImageCredit, art.ImageFocus, art.ImageWidth, art.ImageHeight).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("save article %s: %w", art.Path, err)
 		}
@@ -338,6 +352,14 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		}
 		if _, err := clearTags.ExecContext(ctx, id); err != nil {
 			return fmt.Errorf("save tags of %s: %w", art.Path, err)
+		}
+		if _, err := clearImages.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("save images of %s: %w", art.Path, err)
+		}
+		for _, img := range art.Images {
+			if _, err := addImage.ExecContext(ctx, id, img); err != nil {
+				return fmt.Errorf("save images of %s: %w", art.Path, err)
+			}
 		}
 		for i, t := range art.Tags {
 			if _, err := addTag.ExecContext(ctx, id, t.Slug, t.Label, i); err != nil {

@@ -36,7 +36,7 @@ const visible = `(:all OR (a.draft = 0 AND a.published_at <= :now AND (a.expires
 // cardColumns are what listings need; the body stays in the database.
 const cardColumns = `a.id, a.path, a.category, c.title, a.slug, a.title, a.summary,
 	a.image, a.image_alt, a.published_at, a.updated_at, a.expires_at, a.draft, a.first_para, a.words,
-	a.description`
+	a.description, a.image_caption, a.image_credit, a.image_focus, a.image_width, a.image_height`
 
 func scanCard(row interface{ Scan(...any) error }) (Article, error) {
 	var a Article
@@ -44,7 +44,7 @@ func scanCard(row interface{ Scan(...any) error }) (Article, error) {
 	var updated, expires sql.NullInt64
 	err := row.Scan(&a.ID, &a.Path, &a.Category, &a.CategoryTitle, &a.Slug, &a.Title, &a.Summary,
 		&a.Image, &a.ImageAlt, &published, &updated, &expires, &a.Draft, &a.FirstParagraph, &a.Words,
-		&a.MetaDescription)
+		&a.MetaDescription, &a.ImageCaption, &a.ImageCredit, &a.ImageFocus, &a.ImageWidth, &a.ImageHeight)
 	a.Date = time.Unix(published, 0)
 	a.Updated = fromNull(updated)
 	a.Expires = fromNull(expires)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -76,7 +75,8 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 		CategoryURL:    catURL,
 		Published:      rq.date(a.Date),
 		ReadingMinutes: max(1, (a.Words+wordsPerMinute/2)/wordsPerMinute),
-		BodyHTML:       a.BodyHTML,
+		Cover:          rq.coverPicture(a, sizesArticle, true),
+		BodyHTML:       rq.bodyPictures(a.BodyHTML),
 		Contents:       contents(a.Headings),
 		Related:        rq.cards(related),
 	}
@@ -119,10 +119,6 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 		rq.private = true // never cached, never indexed: for whoever holds the link
 	}
 	rq.articleMeta(&page.Meta, a)
-	if s.cfg.Media != nil && strings.HasPrefix(a.Image, content.MediaPrefix) {
-		// Best effort: a missing file was reported to the editor at ingest.
-		page.Meta.ImageWidth, page.Meta.ImageHeight, _ = content.ImageSize(s.cfg.Media, a.Image)
-	}
 	page.Meta.JSONLD = []any{
 		rq.newsArticle(a, authors, page.Meta, page.Canonical),
 		rq.breadcrumbList(page.Crumbs, page.Canonical),

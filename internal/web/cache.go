@@ -41,6 +41,10 @@ const entryOverhead = 512
 type pageCache struct {
 	pages      *otter.Cache[string, *prepared]
 	generation func() uint64
+	// images, when set, is the image library's generation: it moves when
+	// variants become ready or a source changes, and a page rendered
+	// before that (showing an original, or an old variant) is not served.
+	images func() uint64
 	// known is the newest generation whose surrogate keys were applied:
 	// while the store's generation is no further, every cached page is
 	// exact, whichever generation it was rendered from.
@@ -117,12 +121,23 @@ func (c *pageCache) peek(key string, now time.Time) *prepared {
 	if !ok || !now.Before(e.validUntil) {
 		return nil
 	}
+	if c.images != nil && e.imageGeneration != c.images() {
+		return nil
+	}
 	if gen := c.generation(); e.generation != gen && gen > c.known.Load() {
 		// A change is committed whose keys are not in yet: this page
 		// may show what it changed.
 		return nil
 	}
 	return e
+}
+
+// imageGeneration is the image library's generation, 0 without one.
+func (c *pageCache) imageGeneration() uint64 {
+	if c.images == nil {
+		return 0
+	}
+	return c.images()
 }
 
 // put caches e under key. When the page came out the same as the one it
@@ -201,6 +216,8 @@ func (s *Server) CacheStats() CacheStats { return s.cache.stats() }
 type fill struct {
 	key        string
 	generation uint64
+	// imageGeneration is the image library's, read with generation.
+	imageGeneration uint64
 	// cached, when set, releases the requests waiting for this page: it
 	// is called as soon as the page is cached, before it is written to a
 	// client that may be slow.
@@ -239,7 +256,7 @@ func (s *Server) cachePages(next http.Handler) http.Handler {
 		} else {
 			defer done() // when the answer was not cached
 		}
-		f := &fill{key: key, generation: s.cache.generation(), cached: done}
+		f := &fill{key: key, generation: s.cache.generation(), imageGeneration: s.cache.imageGeneration(), cached: done}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), fillKey{}, f)))
 	})
 }
@@ -276,8 +293,8 @@ func (c *pageCache) register(m *metrics.Metrics) {
 // replaced image shows at once, health and status must be live, and
 // previews are for their link's holders only.
 func uncachedPath(p string) bool {
-	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || p == "/healthz" || p == "/_status" ||
-		p == "/metrics" || strings.HasPrefix(p, previewPrefix)
+	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || strings.HasPrefix(p, variantPrefix) ||
+		p == "/healthz" || p == "/_status" || p == "/metrics" || isImagePath(p) || strings.HasPrefix(p, previewPrefix)
 }
 
 // cacheKey is what changes the page: the path, and the query for the

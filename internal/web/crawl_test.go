@@ -237,6 +237,7 @@ func (c *crawler) page(path, body string) {
 		t.Errorf("%s: lang=%q", path, lang)
 	}
 	p.jsonLD(t, path) // every document decodes
+	priority := 0
 	for _, img := range p.all("img", nil) {
 		src, _ := attrOf(img, "src")
 		if _, ok := attrOf(img, "alt"); !ok {
@@ -248,11 +249,20 @@ func (c *crawler) page(path, body string) {
 				t.Errorf("%s: <img src=%q> has %s=%q", path, src, dim, v)
 			}
 		}
-		if strings.HasPrefix(src, "/media/") {
+		// Only the page's largest picture above the fold loads at once.
+		if v, _ := attrOf(img, "fetchpriority"); v == "high" {
+			priority++
+			if _, lazy := attrOf(img, "loading"); lazy {
+				t.Errorf("%s: the priority image %q is lazy", path, src)
+			}
+		} else if strings.HasPrefix(src, "/media/") || strings.HasPrefix(src, "/img/") {
 			if v, _ := attrOf(img, "loading"); v != "lazy" {
-				t.Errorf("%s: body image %q is not loading=lazy", path, src)
+				t.Errorf("%s: image %q is not loading=lazy", path, src)
 			}
 		}
+	}
+	if priority > 1 {
+		t.Errorf("%s: %d images with fetchpriority=high, want one at most", path, priority)
 	}
 	robots := strings.Join(p.meta("robots"), ",")
 	c.mu.Lock()

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/net/html"
 
+	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/store"
 )
 
@@ -32,6 +34,7 @@ type rssDoc struct {
 	XMLNSContent string     `xml:"xmlns:content,attr"`
 	XMLNSDC      string     `xml:"xmlns:dc,attr"`
 	XMLNSAtom    string     `xml:"xmlns:atom,attr"`
+	XMLNSMedia   string     `xml:"xmlns:media,attr"`
 	Channel      rssChannel `xml:"channel"`
 }
 
@@ -69,6 +72,17 @@ type rssItem struct {
 	Categories  []rssCategory `xml:"category"`
 	Description string        `xml:"description"`
 	Content     cdata         `xml:"content:encoded"`
+	Media       *mediaContent `xml:"media:content,omitempty"`
+}
+
+// mediaContent is the cover of an item, in Media RSS
+// (https://www.rssboard.org/media-rss), which feed readers show beside it.
+type mediaContent struct {
+	URL    string `xml:"url,attr"`
+	Type   string `xml:"type,attr"`
+	Medium string `xml:"medium,attr"`
+	Width  int    `xml:"width,attr,omitempty"`
+	Height int    `xml:"height,attr,omitempty"`
 }
 
 type rssGUID struct {
@@ -117,6 +131,7 @@ func (s *Server) rss(w http.ResponseWriter, r *http.Request) {
 		XMLNSContent: "http://purl.org/rss/1.0/modules/content/",
 		XMLNSDC:      "http://purl.org/dc/elements/1.1/",
 		XMLNSAtom:    "http://www.w3.org/2005/Atom",
+		XMLNSMedia:   "http://search.yahoo.com/mrss/",
 	}
 	s.sendXML(w, r, rq, "application/rss+xml; charset=utf-8", doc)
 }
@@ -138,7 +153,26 @@ func (rq *request) rssItem(a store.Article) rssItem {
 	for _, t := range a.Tags {
 		it.Categories = append(it.Categories, rssCategory{Value: t.Label})
 	}
+	it.Media = rq.feedCover(a)
 	return it
+}
+
+// feedCover is the item's cover: its 1200-wide 16:9 crop once made, the
+// original until then; nil without a site-local cover.
+func (rq *request) feedCover(a store.Article) *mediaContent {
+	pic := rq.coverPicture(a, "", false)
+	if pic == nil {
+		return nil
+	}
+	if rq.images != nil {
+		file, _ := url.PathUnescape(strings.TrimPrefix(a.Image, "/"))
+		if plan, st, ok := rq.images.Lookup(file, images.UseCover, focusOf(a.ImageFocus)); ok && st.Ready {
+			if v, ok := plan.ExtraOf(images.CoverRatio); ok {
+				return &mediaContent{URL: rq.abs(variantPrefix + v.Name), Type: "image/jpeg", Medium: "image", Width: v.Width, Height: v.Height}
+			}
+		}
+	}
+	return &mediaContent{URL: rq.abs(a.Image), Type: images.ContentType(images.FormatOf(a.Image)), Medium: "image", Width: a.ImageWidth, Height: a.ImageHeight}
 }
 
 // absoluteLinks rewrites the site-relative href and src attributes of an

@@ -31,6 +31,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	page := templates.HomePage{Layout: rq.layout("/", "", "", "")}
 	if len(latest) > 0 {
 		lead := rq.card(latest[0])
+		// The lead's picture is the page's largest above the fold.
+		lead.Picture = rq.coverPicture(latest[0], sizesLead, true)
 		page.Lead = &lead
 		page.Latest = rq.cards(latest[1:])
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/store"
 )
 
@@ -149,7 +150,7 @@ func canonicalPath(p string) string {
 	if !utf8.ValidString(p) {
 		return p
 	}
-	if !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, content.MediaPrefix) && !respellable(p) {
+	if !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, content.MediaPrefix) && !respellable(p) && !isImagePath(p) {
 		p = strings.ToLower(p) // file names are exact
 	}
 	for {
@@ -190,7 +191,7 @@ func respellable(p string) bool {
 // tags do ("/vie-pratique/Mon Article Été" → "/vie-pratique/mon-article-ete").
 // It reports false when a segment has no slug at all, or p is a file's.
 func slugPath(p string) (string, bool) {
-	if strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, content.MediaPrefix) || !utf8.ValidString(p) {
+	if strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, content.MediaPrefix) || isImagePath(p) || !utf8.ValidString(p) {
 		return "", false
 	}
 	if strings.ContainsFunc(p, unicode.IsControl) {
@@ -244,4 +245,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintln(w, "ok")
+}
+
+// isImagePath reports whether p names an image file (a bundle's picture,
+// a variant): file names are exact, no page ends that way.
+func isImagePath(p string) bool {
+	return strings.HasPrefix(p, variantPrefix) || (strings.Count(p, "/") == 3 && images.Supported(p))
 }

@@ -25,11 +25,13 @@ const minGzip = 512
 // compressed once, and its validators. Cached entries are shared between
 // requests and never change once cached.
 type prepared struct {
-	generation   uint64
-	status       int
-	private      bool // an editor's page: never stored, never indexed
-	compressible bool
-	contentType  []string
+	generation uint64
+	// imageGeneration is the image library's when the page was rendered.
+	imageGeneration uint64
+	status          int
+	private         bool // an editor's page: never stored, never indexed
+	compressible    bool
+	contentType     []string
 	// body is the identity body. Cached entries drop it and keep only
 	// gzipped, which nearly every client takes; the rare others get it
 	// decompressed on the fly.

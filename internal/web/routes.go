@@ -41,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/metrics", s.privateOnly(s.metricsPage))
 	r.Get("/static/*", s.static)
 	r.Get("/media/*", s.media)
+	r.Get(variantPrefix+"{name}", s.variant)
 
 	r.Get("/robots.txt", s.robots)
 	r.Get("/sitemap.xml", s.sitemap)
@@ -71,6 +72,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/{category}", s.category)
 	r.Get("/{category}/page/{page}", s.category)
 	r.Get("/{category}/{slug}", s.article)
+	r.Get("/{category}/{slug}/{file}", s.bundleMedia)
 	// Cached pages are answered ahead of all of it.
 	return s.fastPath(r, slots)
 }

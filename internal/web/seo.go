@@ -72,8 +72,21 @@ func (rq *request) categoryFeeds(slug, title string) []templates.FeedLink {
 func (rq *request) articleMeta(m *templates.Meta, a store.Article) {
 	m.Type = "article"
 	m.Title = a.Title
-	if a.Image != "" {
-		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(a.Image), a.ImageAlt, 0, 0
+	// The cover's share crop once made, else the original while it is
+	// being made, else the site's picture: never an address that fails.
+	switch og, _, ok := rq.shareImages(a); {
+	case ok && og.Name != "" && a.ImageWidth > 0:
+		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(variantPrefix+og.Name), a.ImageAlt, og.Width, og.Height
+	case ok && og.Name != "" && !strings.HasPrefix(a.Image, "https://"):
+		// The card drawn from the title: its text is the title.
+		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(variantPrefix+og.Name), a.Title, og.Width, og.Height
+	case strings.HasPrefix(a.Image, "/") && a.ImageWidth > 0:
+		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = rq.abs(a.Image), a.ImageAlt, a.ImageWidth, a.ImageHeight
+	case strings.HasPrefix(a.Image, "https://"):
+		m.Image, m.ImageAlt, m.ImageWidth, m.ImageHeight = a.Image, a.ImageAlt, 0, 0
+	}
+	if m.ImageAlt == "" {
+		m.ImageAlt = rq.site.Title
 	}
 	m.Published = rq.iso(a.Date)
 	m.Modified = rq.iso(modified(a.Article))
@@ -225,7 +238,7 @@ func (rq *request) newsArticle(a store.Article, authors []content.Author, m temp
 		DateModified:     m.Modified,
 		Author:           author,
 		Publisher:        rq.publisher(),
-		Image:            []string{m.Image},
+		Image:            rq.ldImages(a, m),
 		ArticleSection:   a.CategoryTitle,
 		Keywords:         m.Tags,
 		InLanguage:       rq.locale("-"),
@@ -281,4 +294,14 @@ func (rq *request) organization() ldOrganization {
 	o := rq.publisher()
 	o.Context = schemaOrg
 	return o
+}
+
+// ldImages are the article's pictures for structured data: the 1200-wide
+// crops in 16:9, 4:3 and 1:1 that Google's article guidelines ask for,
+// once made; until then the page's sharing picture.
+func (rq *request) ldImages(a store.Article, m templates.Meta) []string {
+	if _, ld, ok := rq.shareImages(a); ok && len(ld) > 0 {
+		return ld
+	}
+	return []string{m.Image}
 }

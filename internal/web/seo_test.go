@@ -414,6 +414,13 @@ func TestFeeds(t *testing.T) {
 		if len(it.Authors) != 1 || it.Authors[0].Name != "Camille Martin, La rédaction" {
 			t.Errorf("authors %v, want both names in dc:creator", it.Authors)
 		}
+		// The cover in Media RSS: its 16:9 crop, 640 wide like the source.
+		media := it.Extensions["media"]["content"]
+		if len(media) != 1 || media[0].Attrs["medium"] != "image" || media[0].Attrs["type"] != "image/jpeg" ||
+			media[0].Attrs["width"] != "640" || media[0].Attrs["height"] != "360" ||
+			!regexp.MustCompile(`^`+fixtureBase+`/img/[0-9a-f]{20}-16x9-640x360\.jpg$`).MatchString(media[0].Attrs["url"]) {
+			t.Errorf("media:content %+v", media)
+		}
 		for _, s := range []string{"<strong>retraite</strong>", `href="https://fixture.example/monde/nouvelle-01"`, `src="https://fixture.example/media/retraite.png"`} {
 			if !strings.Contains(it.Content, s) {
 				t.Errorf("content:encoded lacks %s: %s", s, it.Content)
@@ -460,11 +467,19 @@ func TestMachineHead(t *testing.T) {
 		want := map[string]string{
 			"og:type": "article", "og:title": "Préparer sa retraite à l’étranger",
 			"og:url": fixtureBase + "/pratique/retraite", "og:description": "Les étapes pour garder ses droits.",
-			"og:image": fixtureBase + "/media/retraite.png", "og:image:width": "640", "og:image:height": "360",
+			"og:image:width": "1200", "og:image:height": "630",
 			"og:image:alt": "Un dégradé bleu, comme un horizon", "og:locale": "fr_FR",
 			"article:published_time": "2024-11-20T10:30:00+01:00", "article:modified_time": "2024-11-22T00:00:00+01:00",
 			"article:section": "Vie pratique", "twitter:card": "summary_large_image",
-			"twitter:image": fixtureBase + "/media/retraite.png", "description": "Les étapes pour garder ses droits.",
+			"description": "Les étapes pour garder ses droits.",
+		}
+		// The cover's share crop, enlarged to 1200×630, served (never a 404).
+		og := p.meta1("og:image")
+		if !regexp.MustCompile(`^`+fixtureBase+`/img/[0-9a-f]{20}-1200x630-1200x630\.jpg$`).MatchString(og) || p.meta1("twitter:image") != og {
+			t.Errorf("og:image %q, twitter:image %q", og, p.meta1("twitter:image"))
+		}
+		if r := site.Get(t, strings.TrimPrefix(og, fixtureBase)); r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("GET og:image = %d %s", r.StatusCode, r.Header.Get("Content-Type"))
 		}
 		for k, v := range want {
 			if got := p.meta1(k); got != v {
@@ -502,8 +517,15 @@ func TestMachineHead(t *testing.T) {
 		if na["datePublished"] != "2024-11-20T10:30:00+01:00" || na["dateModified"] != "2024-11-22T00:00:00+01:00" {
 			t.Errorf("dates %v %v", na["datePublished"], na["dateModified"])
 		}
-		if img, _ := na["image"].([]any); len(img) != 1 || img[0] != fixtureBase+"/media/retraite.png" {
+		// The 16:9, 4:3 and 1:1 crops, as large as the 640×360 source allows.
+		img, _ := na["image"].([]any)
+		if len(img) != 3 {
 			t.Errorf("image %v", na["image"])
+		}
+		for i, suffix := range []string{"-16x9-640x360.jpg", "-4x3-480x360.jpg", "-1x1-360x360.jpg"} {
+			if u, _ := img[min(i, len(img)-1)].(string); !strings.HasPrefix(u, fixtureBase+"/img/") || !strings.HasSuffix(u, suffix) {
+				t.Errorf("image %d = %q, want …%s", i, u, suffix)
+			}
 		}
 		pub, _ := na["publisher"].(map[string]any)
 		logo, _ := pub["logo"].(map[string]any)
@@ -519,8 +541,9 @@ func TestMachineHead(t *testing.T) {
 
 	t.Run("article without image, with an author", func(t *testing.T) {
 		p, ld := get(t, "/monde/nouvelle-03")
-		if img := p.meta1("og:image"); !strings.HasPrefix(img, fixtureBase+"/static/partage.") {
-			t.Errorf("og:image %q, want the site's sharing picture", img)
+		// The card drawn from its title and rubrique (issue 13).
+		if img := p.meta1("og:image"); !regexp.MustCompile(`^` + fixtureBase + `/img/[0-9a-f]{20}-1200x630-1200x630\.png$`).MatchString(img) {
+			t.Errorf("og:image %q, want the article's drawn card", img)
 		}
 		na := ldOfType(ld, "NewsArticle")
 		if na == nil {

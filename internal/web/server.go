@@ -18,6 +18,7 @@ import (
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/metrics"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
@@ -33,6 +34,9 @@ type Config struct {
 	SitemapMaxURLs, SitemapMaxBytes int
 	// Media is the content folder, whose media/ images the site serves.
 	Media fs.FS
+	// Images, when set, has the variants of the content's images; without
+	// it pages name the originals.
+	Images *images.Library
 	// TrustedProxies are the CIDR prefixes of the reverse proxies whose
 	// X-Forwarded-For is believed; empty means the socket peer is the client.
 	TrustedProxies []string
@@ -77,6 +81,7 @@ type Server struct {
 	private privateGuard
 	// previews are the preview tokens of the stored articles.
 	previews previewTokens
+	images   *images.Library
 }
 
 // New returns a Server. ready tells whether content is loaded, for /healthz.
@@ -93,7 +98,10 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 	}
 	s := &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
 		cache: newPageCache(cfg.CacheBytes, st.Generation, gen), metrics: cfg.Metrics, ids: newRequestIDs(),
-		private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies)}
+		private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies), images: cfg.Images}
+	if lib := cfg.Images; lib != nil {
+		s.cache.images = lib.Generation
+	}
 	s.cache.register(cfg.Metrics)
 	return s
 }
@@ -124,12 +132,14 @@ type request struct {
 	keys []string
 	// private marks an editors' page, see response.private.
 	private bool
+	// images has the variants of the content's images; nil without.
+	images *images.Library
 }
 
 func (s *Server) begin(ctx context.Context) (*request, error) {
 	now := s.now()
 	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxValidity), assets: s.assets,
-		keys: []string{store.KeySite}}
+		keys: []string{store.KeySite}, images: s.images}
 	var err error
 	if rq.site, err = s.store.Site(ctx); err != nil {
 		return nil, err
@@ -197,6 +207,7 @@ func (rq *request) card(a store.Article) templates.Card {
 		CategoryURL: content.CategoryPath(a.Category),
 		Date:        rq.date(a.Date),
 		Badge:       rq.unpublished(a),
+		Picture:     rq.coverPicture(a, sizesCard, false),
 	}
 }
 
@@ -292,7 +303,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
 	s.cache.renders.Add(1)
 	if f, ok := r.Context().Value(fillKey{}).(*fill); ok && cacheable(w, resp) {
 		e := newPrepared(resp, true)
-		e.generation = f.generation
+		e.generation, e.imageGeneration = f.generation, f.imageGeneration
 		pattern := ""
 		if rc := chi.RouteContext(r.Context()); rc != nil {
 			pattern = rc.RoutePattern()
