@@ -58,8 +58,8 @@ func TestColdStartSurvivesAKill(t *testing.T) {
 	var coldStart time.Duration
 	for _, e := range ref.logs {
 		if e["msg"] == "content loaded" {
-			if d, ok := e["duration"].(float64); ok {
-				coldStart = time.Duration(d)
+			if ms, ok := e["duration_ms"].(float64); ok {
+				coldStart = time.Duration(ms * float64(time.Millisecond))
 			}
 		}
 	}

@@ -150,8 +150,13 @@ func TestSuggestionsKeyboard(t *testing.T) {
 			want := eval[string](tb, `(async () => (await (await fetch('/recherche/suggestions?q=retr')).json()).suggestions[0].url)()`)
 			tb.press("\r")
 			tb.waitForPage("the chosen article", func(u string) bool { return strings.HasSuffix(u, want) })
-			if n := eval[int](tb, `document.querySelectorAll('main article.article').length`); n != 1 {
-				t.Errorf("Enter on the first title led to %s, which is not an article", want)
+			// The address changes before the new page is parsed: wait for
+			// its article rather than reading the page being left.
+			for deadline := time.Now().Add(10 * time.Second); eval[int](tb, `document.querySelectorAll('main article.article').length`) != 1; {
+				if time.Now().After(deadline) {
+					t.Fatalf("Enter on the first title led to %s, which is not an article", want)
+				}
+				time.Sleep(50 * time.Millisecond)
 			}
 			tb.checkClean("suggestions")
 		})
