@@ -4,7 +4,8 @@ package content
 
 import "embed"
 
-// FS holds site.yaml and every rubrique folder.
+// FS holds site.yaml, every rubrique folder and the pictures in media/,
+// so that the embedded site shows its covers too.
 //
-//go:embed site.yaml */*.md
+//go:embed site.yaml */*.md media
 var FS embed.FS
