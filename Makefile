@@ -120,7 +120,9 @@ FUZZTIME ?= 5m
 # Fuzz targets as package:Name, run one after the other by `make fuzz`.
 FUZZ_TARGETS ?= internal/frdate:FuzzNextChange internal/content:FuzzArticle internal/content:FuzzSite internal/content:FuzzCategory \
 	internal/content:FuzzSlugify internal/web:FuzzCanonicalPath internal/web:FuzzPageNumber \
-	internal/web:FuzzRequestPath internal/search:FuzzQuery
+	internal/web:FuzzRequestPath internal/search:FuzzQuery internal/search:FuzzCorrect \
+	internal/content:FuzzFrench internal/content:FuzzAuthor internal/images:FuzzProbe \
+	internal/importer:FuzzReadWXR internal/web:FuzzSlugPath internal/web:FuzzCanonicalRedirect
 
 .PHONY: soak
 soak: ## Soak test: the real site under loopback load while articles change (SOAK=5m)
