@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/horizons-expat/site/internal/content"
 )
@@ -155,23 +154,5 @@ func (a applier) deleteAuthor(ctx context.Context, slug string) error {
 // AuthorsActivity returns every author of visible articles with their
 // number of articles and the last time one of them changed, in slug order.
 func (s *Store) AuthorsActivity(ctx context.Context, v View) ([]TagActivity, error) {
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT t.author, count(*), max(max(a.published_at, coalesce(a.updated_at, 0)))
-		FROM article_authors t JOIN articles a ON a.id = t.article_id
-		WHERE `+visible+` GROUP BY t.author ORDER BY t.author`, v.args()...)
-	if err != nil {
-		return nil, fmt.Errorf("list author activity: %w", err)
-	}
-	defer rows.Close()
-	var out []TagActivity
-	for rows.Next() {
-		var t TagActivity
-		var modified int64
-		if err := rows.Scan(&t.Slug, &t.Count, &modified); err != nil {
-			return nil, fmt.Errorf("scan author activity: %w", err)
-		}
-		t.Modified = time.Unix(modified, 0)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return s.activity(ctx, v, "article_authors", "author")
 }

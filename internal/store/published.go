@@ -60,12 +60,19 @@ type TagActivity struct {
 
 // TagsActivity returns every tag of visible articles, in slug order.
 func (s *Store) TagsActivity(ctx context.Context, v View) ([]TagActivity, error) {
+	return s.activity(ctx, v, "article_tags", "tag")
+}
+
+// activity counts the visible articles of each value of column in table
+// (a tag or an author link table) and when one of them last changed, in
+// value order. table and column are constants of this package.
+func (s *Store) activity(ctx context.Context, v View, table, column string) ([]TagActivity, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT t.tag, count(*), max(max(a.published_at, coalesce(a.updated_at, 0)))
-		FROM article_tags t JOIN articles a ON a.id = t.article_id
-		WHERE `+visible+` GROUP BY t.tag ORDER BY t.tag`, v.args()...)
+		SELECT t.`+column+`, count(*), max(max(a.published_at, coalesce(a.updated_at, 0)))
+		FROM `+table+` t JOIN articles a ON a.id = t.article_id
+		WHERE `+visible+` GROUP BY t.`+column+` ORDER BY t.`+column, v.args()...)
 	if err != nil {
-		return nil, fmt.Errorf("list tag activity: %w", err)
+		return nil, fmt.Errorf("list %s activity: %w", column, err)
 	}
 	defer rows.Close()
 	var out []TagActivity
@@ -73,7 +80,7 @@ func (s *Store) TagsActivity(ctx context.Context, v View) ([]TagActivity, error)
 		var t TagActivity
 		var modified int64
 		if err := rows.Scan(&t.Slug, &t.Count, &modified); err != nil {
-			return nil, fmt.Errorf("scan tag activity: %w", err)
+			return nil, fmt.Errorf("scan %s activity: %w", column, err)
 		}
 		t.Modified = time.Unix(modified, 0)
 		out = append(out, t)
