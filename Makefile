@@ -92,8 +92,13 @@ xml-deps: ## Install xmllint when missing (apt-get libxml2-utils): the sitemap t
 	} || { echo 'Could not install xmllint. Install it with: sudo apt-get install -y libxml2-utils'; exit 1; }
 
 .PHONY: test
+# Under -race these compare a sample (see internal/sitetest/race.go); they run
+# again here at full size without the detector.
+FULL_SIZE_TESTS = TestCrawl|TestSearchRanksAsFTS5|TestRelatedMatchesFullRanking
+
 test: lint browser-deps html-deps cluster-deps xml-deps ## Run every test, with the race detector (browser tests and HTML validation included)
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 20m -run '^($(FULL_SIZE_TESTS))$$' ./internal/web ./internal/store
 
 .PHONY: bench
 BENCH_ARTICLES ?= 10000

@@ -19,6 +19,7 @@ import (
 	"github.com/horizons-expat/site/internal/corpus"
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/search"
+	"github.com/horizons-expat/site/internal/sitetest"
 	"github.com/horizons-expat/site/internal/store"
 )
 
@@ -263,6 +264,15 @@ func TestSearchRanksAsFTS5(t *testing.T) {
 		"retraite retraite", "de", "la caisse de retraite", `"caisse de retraite"*`, "interna*", "a* b*",
 		"Tokyo Japon", "retraite introuvable", "retraite etranger*", "sociale etranger* retraite",
 		"santé OU pensions Canada", `retraite -"sécurité sociale"`, "introuvable OR visa -japon -expat*",
+	}
+	if sitetest.Race { // a third of them, "de" kept for the views' check: see sitetest.Race
+		var sample []string
+		for i, q := range queries {
+			if i%3 == 0 || q == "de" {
+				sample = append(sample, q)
+			}
+		}
+		queries = sample
 	}
 	views := map[string]store.View{
 		"published": {Now: corpus.Reference},
