@@ -12,32 +12,37 @@ import (
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
-// TestReloadDelay measures, on a running site, the delay from a file write
-// to the change being served, over many writes in the editors' save
-// patterns, and how a git-pull-sized burst is taken. The machine is shared,
-// so only the median is held to the promised second; the figures are
-// logged for the record.
+// saveLikeAnEditor writes the i-th version of an article in one of the
+// editors' save patterns (in place, temporary file then rename, a new
+// file) and returns the URL path that must show title.
+func saveLikeAnEditor(t testing.TB, site *sitetest.Site, i int, title string) string {
+	text := article(title, "2024-11-06 09:00")
+	switch i % 3 {
+	case 0: // in place
+		site.Write(t, "monde/nouvelle-06.md", text)
+	case 1: // temporary file, then rename
+		site.Write(t, "monde/.nouvelle-06.md.tmp", text)
+		site.Rename(t, "monde/.nouvelle-06.md.tmp", "monde/nouvelle-06.md")
+	default: // a new article
+		name := fmt.Sprintf("mesure-%02d", i)
+		site.Write(t, "monde/"+name+".md", text)
+		return "/monde/" + name
+	}
+	return "/monde/nouvelle-06"
+}
+
+// TestReloadDelay checks, on a running site, that every save pattern of
+// the editors gets served, and that a git-pull-sized burst is taken in a
+// few passes. How fast is BenchmarkEditVisible's figure: the machine is
+// shared, so a time bound here would only measure the neighbours.
 func TestReloadDelay(t *testing.T) {
 	site := sitetest.Start(t, sitetest.Options{})
 	const writes = 24
 	delays := make([]time.Duration, 0, writes)
 	for i := range writes {
 		title := fmt.Sprintf("Mesure du délai numéro %02d", i)
-		text := article(title, "2024-11-06 09:00")
 		start := time.Now()
-		switch i % 3 {
-		case 0: // in place
-			site.Write(t, "monde/nouvelle-06.md", text)
-		case 1: // temporary file, then rename
-			site.Write(t, "monde/.nouvelle-06.md.tmp", text)
-			site.Rename(t, "monde/.nouvelle-06.md.tmp", "monde/nouvelle-06.md")
-		case 2: // a new article
-			site.Write(t, fmt.Sprintf("monde/mesure-%02d.md", i), text)
-		}
-		path := "/monde/nouvelle-06"
-		if i%3 == 2 {
-			path = fmt.Sprintf("/monde/mesure-%02d", i)
-		}
+		path := saveLikeAnEditor(t, site, i, title)
 		sitetest.Eventually(t, title, func() bool {
 			r := site.Get(t, path)
 			return r.StatusCode == http.StatusOK && strings.Contains(r.Body, title)
@@ -45,11 +50,7 @@ func TestReloadDelay(t *testing.T) {
 		delays = append(delays, time.Since(start))
 	}
 	slices.Sort(delays)
-	median, worst := delays[len(delays)/2], delays[len(delays)-1]
-	t.Logf("write to visible over %d writes: median %v, worst %v, best %v", writes, median.Round(time.Millisecond), worst.Round(time.Millisecond), delays[0].Round(time.Millisecond))
-	if median > time.Second {
-		t.Errorf("median delay %v, want under 1s", median)
-	}
+	t.Logf("write to visible over %d writes: median %v, worst %v, best %v", writes, delays[len(delays)/2].Round(time.Millisecond), delays[len(delays)-1].Round(time.Millisecond), delays[0].Round(time.Millisecond))
 
 	// A git pull: 200 files at once.
 	const burst = 200
@@ -101,4 +102,27 @@ func TestPollingFallback(t *testing.T) {
 	}
 	site.Remove(t, "monde/sondage-renomme.md")
 	site.WaitFor(t, "/monde/sondage-renomme", http.StatusGone)
+}
+
+// BenchmarkEditVisible measures the delay from a save to the page that
+// shows it, over the editors' three save patterns in turn: the median and
+// the worst write, in milliseconds (the promise to editors is one second).
+func BenchmarkEditVisible(b *testing.B) {
+	site := sitetest.Start(b, sitetest.Options{})
+	var delays []time.Duration
+	i := 0
+	for b.Loop() {
+		title := fmt.Sprintf("Mesure du délai numéro %02d", i)
+		start := time.Now()
+		path := saveLikeAnEditor(b, site, i, title)
+		sitetest.Eventually(b, title, func() bool {
+			r := site.Get(b, path)
+			return r.StatusCode == http.StatusOK && strings.Contains(r.Body, title)
+		})
+		delays = append(delays, time.Since(start))
+		i++
+	}
+	slices.Sort(delays)
+	b.ReportMetric(float64(delays[len(delays)/2].Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(delays[len(delays)-1].Microseconds())/1000, "worst-ms")
 }
