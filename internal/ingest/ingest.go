@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -53,12 +52,8 @@ type Syncer struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	mu         sync.Mutex // one pass at a time
-	files      map[string]store.FileRecord
-	entries    map[string]content.Entry // stored articles by path
-	categories map[string]bool          // stored categories
-	site       content.Site             // last good settings
-	hasSite    bool
+	mu    sync.Mutex // one pass at a time
+	state            // what the store holds, guarded by mu
 
 	// lastScan is when the previous pass began to look at the files, by
 	// the real clock (file times are real, whatever the site's clock).
@@ -80,7 +75,7 @@ type Syncer struct {
 
 // New returns a Syncer that starts from what st already holds.
 func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now func() time.Time) (*Syncer, error) {
-	s := &Syncer{fsys: fsys, store: st, parser: content.NewParser(content.WithImages(fsys)), log: log, now: now}
+	s := &Syncer{fsys: fsys, store: st, parser: content.NewParser(content.WithImages(fsys)), log: log, now: now, state: newState()}
 	var err error
 	if s.files, err = st.Files(ctx); err != nil {
 		return nil, err
@@ -96,13 +91,11 @@ func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now
 	for _, c := range cats {
 		s.categories[c.Slug] = true
 	}
-	s.site, err = st.Site(ctx)
+	site, err := st.Site(ctx)
 	switch {
 	case err == nil:
-		s.hasSite = true
-	case errors.Is(err, store.ErrNotFound):
-		s.site, _ = content.ParseSite(content.SiteFile, []byte("title: Site"))
-	default:
+		s.site, s.hasSite = site, true
+	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
 	return s, nil
@@ -158,15 +151,46 @@ type seenFile struct {
 // Sync brings the store in step with the content folder. It fails only when
 // the folder itself cannot be read or the database cannot be written; bad
 // files are problems in the Status, not errors.
+//
+// A pass is three steps: read (the walk and the parser: what the files say),
+// plan (pure: what the store must change, what is wrong) and write (the one
+// transaction, then the callbacks).
 func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	scan := start
-	var rep Report
-	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
 	h := s.takeHints()
+	var rep Report
+	in, seen, err := s.read(h, &rep)
+	if err != nil {
+		s.restoreHints(h)
+		return rep, err
+	}
+	ch, cross := s.plan(in)
+	ch.Now = s.now()
+	if committed, err := s.write(ctx, ch, cross, seen, start, &rep); err != nil {
+		if !committed {
+			s.restoreHints(h)
+		}
+		return rep, err
+	}
+	return rep, nil
+}
 
+// walked is what a pass remembers of the walk for the next pass, once its
+// change is committed.
+type walked struct {
+	// scan is when the pass began to look at the files, by the real
+	// clock (file times are real, whatever the site's clock).
+	scan time.Time
+	ids  map[string]fileID // see Syncer.ids
+}
+
+// read walks the content folder and reads and parses the files whose bytes
+// may have changed since the last pass. It records what it did in rep.
+func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
+	scan := time.Now()
+	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
 	seen := map[string]seenFile{}
 	ids := map[string]fileID{}
 	err := content.Walk(s.fsys, func(name string, kind content.Kind, d fs.DirEntry, err error) {
@@ -186,11 +210,75 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		}
 	})
 	if err != nil {
-		s.restoreHints(h)
-		return rep, err
+		return parsed{}, walked{}, err
 	}
+	changed := s.readChanged(seen, &p, rep)
+	in := parsed{kinds: map[string]content.Kind{}, records: p.records, problems: p.fileProblems, articles: map[string]content.Article{}}
+	for name, f := range seen {
+		in.kinds[name] = f.kind
+	}
+	for name := range s.files {
+		if _, ok := seen[name]; !ok {
+			in.deleted = append(in.deleted, name)
+		}
+	}
+	sort.Strings(in.deleted)
+	// A stored article renamed (and perhaps broken on the way) stays the
+	// same article: its last good version follows it to its new name.
+	in.moved = s.renamedFiles(seen, in.deleted, h)
 
-	// Read what may have changed; keep only files whose bytes did.
+	// The site settings come first: article dates depend on its time zone.
+	var read *content.Site
+	if src, ok := changed[content.SiteFile]; ok {
+		site, problems := content.ParseSite(content.SiteFile, src)
+		p.fileProblems[content.SiteFile] = problems
+		read = &site
+	}
+	in.site, in.siteChanged = s.nextSite(read, p.fileProblems[content.SiteFile])
+	if in.siteChanged && s.hasSite && in.site.TimeZone != s.site.TimeZone {
+		// Every wall-clock date must be read again in the new zone.
+		for name, f := range seen {
+			if _, ok := changed[name]; !ok && f.kind == content.KindArticle {
+				if src, err := fs.ReadFile(s.fsys, name); err == nil {
+					changed[name] = src
+				}
+			}
+		}
+	}
+	for name, src := range changed {
+		switch seen[name].kind {
+		case content.KindCategory:
+			c, problems := s.parser.CategoryFile(name, src)
+			rep.Parsed++
+			p.fileProblems[name] = problems
+			if !content.HasErrors(problems) {
+				in.categories = append(in.categories, c)
+			}
+		case content.KindArticle:
+			a, problems := s.parser.Article(name, src, in.site.Location)
+			rep.Parsed++
+			p.fileProblems[name] = problems
+			if !content.HasErrors(problems) {
+				in.articles[name] = a
+			}
+		case content.KindMisplaced:
+			p.fileProblems[name] = []content.Problem{content.MisplacedProblem(name)}
+		case content.KindAuthor:
+			au, problems := s.parser.Author(name, src)
+			rep.Parsed++
+			p.fileProblems[name] = problems
+			if !content.HasErrors(problems) {
+				in.authors = append(in.authors, au)
+			}
+		}
+	}
+	return in, walked{scan: scan, ids: ids}, nil
+}
+
+// readChanged reads the files of seen whose bytes may differ from the last
+// pass's and returns those whose bytes do. Files touched but unchanged get
+// their new record in p, keeping their problems.
+func (s *Syncer) readChanged(seen map[string]seenFile, p *pass, rep *Report) map[string][]byte {
 	changed := map[string][]byte{}
 	for name, f := range seen {
 		if _, bad := p.records[name]; bad {
@@ -236,217 +324,28 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		p.records[name] = newRec
 		changed[name] = src
 	}
-	var deleted []string
-	for name := range s.files {
-		if _, ok := seen[name]; !ok {
-			deleted = append(deleted, name)
-		}
-	}
-	sort.Strings(deleted)
-	// A stored article renamed (and perhaps broken on the way) stays the
-	// same article: its last good version follows it to its new name.
-	moved := s.renamedFiles(seen, deleted, h)
+	return changed
+}
 
-	// The site settings come first: article dates depend on its time zone.
-	site, siteChanged := s.site, false
-	if src, ok := changed[content.SiteFile]; ok {
-		parsed, problems := content.ParseSite(content.SiteFile, src)
-		p.fileProblems[content.SiteFile] = problems
-		if !content.HasErrors(problems) || !s.hasSite {
-			site, siteChanged = parsed, true
-		}
-	} else if !s.hasSite {
-		siteChanged = true // defaults, until a valid site.yaml comes
-	}
-	if siteChanged && s.hasSite && site.TimeZone != s.site.TimeZone {
-		// Every wall-clock date must be read again in the new zone.
-		for name, f := range seen {
-			if _, ok := changed[name]; !ok && f.kind == content.KindArticle {
-				if src, err := fs.ReadFile(s.fsys, name); err == nil {
-					changed[name] = src
-				}
-			}
-		}
-	}
-	var ch store.Changes
-	ch.Now = s.now()
-	if siteChanged {
-		ch.Site = &site
-	}
-
-	categories := map[string]bool{}
-	for slug := range s.categories {
-		categories[slug] = true
-	}
-	for name, src := range changed {
-		if seen[name].kind != content.KindCategory {
-			continue
-		}
-		c, problems := s.parser.CategoryFile(name, src)
-		rep.Parsed++
-		p.fileProblems[name] = problems
-		if !content.HasErrors(problems) {
-			ch.Categories = append(ch.Categories, c)
-			categories[c.Slug] = true
-		}
-	}
-
-	articles := map[string]content.Article{}
-	for name, src := range changed {
-		switch seen[name].kind {
-		case content.KindArticle:
-			a, problems := s.parser.Article(name, src, site.Location)
-			rep.Parsed++
-			p.fileProblems[name] = problems
-			if !content.HasErrors(problems) {
-				articles[name] = a
-			}
-		case content.KindMisplaced:
-			p.fileProblems[name] = []content.Problem{content.MisplacedProblem(name)}
-		case content.KindAuthor:
-			au, problems := s.parser.Author(name, src)
-			rep.Parsed++
-			p.fileProblems[name] = problems
-			if !content.HasErrors(problems) {
-				ch.Authors = append(ch.Authors, au)
-			}
-		}
-	}
-	sort.Slice(ch.Authors, func(i, j int) bool { return ch.Authors[i].Path < ch.Authors[j].Path })
-
-	// Articles already online keep their URL against newcomers.
-	var live, newcomers []content.Entry
-	for name, f := range seen {
-		if f.kind != content.KindArticle {
-			continue
-		}
-		e, stored := s.entries[name]
-		if from, ok := moved[name]; ok && !stored {
-			if e, stored = movedEntry(s.entries[from], from, name); !stored {
-				delete(moved, name) // no URL can be made of its name
-			}
-		}
-		if a, ok := articles[name]; ok {
-			e = a.Entry()
-		} else if !stored {
-			continue
-		}
-		if stored {
-			live = append(live, e)
-		} else {
-			newcomers = append(newcomers, e)
-		}
-	}
-	byPath := func(es []content.Entry) {
-		sort.Slice(es, func(i, j int) bool { return es[i].Path < es[j].Path })
-	}
-	byPath(live)
-	byPath(newcomers)
-	entries := append(live, newcomers...)
-	rejected, crossProblems := content.Validate(categories, entries)
-	renamed := map[string]bool{}
-	for _, e := range entries {
-		from, isMoved := moved[e.Path]
-		if isMoved && !rejected[e.Path] {
-			renamed[from] = true
-		}
-		a, ok := articles[e.Path]
-		switch {
-		case rejected[e.Path]:
-			// A rejected change leaves the stored version online; a
-			// rejected move, the file's former name has none.
-		case ok:
-			a.Aliases = e.Aliases
-			ch.Articles = append(ch.Articles, a)
-			if isMoved {
-				ch.Renames = append(ch.Renames, store.Rename{From: from, To: e.Path})
-			}
-		case isMoved:
-			// Renamed and broken in one pass: the last good version
-			// moves to the new name as it was.
-			ch.Renames = append(ch.Renames, keptRename(from, e))
-		}
-	}
-	sort.Slice(ch.Articles, func(i, j int) bool { return ch.Articles[i].Path < ch.Articles[j].Path })
-
-	// A deleted article whose bytes reappear under a new name was renamed
-	// (mv, git mv): it stays the same article, so its former URL redirects
-	// to the new one instead of answering 410.
-	deletedByHash := map[string]string{}
-	for _, name := range deleted {
-		if _, stored := s.entries[name]; stored && !renamed[name] && content.Classify(name) == content.KindArticle {
-			deletedByHash[s.files[name].Hash] = name
-		}
-	}
-	for _, a := range ch.Articles {
-		if _, stored := s.entries[a.Path]; stored {
-			continue
-		}
-		if _, isMoved := moved[a.Path]; isMoved {
-			continue
-		}
-		if from, ok := deletedByHash[a.Hash]; ok {
-			delete(deletedByHash, a.Hash)
-			ch.Renames = append(ch.Renames, store.Rename{From: from, To: a.Path})
-			renamed[from] = true
-		}
-	}
-
-	// Deleted files.
-	folderHasArticles := map[string]bool{}
-	for name, f := range seen {
-		if f.kind == content.KindArticle {
-			folderHasArticles[content.ArticleCategory(name)] = true
-		}
-	}
-	for _, name := range deleted {
-		ch.DeletedFiles = append(ch.DeletedFiles, name)
-		switch content.Classify(name) {
-		case content.KindArticle:
-			if _, stored := s.entries[name]; stored && !renamed[name] {
-				ch.DeletedArticles = append(ch.DeletedArticles, name)
-			}
-		case content.KindCategory:
-			slug := path.Dir(name)
-			if folderHasArticles[slug] {
-				// Keep the last good category while articles remain in it.
-				crossProblems = append(crossProblems, content.Problem{Path: name, Message: "fichier supprimé alors que la rubrique contient encore des articles : la rubrique reste en ligne avec ses derniers réglages ; remettez le fichier ou déplacez les articles"})
-			} else if s.categories[slug] {
-				ch.DeletedCategories = append(ch.DeletedCategories, slug)
-			}
-		case content.KindSite:
-			crossProblems = append(crossProblems, content.Problem{Path: name, Message: "fichier supprimé : le site garde ses derniers réglages ; remettez site.yaml"})
-		case content.KindAuthor:
-			ch.DeletedAuthors = append(ch.DeletedAuthors, strings.TrimSuffix(path.Base(name), ".md"))
-		}
-	}
-
-	for name, rec := range p.records {
-		if problems, ok := p.fileProblems[name]; ok {
-			rec.Problems = problems
-		}
-		ch.Files = append(ch.Files, rec)
-	}
-	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
-
+// write applies ch in one transaction, brings the in-memory state and the
+// Status in step, then tells the callbacks. committed says whether the
+// store has the change, even when a later step failed.
+func (s *Syncer) write(ctx context.Context, ch store.Changes, cross []content.Problem, seen walked, start time.Time, rep *Report) (committed bool, err error) {
 	var keysBefore []string
 	var inPlace map[string]int64
 	wantKeys := len(s.onChangeKeys)+len(s.onApplied) > 0
 	if wantKeys {
 		if inPlace, err = s.store.InPlace(ctx, ch.Articles); err != nil {
-			s.restoreHints(h)
-			return rep, err
+			return false, err
 		}
 		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch, inPlace)); err != nil {
-			s.restoreHints(h)
-			return rep, err
+			return false, err
 		}
 		// An edit in place may still change its authors, whose pages
 		// list it: their keys, before and after, are named too.
 		authorsBefore, err := s.store.SurrogateKeys(ctx, slices.Collect(maps.Keys(inPlace)))
 		if err != nil {
-			s.restoreHints(h)
-			return rep, err
+			return false, err
 		}
 		keysBefore = append(keysBefore, authorKeys(authorsBefore)...)
 	}
@@ -454,33 +353,24 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	var generation uint64
 	if applied {
 		if err := s.store.Apply(ctx, ch); err != nil {
-			s.restoreHints(h)
-			return rep, fmt.Errorf("save content: %w", err)
+			return false, fmt.Errorf("save content: %w", err)
 		}
 		// This pass is the store's only writer while it holds s.mu: the
 		// generation is the one its change made.
 		generation = s.store.Generation()
 	}
-	s.commit(ch, site, siteChanged)
-	s.ids = ids
-	s.lastScan = scan
+	s.commit(ch)
+	s.ids = seen.ids
+	s.lastScan = seen.scan
 	rep.Saved, rep.Deleted = len(ch.Articles), len(ch.DeletedArticles)
 	rep.Changed = ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories)+len(ch.Articles)+len(ch.DeletedArticles)+len(ch.Renames)+
 		len(ch.Authors)+len(ch.DeletedAuthors) > 0
 
-	var problems []content.Problem
-	for _, rec := range s.files {
-		problems = append(problems, rec.Problems...)
-	}
-	problems = append(problems, crossProblems...)
 	moves, err := s.store.Moves(ctx)
 	if err != nil {
-		return rep, err
+		return true, err
 	}
-	for _, m := range moves {
-		problems = append(problems, content.MovedProblem(m.Path, m.From, m.To))
-	}
-	content.SortProblems(problems)
+	problems := s.problems(cross, moves)
 	rep.Duration = time.Since(start)
 	s.statusMu.Lock()
 	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}
@@ -488,7 +378,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	var keys []string
 	if rep.Changed && wantKeys {
 		if keys, err = s.changedKeys(ctx, ch, inPlace, keysBefore); err != nil {
-			return rep, err
+			return true, err
 		}
 	}
 	if applied {
@@ -504,7 +394,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			fn(keys)
 		}
 	}
-	return rep, nil
+	return true, nil
 }
 
 // changedPaths are the article files a change saves, moves or deletes,
@@ -574,37 +464,6 @@ func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, inPlace map[
 	}
 	sort.Strings(keys)
 	return slices.Compact(keys), nil
-}
-
-// commit makes the in-memory state match what Apply just stored.
-func (s *Syncer) commit(ch store.Changes, site content.Site, siteChanged bool) {
-	if siteChanged {
-		s.site, s.hasSite = site, true
-	}
-	for _, c := range ch.Categories {
-		s.categories[c.Slug] = true
-	}
-	for _, slug := range ch.DeletedCategories {
-		delete(s.categories, slug)
-	}
-	for _, r := range ch.Renames {
-		if r.Slug != "" {
-			s.entries[r.To] = content.Entry{Path: r.To, Category: r.Category, Slug: r.Slug, Aliases: s.entries[r.From].Aliases}
-		}
-		delete(s.entries, r.From)
-	}
-	for _, a := range ch.Articles {
-		s.entries[a.Path] = a.Entry()
-	}
-	for _, name := range ch.DeletedArticles {
-		delete(s.entries, name)
-	}
-	for _, rec := range ch.Files {
-		s.files[rec.Path] = rec
-	}
-	for _, name := range ch.DeletedFiles {
-		delete(s.files, name)
-	}
 }
 
 // pass holds what one Sync learns about files.

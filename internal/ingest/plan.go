@@ -1,0 +1,269 @@
+package ingest
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// state is what the store holds, as far as a pass needs to know it. The
+// planning step reads it and commit keeps it in step with each change the
+// store applied; neither touches the disk or the database, so that the
+// decisions of a pass are a pure function of this state and the files read.
+type state struct {
+	files      map[string]store.FileRecord
+	entries    map[string]content.Entry // stored articles by path
+	categories map[string]bool          // stored categories
+	site       content.Site             // last good settings
+	hasSite    bool
+}
+
+// newState is the state of an empty store.
+func newState() state {
+	st := state{files: map[string]store.FileRecord{}, entries: map[string]content.Entry{}, categories: map[string]bool{}}
+	st.site, _ = content.ParseSite(content.SiteFile, []byte("title: Site"))
+	return st
+}
+
+// parsed is what the file walk and the parser made of one pass's files:
+// the input of the planning step.
+type parsed struct {
+	kinds    map[string]content.Kind      // every file the walk found
+	records  map[string]store.FileRecord  // files whose record is saved
+	problems map[string][]content.Problem // of each file read (or refused) this pass
+	deleted  []string                     // known files the walk no longer found, in order
+	// moved pairs new article files with the vanished files they are
+	// (new path → former path), see renamedFiles.
+	moved map[string]string
+
+	site        content.Site // the settings to keep (see state.nextSite)
+	siteChanged bool
+	categories  []content.Category         // valid ones read this pass
+	articles    map[string]content.Article // valid ones read this pass, by path
+	authors     []content.Author           // valid ones read this pass
+}
+
+// nextSite decides which settings a pass keeps, given site.yaml as read
+// this pass (nil when unchanged): a bad file keeps the last good settings,
+// and without any, the defaults stand until a valid file comes.
+func (st *state) nextSite(read *content.Site, problems []content.Problem) (content.Site, bool) {
+	switch {
+	case read != nil && (!content.HasErrors(problems) || !st.hasSite):
+		return *read, true
+	case read == nil && !st.hasSite:
+		return st.site, true
+	}
+	return st.site, false
+}
+
+// plan decides what one pass changes in the store, and the problems that
+// span files: URLs disputed, categories missing, files deleted while others
+// need them. It does not change st (commit does, once the store applied the
+// change). ch.Now is left for the caller to set.
+func (st *state) plan(in parsed) (ch store.Changes, cross []content.Problem) {
+	if in.siteChanged {
+		site := in.site
+		ch.Site = &site
+	}
+	categories := map[string]bool{}
+	for slug := range st.categories {
+		categories[slug] = true
+	}
+	for _, c := range in.categories {
+		ch.Categories = append(ch.Categories, c)
+		categories[c.Slug] = true
+	}
+	sort.Slice(ch.Categories, func(i, j int) bool { return ch.Categories[i].Path < ch.Categories[j].Path })
+	ch.Authors = append(ch.Authors, in.authors...)
+	sort.Slice(ch.Authors, func(i, j int) bool { return ch.Authors[i].Path < ch.Authors[j].Path })
+
+	moved := map[string]string{}
+	for to, from := range in.moved {
+		moved[to] = from
+	}
+	entries := st.judgedEntries(in, moved)
+	rejected, cross := content.Validate(categories, entries)
+	renamed := map[string]bool{}
+	for _, e := range entries {
+		from, isMoved := moved[e.Path]
+		if isMoved && !rejected[e.Path] {
+			renamed[from] = true
+		}
+		a, ok := in.articles[e.Path]
+		switch {
+		case rejected[e.Path]:
+			// A rejected change leaves the stored version online; a
+			// rejected move, the file's former name has none.
+		case ok:
+			a.Aliases = e.Aliases
+			ch.Articles = append(ch.Articles, a)
+			if isMoved {
+				ch.Renames = append(ch.Renames, store.Rename{From: from, To: e.Path})
+			}
+		case isMoved:
+			// Renamed and broken in one pass: the last good version
+			// moves to the new name as it was.
+			ch.Renames = append(ch.Renames, keptRename(from, e))
+		}
+	}
+	sort.Slice(ch.Articles, func(i, j int) bool { return ch.Articles[i].Path < ch.Articles[j].Path })
+	ch.Renames = append(ch.Renames, st.copiedBack(in, ch.Articles, moved, renamed)...)
+	cross = append(cross, st.deletions(in, &ch, renamed)...)
+
+	for name, rec := range in.records {
+		if problems, ok := in.problems[name]; ok {
+			rec.Problems = problems
+		}
+		ch.Files = append(ch.Files, rec)
+	}
+	sort.Slice(ch.Files, func(i, j int) bool { return ch.Files[i].Path < ch.Files[j].Path })
+	return ch, cross
+}
+
+// judgedEntries are the articles that cross-file validation judges this
+// pass, the stored ones first: articles already online keep their URL
+// against newcomers. A move whose former entry makes no URL at the new
+// name is dropped from moved.
+func (st *state) judgedEntries(in parsed, moved map[string]string) []content.Entry {
+	var live, newcomers []content.Entry
+	for name, kind := range in.kinds {
+		if kind != content.KindArticle {
+			continue
+		}
+		e, stored := st.entries[name]
+		if from, ok := moved[name]; ok && !stored {
+			if e, stored = movedEntry(st.entries[from], from, name); !stored {
+				delete(moved, name) // no URL can be made of its name
+			}
+		}
+		if a, ok := in.articles[name]; ok {
+			e = a.Entry()
+		} else if !stored {
+			continue
+		}
+		if stored {
+			live = append(live, e)
+		} else {
+			newcomers = append(newcomers, e)
+		}
+	}
+	byPath := func(es []content.Entry) {
+		sort.Slice(es, func(i, j int) bool { return es[i].Path < es[j].Path })
+	}
+	byPath(live)
+	byPath(newcomers)
+	return append(live, newcomers...)
+}
+
+// copiedBack pairs the deleted articles whose bytes reappear under a new
+// name with that name: the file was renamed (mv, git mv) and stays the same
+// article, so its former URL redirects to the new one instead of answering
+// 410. It marks the former paths in renamed.
+func (st *state) copiedBack(in parsed, articles []content.Article, moved map[string]string, renamed map[string]bool) []store.Rename {
+	deletedByHash := map[string]string{}
+	for _, name := range in.deleted {
+		if _, stored := st.entries[name]; stored && !renamed[name] && content.Classify(name) == content.KindArticle {
+			deletedByHash[st.files[name].Hash] = name
+		}
+	}
+	var out []store.Rename
+	for _, a := range articles {
+		if _, stored := st.entries[a.Path]; stored {
+			continue
+		}
+		if _, isMoved := moved[a.Path]; isMoved {
+			continue
+		}
+		if from, ok := deletedByHash[a.Hash]; ok {
+			delete(deletedByHash, a.Hash)
+			out = append(out, store.Rename{From: from, To: a.Path})
+			renamed[from] = true
+		}
+	}
+	return out
+}
+
+// deletions adds to ch what the deleted files remove, and returns the
+// problems of deletions that the site refuses: a category file whose
+// folder still holds articles, the site settings.
+func (st *state) deletions(in parsed, ch *store.Changes, renamed map[string]bool) []content.Problem {
+	folderHasArticles := map[string]bool{}
+	for name, kind := range in.kinds {
+		if kind == content.KindArticle {
+			folderHasArticles[content.ArticleCategory(name)] = true
+		}
+	}
+	var problems []content.Problem
+	for _, name := range in.deleted {
+		ch.DeletedFiles = append(ch.DeletedFiles, name)
+		switch content.Classify(name) {
+		case content.KindArticle:
+			if _, stored := st.entries[name]; stored && !renamed[name] {
+				ch.DeletedArticles = append(ch.DeletedArticles, name)
+			}
+		case content.KindCategory:
+			slug := path.Dir(name)
+			if folderHasArticles[slug] {
+				// Keep the last good category while articles remain in it.
+				problems = append(problems, content.Problem{Path: name, Message: "fichier supprimé alors que la rubrique contient encore des articles : la rubrique reste en ligne avec ses derniers réglages ; remettez le fichier ou déplacez les articles"})
+			} else if st.categories[slug] {
+				ch.DeletedCategories = append(ch.DeletedCategories, slug)
+			}
+		case content.KindSite:
+			problems = append(problems, content.Problem{Path: name, Message: "fichier supprimé : le site garde ses derniers réglages ; remettez site.yaml"})
+		case content.KindAuthor:
+			ch.DeletedAuthors = append(ch.DeletedAuthors, strings.TrimSuffix(path.Base(name), ".md"))
+		}
+	}
+	return problems
+}
+
+// commit makes st match what the store holds once ch is applied.
+func (st *state) commit(ch store.Changes) {
+	if ch.Site != nil {
+		st.site, st.hasSite = *ch.Site, true
+	}
+	for _, c := range ch.Categories {
+		st.categories[c.Slug] = true
+	}
+	for _, slug := range ch.DeletedCategories {
+		delete(st.categories, slug)
+	}
+	for _, r := range ch.Renames {
+		if r.Slug != "" {
+			st.entries[r.To] = content.Entry{Path: r.To, Category: r.Category, Slug: r.Slug, Aliases: st.entries[r.From].Aliases}
+		}
+		delete(st.entries, r.From)
+	}
+	for _, a := range ch.Articles {
+		st.entries[a.Path] = a.Entry()
+	}
+	for _, name := range ch.DeletedArticles {
+		delete(st.entries, name)
+	}
+	for _, rec := range ch.Files {
+		st.files[rec.Path] = rec
+	}
+	for _, name := range ch.DeletedFiles {
+		delete(st.files, name)
+	}
+}
+
+// problems are every current problem once a change is committed: those of
+// each file as last read, those spanning files (cross, from plan) and the
+// moves that only the database remembers, in path order.
+func (st *state) problems(cross []content.Problem, moves []store.Move) []content.Problem {
+	var problems []content.Problem
+	for _, rec := range st.files {
+		problems = append(problems, rec.Problems...)
+	}
+	problems = append(problems, cross...)
+	for _, m := range moves {
+		problems = append(problems, content.MovedProblem(m.Path, m.From, m.To))
+	}
+	content.SortProblems(problems)
+	return problems
+}
