@@ -305,6 +305,16 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer addImage.Close()
+	clearLinks, err := a.tx.PrepareContext(ctx, `DELETE FROM article_links WHERE article_id = ?`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer clearLinks.Close()
+	addLink, err := a.tx.PrepareContext(ctx, `INSERT INTO article_links (article_id, position, target, line, later) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer addLink.Close()
 	clearAliases, err := a.tx.PrepareContext(ctx, `DELETE FROM article_aliases WHERE article_id = ?`)
 	if err != nil {
 		return fmt.Errorf("prepare: %w", err)
@@ -372,6 +382,14 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		for i, src := range art.Sources {
 			if _, err := addSource.ExecContext(ctx, id, i, src.Title, src.URL); err != nil {
 				return fmt.Errorf("save sources of %s: %w", art.Path, err)
+			}
+		}
+		if _, err := clearLinks.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("save links of %s: %w", art.Path, err)
+		}
+		for i, l := range art.Links {
+			if _, err := addLink.ExecContext(ctx, id, i, l.Target, l.Line, l.Later); err != nil {
+				return fmt.Errorf("save links of %s: %w", art.Path, err)
 			}
 		}
 		if _, err := clearAliases.ExecContext(ctx, id); err != nil {

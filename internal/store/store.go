@@ -171,7 +171,9 @@ func (s *Store) migrate(ctx context.Context, trusted bool) error {
 
 // up applies the migrations the database lacks.
 func (s *Store) up(ctx context.Context) error {
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.w, migrations.FS)
+	// Migration numbers are handed out to branches developed side by side,
+	// so one may land below a database's version: apply it all the same.
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.w, migrations.FS, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
