@@ -23,6 +23,7 @@ import (
 	"github.com/horizons-expat/site/internal/app"
 	"github.com/horizons-expat/site/internal/applog"
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/web"
 )
@@ -288,25 +289,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintln(stderr, "base non lue, pas de suggestion d'alias :", err)
 	}
-	moved := map[string]string{}
-	for _, m := range moves {
-		moved[m.From] = m.To
-	}
-	set, err := content.CheckWithMoves(*dir, moved)
+	// The server's own pipeline, on an empty database: check and server
+	// cannot judge a file differently.
+	set, err := ingest.CheckDir(*dir, moves)
 	if err != nil {
 		fmt.Fprintln(stderr, folderProblem(*dir, err))
 		return 1
 	}
-	live := map[string]bool{}
-	for _, a := range set.Articles {
-		live[a.Path] = true
-	}
-	for _, m := range moves {
-		if live[m.Path] {
-			set.Problems = append(set.Problems, content.MovedProblem(m.Path, m.From, m.To))
-		}
-	}
-	content.SortProblems(set.Problems)
 	errs, warnings := 0, 0
 	for _, p := range set.Problems {
 		fmt.Fprintln(stdout, p.String())

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
@@ -46,7 +47,7 @@ const lineEnds = `(() => {
 // line of a heading or card title starts with a closing mark or ends with
 // an opening guillemet.
 func TestNoLineStartsWithAMark(t *testing.T) {
-	set, err := content.Check(sitetest.Bundled())
+	set, err := ingest.CheckDir(sitetest.Bundled(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,6 @@
 package content
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -185,38 +183,5 @@ func TestFrontMatterFormatProblems(t *testing.T) {
 				t.Errorf("HasErrors = %v, want %v (%v)", HasErrors(problems), !tt.warning, problems)
 			}
 		})
-	}
-}
-
-// TestCheckMediaLinks checks that links to files of media/ (an imported
-// PDF) are judged by the file, not as pages.
-func TestCheckMediaLinks(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
-		"site.yaml":            "title: Essai\n",
-		"monde/_index.md":      "---\ntitle: Monde\n---\n",
-		"monde/a.md":           "---\ntitle: A\ndate: 2024-11-13\nsources: [\"[Cleiss](https://www.cleiss.fr/)\"]\n---\n\n[Le rapport](/media/wp/rapport.pdf) et [l'absent](/media/wp/absent.pdf).\n",
-		"media/wp/rapport.pdf": "%PDF-1.4\n",
-	}
-	for rel, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	set, err := Check(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range set.Problems {
-		got = append(got, p.String())
-	}
-	want := []string{"monde/a.md:7: lien vers le fichier /media/wp/absent.pdf introuvable dans content/media/"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("problems = %q\nwant %q", got, want)
 	}
 }

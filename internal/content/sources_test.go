@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 func TestSources(t *testing.T) {
@@ -72,42 +71,6 @@ func TestFrontMatterTypography(t *testing.T) {
 	}
 	if want := "Le «" + nb + "taux minimum" + nb + "»…"; a.Summary != want {
 		t.Errorf("summary %q, want %q", a.Summary, want)
-	}
-}
-
-func TestEditorialChecks(t *testing.T) {
-	src := func(date, extra, body string) *fstest.MapFile {
-		return file("---\ntitle: T\ndate: " + date + "\n" + extra + "---\n\n" + body + "\n")
-	}
-	const sourced = "sources: [\"[Cleiss](https://www.cleiss.fr/)\"]\n"
-	set, err := Load(fstest.MapFS{
-		"site.yaml":       file(siteYAML),
-		"monde/_index.md": categoryFile("Monde"),
-		"monde/old.md": src("2021-05-20 10:00", sourced+"aliases: [/vieux/old]\n",
-			"Voir [l'ancien](/monde/older), [le neuf](/monde/new/) et [l'alias](/vieux/older#x)."),
-		"monde/revised.md": src("2021-05-20 10:00", sourced+"updated: 2024-11-12\n",
-			"Mis à jour le 12 novembre 2024 : lire [le neuf](/monde/new).\n\n"+
-				"Mis à jour : [le plus neuf](/monde/newest)."),
-		"monde/older.md":  src("2020-01-01", sourced+"aliases: [/vieux/older]\n", "Texte."),
-		"monde/new.md":    src("2024-11-01", sourced, "[moi](/monde/new) [avant](/monde/old)"),
-		"monde/newest.md": src("2025-01-01", "", "Texte."),
-	}, NewParser())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := problemStrings(append(set.Unsourced(), set.LinksAhead()...))
-	want := []string{
-		"monde/newest.md:1: avertissement : article sans source",
-		"monde/old.md:8: avertissement : lien vers /monde/new/, publié le 2024-11-01 00:00, après cet article (2021-05-20 10:00)",
-		"monde/revised.md:10: avertissement : lien ajouté par une mise à jour vers /monde/newest, publié le 2025-01-01 00:00",
-	}
-	if len(got) != len(want) {
-		t.Fatalf("problems = %q\nwant %q", got, want)
-	}
-	for i := range got {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("problem %d = %q\nwant prefix %q", i, got[i], want[i])
-		}
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -199,83 +198,6 @@ type Set struct {
 	Problems   []Problem  // every problem, errors and warnings, in path order
 }
 
-// Load reads and validates the whole content tree of fsys.
-func Load(fsys fs.FS, prs *Parser) (*Set, error) {
-	set := &Set{}
-	src, err := fs.ReadFile(fsys, SiteFile)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		set.Site, _ = ParseSite(SiteFile, []byte("title: Site"))
-		set.Problems = append(set.Problems, problemf(SiteFile, 0, "fichier manquant : le site a besoin de son site.yaml (title, base_url, timezone…)"))
-	case err != nil:
-		return nil, fmt.Errorf("read %s: %w", SiteFile, err)
-	default:
-		var problems []Problem
-		set.Site, problems = ParseSite(SiteFile, src)
-		set.Problems = append(set.Problems, problems...)
-	}
-
-	var articles []Article
-	categories := map[string]bool{}
-	err = Walk(fsys, func(p string, kind Kind, _ fs.DirEntry, err error) {
-		if err != nil {
-			set.Problems = append(set.Problems, ReadProblem(p, err))
-			return
-		}
-		switch kind {
-		case KindMisplaced:
-			set.Problems = append(set.Problems, MisplacedProblem(p))
-			return
-		case KindSite:
-			return
-		}
-		src, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			set.Problems = append(set.Problems, ReadProblem(p, err))
-			return
-		}
-		switch kind {
-		case KindCategory:
-			c, problems := prs.CategoryFile(p, src)
-			set.Problems = append(set.Problems, problems...)
-			if !HasErrors(problems) {
-				set.Categories = append(set.Categories, c)
-				categories[c.Slug] = true
-			}
-		case KindArticle:
-			a, problems := prs.Article(p, src, set.Site.Location)
-			set.Problems = append(set.Problems, problems...)
-			if !HasErrors(problems) {
-				articles = append(articles, a)
-			}
-		case KindAuthor:
-			au, problems := prs.Author(p, src)
-			set.Problems = append(set.Problems, problems...)
-			if !HasErrors(problems) {
-				set.Authors = append(set.Authors, au)
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	entries := make([]Entry, len(articles))
-	for i, a := range articles {
-		entries[i] = a.Entry() // WalkDir goes in lexical order: the first file keeps a disputed URL
-	}
-	rejected, problems := Validate(categories, entries)
-	set.Problems = append(set.Problems, problems...)
-	for i, a := range articles {
-		if !rejected[a.Path] {
-			a.Aliases = entries[i].Aliases
-			set.Articles = append(set.Articles, a)
-		}
-	}
-	SortCategories(set.Categories)
-	SortProblems(set.Problems)
-	return set, nil
-}
-
 // CategoryFile parses a category's _index.md, checking its folder name too.
 func (p *Parser) CategoryFile(filePath string, src []byte) (Category, []Problem) {
 	if problems := CategoryProblems(path.Dir(filePath)); problems != nil {
@@ -364,37 +286,37 @@ func ReadProblem(p string, err error) Problem {
 	return problemf(p, 0, "illisible (erreur du système : %v)", err)
 }
 
-// Check loads the content folder dir as the server would, for `site check`.
-// It adds the checks that only matter to editors, such as links of article
-// bodies that lead nowhere.
-func Check(dir string) (*Set, error) { return CheckWithMoves(dir, nil) }
-
-// CheckWithMoves is Check knowing the moves the server remembers (former
-// URL → current URL): links to a former URL still work through a redirect,
-// so they are warnings to update rather than broken links.
-func CheckWithMoves(dir string, moved map[string]string) (*Set, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, fmt.Errorf("open content folder: %w", err)
-	}
-	defer root.Close()
-	set, err := Load(root.FS(), NewParser(WithImages(root.FS())))
-	if err != nil {
-		return nil, err
-	}
-	set.Problems = append(set.Problems, set.brokenLinks(moved, root.FS())...)
-	set.Problems = append(set.Problems, set.Unsourced()...)
-	set.Problems = append(set.Problems, set.LinksAhead()...)
-	set.Problems = append(set.Problems, TagSpellings(set.Articles)...)
-	SortProblems(set.Problems)
-	return set, nil
+// Whole is the site as the checks that span articles see it: every valid
+// article stored (drafts and scheduled ones included) and what their links
+// may lead to.
+type Whole struct {
+	Location   *time.Location
+	Categories []string  // slugs of the rubriques
+	Authors    []string  // slugs of the author files
+	Articles   []Article // in path order: the first spelling of a tag wins
+	// Moved maps the former URLs that the server still redirects to the
+	// current ones: a link there works, for now.
+	Moved map[string]string
+	// MediaExists tells whether the file at name (media/x.pdf) exists; nil
+	// leaves links to media/ unchecked.
+	MediaExists func(name string) bool
 }
 
-// Unsourced reports the articles that name no source: a public-information
+// Problems are the problems of articles that only the whole site shows:
+// links that lead nowhere or ahead in time, articles without a source, one
+// tag spelled two ways. The server and `site check` both report them.
+func (w Whole) Problems() []Problem {
+	problems := w.brokenLinks()
+	problems = append(problems, w.unsourced()...)
+	problems = append(problems, w.linksAhead()...)
+	return append(problems, TagSpellings(w.Articles)...)
+}
+
+// unsourced reports the articles that name no source: a public-information
 // site states only what it can show where it comes from.
-func (s *Set) Unsourced() []Problem {
+func (w Whole) unsourced() []Problem {
 	var problems []Problem
-	for _, a := range s.Articles {
+	for _, a := range w.Articles {
 		if len(a.Sources) == 0 {
 			problems = append(problems, warningf(a.Path, 1, "article sans source : ajoutez à l'en-tête les pages officielles sur lesquelles il repose, par exemple « sources: [\"[Cleiss](https://www.cleiss.fr/)\"] »"))
 		}
@@ -402,22 +324,22 @@ func (s *Set) Unsourced() []Problem {
 	return problems
 }
 
-// LinksAhead reports links to articles published after the linking one: a
+// linksAhead reports links to articles published after the linking one: a
 // reader of the day could not follow them, and the text pretends to know the
 // future. A link added by a later revision says so in its paragraph (« Mis à
 // jour le … ») and needs the article's updated: date at or after the target's.
-func (s *Set) LinksAhead() []Problem {
+func (w Whole) linksAhead() []Problem {
 	byURL := map[string]*Article{}
-	for i := range s.Articles {
-		a := &s.Articles[i]
+	for i := range w.Articles {
+		a := &w.Articles[i]
 		byURL[a.URLPath()] = a
 		for _, al := range a.Aliases {
 			byURL[al] = a
 		}
 	}
-	day := func(t time.Time) string { return t.In(s.Site.Location).Format("2006-01-02 15:04") }
+	day := func(t time.Time) string { return t.In(w.Location).Format("2006-01-02 15:04") }
 	var problems []Problem
-	for _, a := range s.Articles {
+	for _, a := range w.Articles {
 		for _, l := range a.Links {
 			target, _, _ := strings.Cut(l.Target, "#")
 			target, _, _ = strings.Cut(target, "?")
@@ -457,22 +379,19 @@ func TagSpellings(articles []Article) []Problem {
 	return problems
 }
 
-// BrokenLinks reports links of article bodies to paths of the site that no
-// article, category or tag answers.
-func (s *Set) BrokenLinks() []Problem { return s.brokenLinks(nil, nil) }
-
-// brokenLinks also checks, when fsys is the content folder, that links to
-// files of media/ (a PDF, a sound) find their file.
-func (s *Set) brokenLinks(moved map[string]string, fsys fs.FS) []Problem {
+// brokenLinks reports links of article bodies to paths of the site that no
+// article, category or tag answers, and links to files of media/ (a PDF, a
+// sound) that find no file.
+func (w Whole) brokenLinks() []Problem {
 	known := map[string]bool{"/": true, "/tags": true, ArchivesPath: true}
 	redirects := map[string]string{} // alias → the article's URL
-	for _, c := range s.Categories {
-		known[CategoryPath(c.Slug)] = true
+	for _, slug := range w.Categories {
+		known[CategoryPath(slug)] = true
 	}
-	for _, au := range s.Authors {
-		known[AuthorPath(au.Slug)] = true
+	for _, slug := range w.Authors {
+		known[AuthorPath(slug)] = true
 	}
-	for _, a := range s.Articles {
+	for _, a := range w.Articles {
 		known[a.URLPath()] = true
 		for _, al := range a.Aliases {
 			redirects[al] = a.URLPath()
@@ -487,15 +406,15 @@ func (s *Set) brokenLinks(moved map[string]string, fsys fs.FS) []Problem {
 		known[MonthPath(y, m)] = true
 	}
 	var problems []Problem
-	for _, a := range s.Articles {
+	for _, a := range w.Articles {
 		for _, l := range a.Links {
 			target, _, _ := strings.Cut(l.Target, "#")
 			target, _, _ = strings.Cut(target, "?")
 			if strings.HasPrefix(target, "/static/") {
 				continue
 			}
-			if fsys != nil && strings.HasPrefix(target, MediaPrefix) {
-				if _, err := fs.Stat(fsys, strings.TrimPrefix(target, "/")); err != nil {
+			if w.MediaExists != nil && strings.HasPrefix(target, MediaPrefix) {
+				if !w.MediaExists(strings.TrimPrefix(target, "/")) {
 					problems = append(problems, problemf(a.Path, l.Line, "lien vers le fichier %s introuvable dans content/media/", l.Target))
 				}
 				continue
@@ -506,7 +425,7 @@ func (s *Set) brokenLinks(moved map[string]string, fsys fs.FS) []Problem {
 			if len(canonical) > 1 {
 				canonical = strings.TrimSuffix(canonical, "/")
 			}
-			switch to, isMove := moved[canonical]; {
+			switch to, isMove := w.Moved[canonical]; {
 			case known[canonical] && canonical == target:
 			case known[canonical]:
 				problems = append(problems, warningf(a.Path, l.Line, "lien vers %s, qui redirige vers %s : écrivez directement %s", l.Target, canonical, canonical))

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/ingest"
 )
 
 func TestWriteIsValidAndRealistic(t *testing.T) {
@@ -17,7 +18,7 @@ func TestWriteIsValidAndRealistic(t *testing.T) {
 	if err := Generate(dir, n, 7); err != nil {
 		t.Fatal(err)
 	}
-	set, err := content.Check(dir)
+	set, err := ingest.CheckDir(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

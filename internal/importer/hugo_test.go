@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/importer"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
@@ -104,7 +104,7 @@ func TestHugoImport(t *testing.T) {
 		}
 	}
 
-	set, err := content.Check(dir)
+	set, err := ingest.CheckDir(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

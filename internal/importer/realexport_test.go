@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/importer"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
@@ -39,7 +39,7 @@ func TestRealWordPressExport(t *testing.T) {
 		t.Errorf("imported %d of %d posts and pages", report.Imported, len(items))
 	}
 
-	set, err := content.Check(dir)
+	set, err := ingest.CheckDir(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

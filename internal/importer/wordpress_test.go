@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/importer"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
@@ -160,7 +160,7 @@ func TestWordPressImport(t *testing.T) {
 		}
 	}
 
-	set, err := content.Check(dir)
+	set, err := ingest.CheckDir(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestWordPressIntoExistingSite(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", w, all)
 		}
 	}
-	set, err := content.Check(dir)
+	set, err := ingest.CheckDir(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
@@ -208,7 +208,7 @@ func TestBadInputNeverBreaksTheSite(t *testing.T) {
 			}
 
 			// site check says the same, in path:line: message form.
-			set, err := content.Check(site.ContentDir)
+			set, err := ingest.CheckDir(site.ContentDir, nil)
 			if err != nil {
 				t.Fatalf("site check: %v", err)
 			}

@@ -83,6 +83,16 @@ func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now
 	if s.entries, err = st.Entries(ctx); err != nil {
 		return nil, err
 	}
+	if s.outlines, err = st.Outlines(ctx); err != nil {
+		return nil, err
+	}
+	authors, err := st.Authors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, au := range authors {
+		s.authors[au.Slug] = true
+	}
 	cats, err := st.Categories(ctx)
 	if err != nil {
 		return nil, err
@@ -370,7 +380,7 @@ func (s *Syncer) write(ctx context.Context, ch store.Changes, cross []content.Pr
 	if err != nil {
 		return true, err
 	}
-	problems := s.problems(cross, moves)
+	problems := s.problems(cross, moves, s.mediaExists)
 	rep.Duration = time.Since(start)
 	s.statusMu.Lock()
 	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,11 +21,17 @@ type state struct {
 	categories map[string]bool          // stored categories
 	site       content.Site             // last good settings
 	hasSite    bool
+	// outlines are the stored articles without their bodies, by path,
+	// and authors the slugs of the stored author files: what the checks
+	// that span articles read at every pass (see content.Whole).
+	outlines map[string]content.Article
+	authors  map[string]bool
 }
 
 // newState is the state of an empty store.
 func newState() state {
-	st := state{files: map[string]store.FileRecord{}, entries: map[string]content.Entry{}, categories: map[string]bool{}}
+	st := state{files: map[string]store.FileRecord{}, entries: map[string]content.Entry{}, categories: map[string]bool{},
+		outlines: map[string]content.Article{}, authors: map[string]bool{}}
 	st.site, _ = content.ParseSite(content.SiteFile, []byte("title: Site"))
 	return st
 }
@@ -212,8 +220,6 @@ func (st *state) deletions(in parsed, ch *store.Changes, renamed map[string]bool
 			} else if st.categories[slug] {
 				ch.DeletedCategories = append(ch.DeletedCategories, slug)
 			}
-		case content.KindSite:
-			problems = append(problems, content.Problem{Path: name, Message: "fichier supprimé : le site garde ses derniers réglages ; remettez site.yaml"})
 		case content.KindAuthor:
 			ch.DeletedAuthors = append(ch.DeletedAuthors, strings.TrimSuffix(path.Base(name), ".md"))
 		}
@@ -235,14 +241,26 @@ func (st *state) commit(ch store.Changes) {
 	for _, r := range ch.Renames {
 		if r.Slug != "" {
 			st.entries[r.To] = content.Entry{Path: r.To, Category: r.Category, Slug: r.Slug, Aliases: st.entries[r.From].Aliases}
+			o := st.outlines[r.From]
+			o.Path, o.Category, o.Slug = r.To, r.Category, r.Slug
+			st.outlines[r.To] = o
 		}
 		delete(st.entries, r.From)
+		delete(st.outlines, r.From)
 	}
 	for _, a := range ch.Articles {
 		st.entries[a.Path] = a.Entry()
+		st.outlines[a.Path] = outline(a)
 	}
 	for _, name := range ch.DeletedArticles {
 		delete(st.entries, name)
+		delete(st.outlines, name)
+	}
+	for _, au := range ch.Authors {
+		st.authors[au.Slug] = true
+	}
+	for _, slug := range ch.DeletedAuthors {
+		delete(st.authors, slug)
 	}
 	for _, rec := range ch.Files {
 		st.files[rec.Path] = rec
@@ -252,18 +270,41 @@ func (st *state) commit(ch store.Changes) {
 	}
 }
 
-// problems are every current problem once a change is committed: those of
-// each file as last read, those spanning files (cross, from plan) and the
-// moves that only the database remembers, in path order.
-func (st *state) problems(cross []content.Problem, moves []store.Move) []content.Problem {
+// outline is a without what no check spanning articles reads: the memory
+// a pass keeps of each stored article stays small.
+func outline(a content.Article) content.Article {
+	return content.Article{Path: a.Path, Category: a.Category, Slug: a.Slug, Date: a.Date, Updated: a.Updated,
+		Aliases: a.Aliases, Tags: a.Tags, Authors: a.Authors, Sources: a.Sources, Links: a.Links}
+}
+
+// problems are every current problem once a change is committed, in path
+// order: those of each file as last read, those spanning files (cross, from
+// plan, and the checks of content.Whole on the stored articles), and the
+// moves that only the database remembers (moves). media tells whether a
+// file of the content folder exists, for links to media/. The server's
+// Status and `site check` are both made here.
+func (st *state) problems(cross []content.Problem, moves []store.Move, media func(name string) bool) []content.Problem {
 	var problems []content.Problem
 	for _, rec := range st.files {
 		problems = append(problems, rec.Problems...)
 	}
 	problems = append(problems, cross...)
-	for _, m := range moves {
-		problems = append(problems, content.MovedProblem(m.Path, m.From, m.To))
+	if _, ok := st.files[content.SiteFile]; !ok {
+		problems = append(problems, content.Problem{Path: content.SiteFile, Message: "fichier manquant : le site a besoin de son site.yaml (title, base_url, timezone…) ; en attendant, il garde ses derniers réglages"})
 	}
+	whole := content.Whole{Location: st.site.Location, Moved: map[string]string{}, MediaExists: media}
+	for _, m := range moves {
+		if _, live := st.entries[m.Path]; live {
+			problems = append(problems, content.MovedProblem(m.Path, m.From, m.To))
+			whole.Moved[m.From] = m.To
+		}
+	}
+	whole.Categories = slices.Sorted(maps.Keys(st.categories))
+	whole.Authors = slices.Sorted(maps.Keys(st.authors))
+	for _, p := range slices.Sorted(maps.Keys(st.outlines)) {
+		whole.Articles = append(whole.Articles, st.outlines[p])
+	}
+	problems = append(problems, whole.Problems()...)
 	content.SortProblems(problems)
 	return problems
 }

@@ -12,7 +12,8 @@ import (
 // article is a parsed article as plan needs it: a path, its URL, a hash.
 func article(p, hash string) content.Article {
 	cat, name, _ := strings.Cut(p, "/")
-	return content.Article{Path: p, Hash: hash, Category: cat, Slug: strings.TrimSuffix(name, ".md")}
+	return content.Article{Path: p, Hash: hash, Category: cat, Slug: strings.TrimSuffix(name, ".md"),
+		Sources: []content.Source{{Title: "Cleiss", URL: "https://www.cleiss.fr/"}}}
 }
 
 // stored is a state whose store holds the category monde and the given
@@ -26,6 +27,7 @@ func stored(articles map[string]string) state {
 	for p, h := range articles {
 		a := article(p, h)
 		st.entries[p] = a.Entry()
+		st.outlines[p] = outline(a)
 		st.files[p] = store.FileRecord{Path: p, Hash: h}
 	}
 	return st
@@ -121,12 +123,6 @@ func TestPlan(t *testing.T) {
 			deletedCategories: []string{"monde"},
 		},
 		{
-			name:  "deleted settings stay",
-			state: stored(nil),
-			in:    parsed{kinds: kinds("monde/_index.md"), deleted: []string{content.SiteFile}},
-			cross: []string{"site.yaml: fichier supprimé : le site garde ses derniers réglages"},
-		},
-		{
 			name:           "a deleted author file removes the author",
 			state:          stored(nil),
 			in:             parsed{kinds: kinds(base...), deleted: []string{"auteurs/jeanne-dupont.md"}},
@@ -192,7 +188,7 @@ func TestPlanCommit(t *testing.T) {
 	if _, ok := st.files["monde/a.md"]; ok {
 		t.Error("the former file is still recorded")
 	}
-	problems := st.problems(cross, []store.Move{{Path: "monde/z.md", From: "/monde/a", To: "/monde/z"}})
+	problems := st.problems(cross, []store.Move{{Path: "monde/z.md", From: "/monde/a", To: "/monde/z"}}, nil)
 	want := []string{
 		"monde/z.md: avertissement : l'article a changé d'adresse : /monde/a redirige vers /monde/z",
 		"monde/z.md:2: titre manquant",
@@ -232,5 +228,23 @@ func TestNextSite(t *testing.T) {
 				t.Errorf("nextSite = %q, %v; want %q, %v", site.Title, changed, tt.want, tt.changed)
 			}
 		})
+	}
+}
+
+// TestMissingSettings: without site.yaml the site keeps its last settings
+// (or the defaults), and says so for as long as the file is missing, not
+// only in the pass that saw it go.
+func TestMissingSettings(t *testing.T) {
+	st := stored(nil)
+	ch, cross := st.plan(parsed{kinds: kinds("monde/_index.md"), deleted: []string{content.SiteFile}})
+	if ch.Site != nil || cross != nil {
+		t.Fatalf("deleting site.yaml changes the settings (%v) or gives problems %v", ch.Site, cross)
+	}
+	st.commit(ch)
+	for pass := range 2 {
+		got := messages(st.problems(nil, nil, nil))
+		if len(got) != 1 || !strings.HasPrefix(got[0], "site.yaml: fichier manquant : le site a besoin de son site.yaml") {
+			t.Errorf("pass %d: problems = %q", pass, got)
+		}
 	}
 }

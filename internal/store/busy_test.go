@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 	"github.com/horizons-expat/site/internal/store"
 )
@@ -28,7 +29,7 @@ func TestReadersNeverSeeBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	set, err := content.Load(os.DirFS(sitetest.Fixture()), content.NewParser())
+	set, err := ingest.Check(os.DirFS(sitetest.Fixture()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

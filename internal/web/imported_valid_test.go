@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/importer"
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 )
 
@@ -34,7 +34,7 @@ func TestImportedWordPressPagesValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	node, script, config := htmlValidate(t)
-	set, err := content.Check(dir)
+	set, err := ingest.CheckDir(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

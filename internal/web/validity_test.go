@@ -193,11 +193,12 @@ func typography(doc *html.Node) []string {
 	return out
 }
 
-// skipText reports whether n is text that is not prose: code, scripts.
+// skipText reports whether n is text that is not prose: code, a program's
+// output quoted word for word (samp), scripts.
 func skipText(n *html.Node) bool {
 	for p := n.Parent; p != nil; p = p.Parent {
 		switch p.Data {
-		case "script", "style", "code", "pre", "title":
+		case "script", "style", "code", "samp", "pre", "title":
 			return p.Data != "title"
 		}
 	}
