@@ -26,6 +26,19 @@ type state struct {
 	// that span articles read at every pass (see content.Whole).
 	outlines map[string]content.Article
 	authors  map[string]bool
+	// whole keeps the problems of content.Whole between passes: a pass
+	// that changed nothing (most of them) only looks again at the files
+	// of media/ that links name.
+	whole wholeCache
+}
+
+// wholeCache is what the last computation of the problems spanning
+// articles found, and what it depended on besides the state.
+type wholeCache struct {
+	valid    bool // false once commit changed the state
+	moves    []store.Move
+	media    map[string]bool // file of media/ named by a link → it existed
+	problems []content.Problem
 }
 
 // newState is the state of an empty store.
@@ -229,6 +242,9 @@ func (st *state) deletions(in parsed, ch *store.Changes, renamed map[string]bool
 
 // commit makes st match what the store holds once ch is applied.
 func (st *state) commit(ch store.Changes) {
+	if !ch.Empty() {
+		st.whole.valid = false
+	}
 	if ch.Site != nil {
 		st.site, st.hasSite = *ch.Site, true
 	}
@@ -292,11 +308,43 @@ func (st *state) problems(cross []content.Problem, moves []store.Move, media fun
 	if _, ok := st.files[content.SiteFile]; !ok {
 		problems = append(problems, content.Problem{Path: content.SiteFile, Message: "fichier manquant : le site a besoin de son site.yaml (title, base_url, timezone…) ; en attendant, il garde ses derniers réglages"})
 	}
-	whole := content.Whole{Location: st.site.Location, Moved: map[string]string{}, MediaExists: media}
 	for _, m := range moves {
 		if _, live := st.entries[m.Path]; live {
 			problems = append(problems, content.MovedProblem(m.Path, m.From, m.To))
+		}
+	}
+	problems = append(problems, st.wholeProblems(moves, media)...)
+	content.SortProblems(problems)
+	return problems
+}
+
+// wholeProblems are the problems of content.Whole on the stored articles,
+// computed again only when the state, the moves or the presence of a file
+// of media/ that a link names changed since the last time.
+func (st *state) wholeProblems(moves []store.Move, media func(name string) bool) []content.Problem {
+	c := &st.whole
+	fresh := c.valid && slices.Equal(c.moves, moves)
+	for name, existed := range c.media {
+		if !fresh {
+			break
+		}
+		fresh = media(name) == existed
+	}
+	if fresh {
+		return c.problems
+	}
+	whole := content.Whole{Location: st.site.Location, Moved: map[string]string{}}
+	for _, m := range moves {
+		if _, live := st.entries[m.Path]; live {
 			whole.Moved[m.From] = m.To
+		}
+	}
+	c.media = map[string]bool{}
+	if media != nil {
+		whole.MediaExists = func(name string) bool {
+			ok := media(name)
+			c.media[name] = ok
+			return ok
 		}
 	}
 	whole.Categories = slices.Sorted(maps.Keys(st.categories))
@@ -304,7 +352,6 @@ func (st *state) problems(cross []content.Problem, moves []store.Move, media fun
 	for _, p := range slices.Sorted(maps.Keys(st.outlines)) {
 		whole.Articles = append(whole.Articles, st.outlines[p])
 	}
-	problems = append(problems, whole.Problems()...)
-	content.SortProblems(problems)
-	return problems
+	c.problems, c.moves, c.valid = whole.Problems(), slices.Clone(moves), true
+	return c.problems
 }
