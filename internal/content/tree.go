@@ -309,7 +309,7 @@ func (w Whole) Problems() []Problem {
 	problems := w.brokenLinks()
 	problems = append(problems, w.unsourced()...)
 	problems = append(problems, w.linksAhead()...)
-	return append(problems, TagSpellings(w.Articles)...)
+	return append(problems, tagSpellings(w.Articles)...)
 }
 
 // unsourced reports the articles that name no source: a public-information
@@ -358,10 +358,10 @@ func (w Whole) linksAhead() []Problem {
 	return problems
 }
 
-// TagSpellings reports tags written differently in different articles
+// tagSpellings reports tags written differently in different articles
 // (« securite » here, « Sécurité » there): they share one page, whose
 // heading can show only one of them.
-func TagSpellings(articles []Article) []Problem {
+func tagSpellings(articles []Article) []Problem {
 	first := map[string]Tag{}
 	where := map[string]string{}
 	var problems []Problem

@@ -207,9 +207,6 @@ func (c *pageCache) stats() CacheStats {
 // change are not served.
 func (s *Server) ContentChanged(generation uint64, keys []string) { s.cache.changed(generation, keys) }
 
-// CacheStats reports how the page cache does, for operators and benchmarks.
-func (s *Server) CacheStats() CacheStats { return s.cache.stats() }
-
 // fill is what send needs to cache a page that the cache missed: where to
 // put it, and the content generation it was rendered from, read before
 // any query so that a change during rendering leaves the page stale.

@@ -263,11 +263,21 @@ func TestCachedPageFollowsContentChanges(t *testing.T) {
 	}
 }
 
+// CacheStats reports how the page cache does: only tests and benchmarks
+// read it.
+func (s *Server) CacheStats() CacheStats { return s.cache.stats() }
+
+// TestCacheKey: pages that do not read their query share one cache entry
+// whatever query a link adds (utm_*, fbclid); the search pages keep theirs.
 func TestCacheKey(t *testing.T) {
 	for _, tt := range []struct{ url, want string }{
 		{"/monde", "/monde"},
+		{"/monde?utm_source=lettre&fbclid=x", "/monde"},
+		{"/monde/page/2?page=3", "/monde/page/2"},
 		{"/recherche?q=retraite", "/recherche?q=retraite"},
 		{"/recherche?q=sant%C3%A9&page=2", "/recherche?q=sant%C3%A9&page=2"},
+		{"/recherche/suggestions?q=ret", "/recherche/suggestions?q=ret"},
+		{"/rechercher?q=ret", "/rechercher"},
 	} {
 		if got := cacheKey(httptest.NewRequest("GET", tt.url, nil)); got != tt.want {
 			t.Errorf("cacheKey(%s) = %q, want %q", tt.url, got, tt.want)
