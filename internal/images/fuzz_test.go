@@ -10,7 +10,7 @@ import (
 
 // FuzzProbe feeds Probe what editors may drop: it must never panic, and
 // what it accepts must be measured within the limits, with an orientation
-// in range. Probe's own parsers (JPEG segments, EXIF, ICC descriptions,
+// in range. Probe's own parsers (JPEG segments, EXIF, ICC profiles,
 // GIF blocks, PNG chunks, SVG) read every byte of outside input.
 func FuzzProbe(f *testing.F) {
 	jpg := encodeJPEG(f, photo(16, 12))
@@ -26,6 +26,9 @@ func FuzzProbe(f *testing.F) {
 	f.Add("a.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 4" width="8px"><g onclick="x()"/></svg>`))
 	f.Add("a.jpg", []byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08"))
 	f.Add("a.jpg", []byte("\xff\xd8\xff\xe2\x00\x20ICC_PROFILE\x00\x01\x01"))
+	p3 := matrixProfile("Display P3", displayP3, srgbPara())
+	f.Add("a.jpg", withICC(jpg, p3, 200))
+	f.Add("a.png", pngWithICC(encodePNG(f, photo(4, 3)), matrixProfile("Adobe RGB (1998)", adobeRGB, gammaCurv(563))))
 	f.Fuzz(func(t *testing.T, name string, src []byte) {
 		info, err := Probe(name, src)
 		if err != nil {

@@ -43,6 +43,11 @@ type Info struct {
 	Orientation   int  // EXIF orientation, 1 (as stored) to 8
 	Alpha         bool // has transparency: the fallback is PNG, not JPEG
 	Animated      bool // a GIF of several frames: served as it is
+	// Profile is the description of the embedded ICC profile, "" if none.
+	Profile string
+	// ToSRGB says that the profile is another colour space than sRGB
+	// (Display P3, Adobe RGB…) that variants are converted from.
+	ToSRGB bool
 	// Warnings are things the editor should know but that do not stop the
 	// image (a CMYK JPEG, a 16-bit PNG, a colour profile other than sRGB).
 	Warnings []string
@@ -141,15 +146,15 @@ func Probe(name string, src []byte) (Info, error) {
 		return Info{}, errorf(KindTooBig, "image trop grande (%d × %d pixels, soit %s Mpx ; maximum %d Mpx) : réduisez-la avant de la déposer", cfg.Width, cfg.Height, decimal(float64(px)/1e6), MaxPixels/1_000_000)
 	}
 	info := Info{Format: got, Width: cfg.Width, Height: cfg.Height, Orientation: 1, Alpha: hasAlpha(cfg.ColorModel)}
-	profile := ""
 	switch got {
 	case "jpeg":
-		meta := scanJPEG(src)
-		info.Orientation, profile = meta.orientation, meta.profile
+		info.Orientation = scanJPEG(src).orientation
 	case "png":
 		info.Alpha = pngAlpha(src)
 	}
-	info.Warnings = colorWarnings(got, cfg.ColorModel, profile)
+	desc, conv, unsupported := profileOf(got, src)
+	info.Profile, info.ToSRGB = desc, conv != nil
+	info.Warnings = colorWarnings(got, cfg.ColorModel, desc, unsupported)
 	switch got {
 	case "gif":
 		if gifFrames(src) > 1 {
@@ -231,9 +236,10 @@ func decodeImage(src []byte) (image.Image, error) {
 }
 
 // colorWarnings are what the editor should know of an image's colours:
-// Go converts CMYK and 16-bit images to 8-bit RGB, but without a colour
-// management system it cannot convert from a profile other than sRGB.
-func colorWarnings(format string, m color.Model, profile string) []string {
+// Go converts CMYK and 16-bit images to 8-bit RGB, and the site converts
+// matrix RGB profiles (Display P3, Adobe RGB, ProPhoto) to sRGB, but a
+// profile of another kind (lookup tables) cannot be read: unsupported.
+func colorWarnings(format string, m color.Model, profile string, unsupported bool) []string {
 	var w []string
 	if format == "jpeg" && m == color.CMYKModel {
 		w = append(w, "JPEG en CMJN (pour l'imprimerie) : ses couleurs sont converties sans profil et peuvent changer ; exportez-la en RVB (sRGB)")
@@ -241,8 +247,11 @@ func colorWarnings(format string, m color.Model, profile string) []string {
 	if format == "png" && (m == color.RGBA64Model || m == color.NRGBA64Model || m == color.Gray16Model) {
 		w = append(w, "PNG en 16 bits par couleur : réduit à 8 bits pour le web (le fichier d'origine est inutilement lourd)")
 	}
-	if profile != "" && !strings.Contains(strings.ToLower(profile), "srgb") {
-		w = append(w, fmt.Sprintf("profil de couleurs « %s » et non sRGB : les couleurs peuvent changer dans les navigateurs ; exportez-la en sRGB", profile))
+	if unsupported && m != color.CMYKModel && !strings.Contains(strings.ToLower(profile), "srgb") {
+		if profile == "" {
+			profile = "sans nom"
+		}
+		w = append(w, fmt.Sprintf("profil de couleurs « %s » non pris en charge (ni sRGB, ni un profil RVB à matrice comme Display P3 ou Adobe RGB) : les couleurs peuvent changer ; exportez-la en sRGB", profile))
 	}
 	return w
 }

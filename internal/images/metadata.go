@@ -12,8 +12,7 @@ import (
 
 // jpegMeta is what the site reads of a JPEG's metadata segments.
 type jpegMeta struct {
-	orientation int    // EXIF orientation, 1 when absent or unreadable
-	profile     string // ICC profile description, "" when there is none
+	orientation int // EXIF orientation, 1 when absent or unreadable
 }
 
 // scanJPEG walks the marker segments before the image data. It never
@@ -45,8 +44,6 @@ func scanJPEG(src []byte) jpegMeta {
 			if o := exifOrientation(seg[6:]); o >= 1 && o <= 8 {
 				meta.orientation = o
 			}
-		case marker == 0xe2 && bytes.HasPrefix(seg, []byte("ICC_PROFILE\x00")) && len(seg) > 14 && seg[12] == 1:
-			meta.profile = iccDescription(seg[14:])
 		}
 		i += 2 + n
 	}

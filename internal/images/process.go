@@ -98,6 +98,10 @@ type Plan struct {
 func NewPlan(src Source, use Use, focus Focus) Plan {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|%d|%.4f,%.4f", version, src.Hash, use, focus.X, focus.Y)
+	if src.Info.ToSRGB {
+		// Converted colours: other pixels than before conversion existed.
+		fmt.Fprint(h, "|srgb")
+	}
 	key := hex.EncodeToString(h.Sum(nil))[:20]
 	p := Plan{Key: key, Source: src, Use: use, Focus: focus}
 	if !src.Info.Raster() || src.Info.Animated || src.Info.Width <= 0 || src.Info.Height <= 0 {
@@ -317,7 +321,8 @@ func Render(p Plan, src []byte, write func(Variant, []byte) error) (Result, erro
 }
 
 // decode decodes src into premultiplied RGBA with the EXIF orientation
-// applied; CMYK, 16-bit and palette images are converted to 8-bit RGB(A).
+// applied; CMYK, 16-bit and palette images are converted to 8-bit RGB(A),
+// and colours of another RGB space than sRGB to sRGB.
 func decode(src []byte, info Info) (*image.RGBA, error) {
 	if info.Width*info.Height > MaxPixels {
 		return nil, errorf(KindTooBig, "image trop grande")
@@ -326,7 +331,13 @@ func decode(src []byte, info Info) (*image.RGBA, error) {
 	if err != nil {
 		return nil, errorf(KindUnreadable, "image illisible (fichier tronqué ou endommagé ?) : exportez-la de nouveau")
 	}
-	return orient(toRGBA(m), info.Orientation), nil
+	img := toRGBA(m)
+	if info.ToSRGB {
+		if _, conv, _ := profileOf(info.Format, src); conv != nil {
+			conv.apply(img.Pix)
+		}
+	}
+	return orient(img, info.Orientation), nil
 }
 
 // toRGBA converts any decoded image (YCbCr, CMYK, 16-bit, paletted) to
