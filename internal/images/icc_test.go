@@ -85,7 +85,9 @@ var (
 	sRGBD50   = toD50(xy{0.640, 0.330}, xy{0.300, 0.600}, xy{0.150, 0.060}, whiteD65)
 )
 
-func s15(v float64) []byte { return binary.BigEndian.AppendUint32(nil, uint32(int32(math.Round(v*65536)))) }
+func s15(v float64) []byte {
+	return binary.BigEndian.AppendUint32(nil, uint32(int32(math.Round(v*65536))))
+}
 
 // sRGB's tone curve as ICC parametric function type 3, as Display P3 has it.
 func srgbPara() []byte {
