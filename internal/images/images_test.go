@@ -562,3 +562,138 @@ func TestShareCard(t *testing.T) {
 		t.Error("a new title keeps the card's name")
 	}
 }
+
+// An animated GIF gets variants of its first frame, a still poster; the
+// second frame, of another colour, must not show in them.
+func TestAnimatedGIFPoster(t *testing.T) {
+	pal := color.Palette{color.RGBA{220, 20, 20, 255}, color.RGBA{20, 20, 220, 255}}
+	red := image.NewPaletted(image.Rect(0, 0, 480, 270), pal)
+	blue := image.NewPaletted(image.Rect(0, 0, 480, 270), pal)
+	for i := range blue.Pix {
+		blue.Pix[i] = 1
+	}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, &gif.GIF{Image: []*image.Paletted{red, blue}, Delay: []int{50, 50}}); err != nil {
+		t.Fatal(err)
+	}
+	p, out, res := render(t, "a.gif", b.Bytes(), UseCover, Center)
+	if !p.Source.Info.Animated {
+		t.Fatal("not seen as animated")
+	}
+	names := map[string]bool{}
+	for _, v := range p.Variants() {
+		names[v.Name] = true // the 16:9 1200 crop of a narrow source is its largest ladder step
+	}
+	if len(p.Ladder) == 0 || len(p.Extra) != 4 || len(out) != len(names) {
+		t.Fatalf("%d ladder, %d extra, %d written", len(p.Ladder), len(p.Extra), len(out))
+	}
+	if res.Color.R < 180 || res.Color.B > 60 {
+		t.Errorf("poster colour %v, want the first frame's red", res.Color)
+	}
+	for _, v := range p.Variants() {
+		if v.Format != "jpeg" {
+			continue
+		}
+		m, err := jpeg.Decode(bytes.NewReader(out[v.Name]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, _, bl, _ := m.At(v.Width/2, v.Height/2).RGBA(); r>>8 < 180 || bl>>8 > 60 {
+			t.Errorf("%s: centre (%d, %d) red/blue, want the first frame", v.Name, r>>8, bl>>8)
+		}
+	}
+
+	// The library plans it like any other image.
+	lib, err := Open(t.TempDir(), Options{Workers: 1}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	fsys := fstest.MapFS{"media/a.gif": {Data: b.Bytes()}}
+	if probs := lib.Sync(fsys, []Ref{{Path: "media/a.gif", Use: UseCover, Focus: Center}}); len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := lib.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, st, ok := lib.Lookup("media/a.gif", UseCover, Center); !ok || !st.Ready {
+		t.Errorf("poster plan: found %v, state %+v", ok, st)
+	}
+}
+
+// TestRestartReadsNothing: a restart over unchanged files takes what it
+// knows of each source from the index in the cache folder, and the
+// variants from their manifests: it opens no source file. A changed file,
+// and only it, is read again.
+func TestRestartReadsNothing(t *testing.T) {
+	dir := t.TempDir()
+	fsys := fstest.MapFS{
+		"media/a.jpg":       {Data: encodeJPEG(t, photo(500, 300)), ModTime: time.Unix(10, 0)},
+		"media/b.png":       {Data: encodePNG(t, photo(300, 200)), ModTime: time.Unix(11, 0)},
+		"media/bomb.png":    {Data: bombPNG(50000, 50000), ModTime: time.Unix(12, 0)},
+		"media/unused.webp": {Data: []byte("RIFF\x10\x00\x00\x00WEBPVP8 junk"), ModTime: time.Unix(13, 0)},
+	}
+	refs := []Ref{{Path: "media/a.jpg", Use: UseCover, Focus: Center}, {Path: "media/b.png", Use: UseBody, Focus: Center}, {Path: "media/bomb.png", Use: UseBody, Focus: Center}}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := func() (*Library, map[string]error, map[string]error) {
+		lib, err := Open(dir, Options{Workers: 1}, quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems := lib.Sync(fsys, refs)
+		unnamed := lib.Check(fsys, []string{"media/unused.webp"})
+		if err := lib.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return lib, problems, unnamed
+	}
+	first, problems, unnamed := start()
+	if got := first.Reads(); got != 4 {
+		t.Errorf("first start read %d files, want 4", got)
+	}
+	first.Close()
+
+	second, problems2, unnamed2 := start()
+	if got := second.Reads(); got != 0 {
+		t.Errorf("restart read %d files, want 0", got)
+	}
+	if _, st, ok := second.Lookup("media/a.jpg", UseCover, Center); !ok || !st.Ready {
+		t.Errorf("after the restart the cover is not ready: %v %+v", ok, st)
+	}
+	for name, pair := range map[string][2]map[string]error{"problems": {problems, problems2}, "unnamed": {unnamed, unnamed2}} {
+		a, b := pair[0], pair[1]
+		if len(a) != 1 || len(b) != 1 {
+			t.Fatalf("%s: %v then %v, want one each", name, a, b)
+		}
+		for p, err := range a {
+			if b[p] == nil || b[p].Error() != err.Error() || KindOf(b[p]) != KindOf(err) {
+				t.Errorf("%s of %s: %v then %v", name, p, err, b[p])
+			}
+		}
+	}
+	second.Close()
+
+	fsys["media/b.png"] = &fstest.MapFile{Data: encodePNG(t, photo(320, 200)), ModTime: time.Unix(20, 0)}
+	third, _, _ := start()
+	defer third.Close()
+	if got := third.Reads(); got != 1 {
+		t.Errorf("after one change the restart read %d files, want 1", got)
+	}
+	if p, _, _ := third.Lookup("media/b.png", UseBody, Center); p.Source.Info.Width != 320 {
+		t.Errorf("changed file measured %d wide", p.Source.Info.Width)
+	}
+
+	// A damaged index is only work lost.
+	if err := os.WriteFile(filepath.Join(dir, indexFile), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fourth, _, _ := start()
+	defer fourth.Close()
+	if got := fourth.Reads(); got != 4 {
+		t.Errorf("with a damaged index, read %d files, want 4", got)
+	}
+}

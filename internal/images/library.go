@@ -78,6 +78,12 @@ type Library struct {
 	wake     chan struct{}
 	orphaned map[string]time.Time // cache files no plan names, since when
 	closed   bool
+	// known is the source index (index.go), checked the files of the last
+	// Check; knownDirty says that the index on disk is behind.
+	known      map[string]indexEntry
+	checked    map[string]bool
+	knownDirty bool
+	reads      atomic.Int64
 
 	gen atomic.Uint64
 	wg  sync.WaitGroup
@@ -128,6 +134,13 @@ func Open(dir string, opts Options, log *slog.Logger) (*Library, error) {
 		dir: dir, log: log, opts: opts, sem: semaphore.NewWeighted(opts.PixelBudget),
 		sources: map[string]*source{}, plans: map[planID]*planState{}, byName: map[string]*planState{},
 		wake: make(chan struct{}, 1), orphaned: map[string]time.Time{}, cancel: cancel,
+		known: loadIndex(dir), checked: map[string]bool{},
+	}
+	// Until the first Check says which files it covers, every entry of
+	// the index is kept: the first Sync must not drop those of files that
+	// no article names.
+	for p := range l.known {
+		l.checked[p] = true
 	}
 	for range opts.Workers {
 		l.wg.Add(1)
@@ -188,9 +201,11 @@ func (l *Library) Sync(fsys fs.FS, refs []Ref) map[string]error {
 			problems[r.Path] = s.err
 			continue
 		}
-		if !s.src.Info.Raster() || s.src.Info.Animated {
+		if !s.src.Info.Raster() {
 			continue
 		}
+		// An animated GIF gets variants of its first frame: a poster for
+		// covers and cards. Its original is still served as it is.
 		id := planID{r.Path, r.Use, r.Focus}
 		wanted[id] = true
 		p := NewPlan(s.src, r.Use, r.Focus)
@@ -213,6 +228,7 @@ func (l *Library) Sync(fsys fs.FS, refs []Ref) map[string]error {
 			delete(l.sources, p)
 		}
 	}
+	l.saveIndex()
 	l.mu.Unlock()
 	if changed {
 		l.gen.Add(1)
@@ -222,22 +238,20 @@ func (l *Library) Sync(fsys fs.FS, refs []Ref) map[string]error {
 }
 
 // refresh reads the source at p again when its size or time changed, and
-// reports whether it did.
+// reports whether what the site knows of it changed.
 func (l *Library) refresh(fsys fs.FS, p string) bool {
 	st, statErr := fs.Stat(fsys, p)
 	l.mu.Lock()
 	old := l.sources[p]
 	l.mu.Unlock()
-	if statErr == nil && old != nil && old.err == nil && old.src.Size == st.Size() && old.modTime.Equal(st.ModTime()) {
+	if statErr == nil && old != nil && !old.modTime.IsZero() && old.src.Size == st.Size() && old.modTime.Equal(st.ModTime()) {
 		return false
 	}
-	s := &source{src: Source{Path: p}}
-	if statErr != nil {
-		s.err = errorf(KindUnreadable, "image introuvable")
-	} else {
+	s := &source{}
+	s.src, s.err = l.stat(fsys, p)
+	if statErr == nil {
 		s.modTime = st.ModTime()
-		s.src, s.err = ReadSource(fsys, p)
-		s.src.ModTime = st.ModTime()
+		s.src.Size = st.Size()
 	}
 	l.mu.Lock()
 	l.sources[p] = s

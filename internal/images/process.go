@@ -104,7 +104,7 @@ func NewPlan(src Source, use Use, focus Focus) Plan {
 	}
 	key := hex.EncodeToString(h.Sum(nil))[:20]
 	p := Plan{Key: key, Source: src, Use: use, Focus: focus}
-	if !src.Info.Raster() || src.Info.Animated || src.Info.Width <= 0 || src.Info.Height <= 0 {
+	if !src.Info.Raster() || src.Info.Width <= 0 || src.Info.Height <= 0 {
 		return p
 	}
 	fallback := "jpeg"
