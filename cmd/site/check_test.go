@@ -171,6 +171,8 @@ func TestCheckEditorMistakes(t *testing.T) {
 		"monde/_index.md":    "---\ntitle: Monde\n---\n",
 		"monde/cible.md":     "---\ntitle: Cible\ndate: 2024-11-01\naliases: [/ancienne/cible]\n---\n\nTexte.\n",
 		"monde/negligent.md": "---\ntitle: Négligent\ndate: 2024-11-02\n---\n\n## Partie\n\n#### Détail\n\n[](https://example.org)\n\n![](https://example.org/x.png)\n\n[vers la cible](/ancienne/cible) et [la rubrique](/monde/)\n",
+		// Named by no article: only the check of unnamed files finds it.
+		"media/piege.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><script>alert(1)</script></svg>`,
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -191,6 +193,7 @@ func TestCheckEditorMistakes(t *testing.T) {
 		"monde/negligent.md:12: avertissement : image « https://example.org/x.png » sans texte alternatif",
 		"monde/negligent.md:14: avertissement : lien vers /ancienne/cible, un alias qui redirige vers /monde/cible : écrivez directement /monde/cible",
 		"monde/negligent.md:14: avertissement : lien vers /monde/, qui redirige vers /monde : écrivez directement /monde",
+		"media/piege.svg: avertissement : image refusée (aucun article ne l'utilise encore) : SVG refusé : il contient un élément <script> qui pourrait exécuter du code ; retirez-le",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("site check lacks\n%s\nin\n%s", want, stdout)

@@ -13,12 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/metrics"
@@ -114,18 +116,21 @@ func (cfg Config) withDefaults() Config {
 
 // App is a running site.
 type App struct {
-	cfg      Config
-	log      *slog.Logger
-	store    *store.Store
-	syncer   *ingest.Syncer
-	images   *images.Library
-	watcher  *ingest.Watcher // nil for bundled content, which never changes
-	purger   *purge.Purger
-	server   *http.Server
-	listener net.Listener
-	ready    atomic.Bool
-	dbPath   string // where the database is: cfg.DBPath, or a temporary copy
-	tempDir  string // holds the database when cfg.DBPath could not be used
+	cfg    Config
+	log    *slog.Logger
+	store  *store.Store
+	syncer *ingest.Syncer
+	images *images.Library
+	// imageProblems are those of the image files that no article names,
+	// found after each pass (see syncImages).
+	imageProblems atomic.Pointer[[]content.Problem]
+	watcher       *ingest.Watcher // nil for bundled content, which never changes
+	purger        *purge.Purger
+	server        *http.Server
+	listener      net.Listener
+	ready         atomic.Bool
+	dbPath        string // where the database is: cfg.DBPath, or a temporary copy
+	tempDir       string // holds the database when cfg.DBPath could not be used
 	// root is the content folder, which the syncer reads and the site's
 	// media come from; nil for bundled content.
 	root *os.Root
@@ -364,7 +369,12 @@ func (a *App) ContentStatus() ingest.Status { return a.syncer.Status() }
 // contentStatus is what the editors' status page shows.
 func (a *App) contentStatus() web.ContentStatus {
 	st := a.syncer.Status()
-	cs := web.ContentStatus{Problems: st.Problems, LastReload: st.LastSync, Duration: st.Duration, Articles: st.Articles, Reloads: st.Passes,
+	problems := st.Problems
+	if extra := a.imageProblems.Load(); extra != nil && len(*extra) > 0 {
+		problems = append(slices.Clip(problems), *extra...)
+		content.SortProblems(problems)
+	}
+	cs := web.ContentStatus{Problems: problems, LastReload: st.LastSync, Duration: st.Duration, Articles: st.Articles, Reloads: st.Passes,
 		Watching: "jamais (contenu intégré au programme)"}
 	if a.watcher != nil {
 		cs.Watching = a.watcher.Mode()
@@ -483,4 +493,29 @@ func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
 		refs = append(refs, images.Ref{Use: images.UseShareCard, Title: u.Title, Section: u.Section, Site: site.Title})
 	}
 	a.images.Sync(fsys, refs)
+	a.checkUnnamedImages(fsys, refs)
+}
+
+// checkUnnamedImages finds the problems of the image files that no
+// article names (a decompression bomb dropped into media/ and not used
+// yet): nothing else reads them. The library's index spares reading the
+// unchanged ones at every pass.
+func (a *App) checkUnnamedImages(fsys fs.FS, refs []images.Ref) {
+	named := content.RefusedImages(a.syncer.Status().Problems)
+	for _, r := range refs {
+		if r.Path != "" {
+			named[r.Path] = true
+		}
+	}
+	paths, err := content.UnnamedImages(fsys, named)
+	if err != nil {
+		a.log.Warn("list image files", "err", err)
+		return
+	}
+	var problems []content.Problem
+	for p, err := range a.images.Check(fsys, paths) {
+		problems = append(problems, content.UnnamedImageProblem(p, err))
+	}
+	content.SortProblems(problems)
+	a.imageProblems.Store(&problems)
 }

@@ -173,6 +173,9 @@ type Problem struct {
 	Line    int // 0 when no line can be named
 	Message string
 	Warning bool
+	// Image is the content-folder path of the image file the site refused
+	// here, "" otherwise: that file is named, even if no page shows it.
+	Image string `json:",omitempty"`
 }
 
 func (p Problem) String() string {

@@ -90,7 +90,9 @@ func (p *Parser) image(filePath string, n *ast.Image, src []byte) ([]Problem, st
 	n.Destination = []byte("/" + file)
 	s, err := images.ReadSource(p.images, file)
 	if err != nil {
-		return append(problems, warningf(filePath, line, "%s ; elle est retirée de la page", imageProblem(dest, err))), "", true
+		pr := warningf(filePath, line, "%s ; elle est retirée de la page", imageProblem(dest, err))
+		pr.Image = file
+		return append(problems, pr), "", true
 	}
 	for _, w := range s.Info.Warnings {
 		problems = append(problems, warningf(filePath, line, "image « %s » : %s", dest, w))
@@ -116,11 +118,92 @@ func (p *Parser) cover(filePath string, line int, img string) (string, int, int,
 	}
 	s, err := images.ReadSource(p.images, file)
 	if err != nil {
-		return "", 0, 0, []Problem{warningf(filePath, line, "%s ; l'article paraît sans elle", imageProblem(img, err))}
+		pr := warningf(filePath, line, "%s ; l'article paraît sans elle", imageProblem(img, err))
+		pr.Image = file
+		return "", 0, 0, []Problem{pr}
 	}
 	var problems []Problem
 	for _, w := range s.Info.Warnings {
 		problems = append(problems, warningf(filePath, line, "image « %s » : %s", img, w))
 	}
 	return "/" + file, s.Info.Width, s.Info.Height, problems
+}
+
+// NamedImages is the set of site-local image files that the articles of s
+// name, in their text or as their cover, by path in the content folder:
+// those the site refused too, which their articles' problems report.
+func (s *Set) NamedImages() map[string]bool {
+	named := RefusedImages(s.Problems)
+	for _, a := range s.Articles {
+		for _, p := range a.Images {
+			named[p] = true
+		}
+		if strings.HasPrefix(a.Image, "/") {
+			named[strings.TrimPrefix(a.Image, "/")] = true
+		}
+	}
+	return named
+}
+
+// RefusedImages is the set of image files that problems report as
+// refused where an article names them.
+func RefusedImages(problems []Problem) map[string]bool {
+	refused := map[string]bool{}
+	for _, p := range problems {
+		if p.Image != "" {
+			refused[p.Image] = true
+		}
+	}
+	return refused
+}
+
+// UnnamedImages lists the image files of fsys that named leaves out: an
+// editor's drop that no article uses yet. Nothing reads them at ingest, so
+// a file the site would refuse (a decompression bomb, an SVG with a
+// script) is found only by checking these.
+func UnnamedImages(fsys fs.FS, named map[string]bool) ([]string, error) {
+	var out []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != "." && IgnoredName(d.Name()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && IsMedia(p) && !named[p] {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UnnamedImageProblem is the problem of an image file that no article
+// names, err being why the site refuses it. A warning: no page shows it.
+func UnnamedImageProblem(p string, err error) Problem {
+	msg := err.Error()
+	var ie *images.Error
+	if errors.As(err, &ie) {
+		msg = ie.Msg
+	}
+	return warningf(p, 0, "image refusée (aucun article ne l'utilise encore) : %s", msg)
+}
+
+// UnnamedImageProblems reads and checks the image files of fsys that no
+// article of s names, as `site check` does.
+func (s *Set) UnnamedImageProblems(fsys fs.FS) []Problem {
+	paths, err := UnnamedImages(fsys, s.NamedImages())
+	if err != nil {
+		return []Problem{problemf(".", 0, "dossier de contenu illisible en partie : %v", err)}
+	}
+	var problems []Problem
+	for _, p := range paths {
+		if _, err := images.ReadSource(fsys, p); err != nil {
+			problems = append(problems, UnnamedImageProblem(p, err))
+		}
+	}
+	return problems
 }

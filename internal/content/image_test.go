@@ -205,3 +205,45 @@ func TestBundleConflict(t *testing.T) {
 		t.Errorf("problems %v", problems)
 	}
 }
+
+// TestUnnamedImages: files that no article names are checked too; a bad
+// one is reported at its own path, once, and a refused file that an
+// article names is reported there (path:line), not a second time.
+func TestUnnamedImages(t *testing.T) {
+	fsys := fstest.MapFS{
+		"monde/a.md":             {Data: article(validFM+"image: /media/bombe-nommee.png\nimage_alt: Une\n", "![Carte](/media/carte.png)\n\n![Piège](/media/piege-nomme.svg)")},
+		"media/carte.png":        {Data: pngOf(t, 80, 45)},
+		"media/bombe-nommee.png": {Data: bombPNG(50000, 50000)},
+		"media/piege-nomme.svg":  {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><script>alert(1)</script></svg>`)},
+		"media/bombe.png":        {Data: bombPNG(50000, 50000)},
+		"media/inutile.png":      {Data: pngOf(t, 10, 10)},
+		"media/sous/piege.svg":   {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8" onload="x()"/>`)},
+		"media/.cache/bombe.png": {Data: bombPNG(50000, 50000)},
+		"monde/dossier/faux.jpg": {Data: pngOf(t, 10, 10)},
+		"monde/notes.txt":        {Data: []byte("pas une image")},
+	}
+	a, problems := NewParser(WithImages(fsys)).Article("monde/a.md", fsys["monde/a.md"].Data, paris)
+	set := &Set{Articles: []Article{a}, Problems: problems}
+	if refused := RefusedImages(problems); !refused["media/bombe-nommee.png"] || !refused["media/piege-nomme.svg"] || len(refused) != 2 {
+		t.Errorf("refused %v", refused)
+	}
+	paths, err := UnnamedImages(fsys, set.NamedImages())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "media/bombe.png media/inutile.png media/sous/piege.svg monde/dossier/faux.jpg"; strings.Join(paths, " ") != want {
+		t.Errorf("unnamed %q, want %q", paths, want)
+	}
+	var got []string
+	for _, p := range set.UnnamedImageProblems(fsys) {
+		got = append(got, p.String())
+	}
+	want := []string{
+		"media/bombe.png: avertissement : image refusée (aucun article ne l'utilise encore) : image trop grande (50000 × 50000 pixels, soit 2500,0 Mpx ; maximum 50 Mpx) : réduisez-la avant de la déposer",
+		"media/sous/piege.svg: avertissement : image refusée (aucun article ne l'utilise encore) : SVG refusé : l'attribut onload de <svg> exécuterait du code ; retirez-le",
+		"monde/dossier/faux.jpg: avertissement : image refusée (aucun article ne l'utilise encore) : le fichier est en réalité au format PNG et non JPEG : renommez-le avec l'extension .png",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

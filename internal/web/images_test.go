@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/jpeg"
 	"net/http"
 	"os"
@@ -99,9 +100,37 @@ image_alt: Rien
 Le texte reste en ligne.
 `))
 	write("media/bombe.png", bombPNG(50000, 50000))
+	// Dropped into media/ and named by no article: only a check finds it.
+	write("media/orpheline.png", bombPNG(60000, 60000))
+	write("monde/anime.md", []byte(`---
+title: Une image animée
+date: 2024-11-04 09:00
+summary: Sa couverture est un GIF animé.
+image: /media/anime.gif
+image_alt: Deux couleurs en alternance
+---
+
+![L'animation](/media/anime.gif)
+`))
+	write("media/anime.gif", animatedGIF(t))
 	write("media/schema.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 450"><rect width="800" height="450" fill="#12355b"/></svg>`))
 	write("media/piege.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><script>alert(1)</script></svg>`))
 	return dir
+}
+
+// animatedGIF is a 640×360 GIF of two frames, red then blue.
+func animatedGIF(t *testing.T) []byte {
+	pal := color.Palette{color.RGBA{220, 20, 20, 255}, color.RGBA{20, 20, 220, 255}}
+	red := image.NewPaletted(image.Rect(0, 0, 640, 360), pal)
+	blue := image.NewPaletted(image.Rect(0, 0, 640, 360), pal)
+	for i := range blue.Pix {
+		blue.Pix[i] = 1
+	}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, &gif.GIF{Image: []*image.Paletted{red, blue}, Delay: []int{50, 50}}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestPictures(t *testing.T) {
@@ -178,6 +207,37 @@ func TestPictures(t *testing.T) {
 			if !strings.Contains(status, want) {
 				t.Errorf("status page lacks %q", want)
 			}
+		}
+	})
+
+	t.Run("an image file no article names is reported", func(t *testing.T) {
+		status := site.Get(t, "/_status").Body
+		want := "media/orpheline.png: avertissement : image refusée (aucun article ne l&#39;utilise encore) : image trop grande (60000 × 60000 pixels"
+		if !strings.Contains(status, want) {
+			i := strings.Index(status, "orpheline")
+			t.Errorf("status page lacks %q; has %q", want, status[max(0, i-40):min(len(status), i+200)])
+		}
+		// A refused file that an article names is reported there only.
+		if strings.Contains(status, "media/bombe.png: ") {
+			t.Error("the named bomb is reported twice")
+		}
+	})
+
+	t.Run("animated gif: a poster for the cover, the animation in the text", func(t *testing.T) {
+		r := site.Get(t, "/monde/anime")
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("GET = %d", r.StatusCode)
+		}
+		if !regexp.MustCompile(`<figure class="article-cover"><picture><source type="image/webp" srcset="/img/[0-9a-f]{20}-16x9-320x180\.webp 320w`).MatchString(r.Body) {
+			i := strings.Index(r.Body, "article-cover")
+			t.Errorf("cover is not the poster's variants: %s", r.Body[max(0, i):min(len(r.Body), i+300)])
+		}
+		if !strings.Contains(r.Body, `<img src="/media/anime.gif" alt="L&#39;animation"`) && !strings.Contains(r.Body, `<img src="/media/anime.gif" alt="L'animation"`) {
+			t.Error("the text lost its animation")
+		}
+		orig := site.Get(t, "/media/anime.gif")
+		if orig.StatusCode != http.StatusOK || orig.Header.Get("Content-Type") != "image/gif" || !bytes.Equal([]byte(orig.Body), animatedGIF(t)) {
+			t.Errorf("original: %d %s, %d bytes", orig.StatusCode, orig.Header.Get("Content-Type"), len(orig.Body))
 		}
 	})
 

@@ -54,7 +54,9 @@ func (rq *request) coverPicture(a store.Article, sizes string, priority bool) *t
 			w, h = src.Info.Width, src.Info.Height // replaced since: the library knows
 		}
 		plan, st, ok := rq.images.Lookup(file, images.UseCover, focusOf(a.ImageFocus))
-		if known && src.Info.Raster() && !src.Info.Animated && !st.Ready && st.Err == nil {
+		// An animated GIF's cover is the poster made of its first frame:
+		// listings and cards must not carry megabytes of animation.
+		if known && src.Info.Raster() && !st.Ready && st.Err == nil {
 			rq.until(rq.now.Add(pendingValidity))
 		}
 		if ok {
@@ -163,9 +165,13 @@ func (rq *request) bodyPictures(html string) string {
 		if err != nil {
 			return tag
 		}
+		src, srcErr, known := rq.images.Source(file)
+		if known && srcErr == nil && src.Info.Animated {
+			return tag // in the text, the animation is the content: the original
+		}
 		plan, st, ok := rq.images.Lookup(file, images.UseBody, images.Center)
 		if !ok || !st.Ready {
-			if src, err, known := rq.images.Source(file); known && err == nil && src.Info.Raster() && !src.Info.Animated && st.Err == nil {
+			if known && srcErr == nil && src.Info.Raster() && st.Err == nil {
 				rq.until(rq.now.Add(pendingValidity))
 			}
 			return tag
