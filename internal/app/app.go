@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -124,13 +125,17 @@ type App struct {
 	// imageProblems are those of the image files that no article names,
 	// found after each pass (see syncImages).
 	imageProblems atomic.Pointer[[]content.Problem]
-	watcher       *ingest.Watcher // nil for bundled content, which never changes
-	purger        *purge.Purger
-	server        *http.Server
-	listener      net.Listener
-	ready         atomic.Bool
-	dbPath        string // where the database is: cfg.DBPath, or a temporary copy
-	tempDir       string // holds the database when cfg.DBPath could not be used
+	// cardArticles are the articles of each share card in use, by its
+	// CardPath, for the purge when the card is drawn.
+	cardMu       sync.Mutex
+	cardArticles map[string][]int64
+	watcher      *ingest.Watcher // nil for bundled content, which never changes
+	purger       *purge.Purger
+	server       *http.Server
+	listener     net.Listener
+	ready        atomic.Bool
+	dbPath       string // where the database is: cfg.DBPath, or a temporary copy
+	tempDir      string // holds the database when cfg.DBPath could not be used
 	// root is the content folder, which the syncer reads and the site's
 	// media come from; nil for bundled content.
 	root *os.Root
@@ -217,12 +222,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if imageDir == "" {
 		imageDir = filepath.Join(filepath.Dir(a.dbPath), "images")
 	}
+	a.purger = purge.New(cfg.PurgeURLs, log)
 	if a.images, err = images.Open(imageDir, images.Options{}, log); err != nil {
 		a.Close()
 		return nil, err
 	}
+	a.images.OnReady(a.purgeImagePages)
 	a.syncer.OnPass(func(ctx context.Context) { a.syncImages(ctx, fsys) })
-	a.purger = purge.New(cfg.PurgeURLs, log)
 	a.syncer.OnChangeKeys(a.purger.Purge)
 	rep, err := a.syncer.Sync(ctx)
 	if err != nil {
@@ -489,11 +495,53 @@ func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
 		a.log.Warn("site settings", "err", err)
 		return
 	}
+	cards := map[string][]int64{}
 	for _, u := range uncovered {
 		refs = append(refs, images.Ref{Use: images.UseShareCard, Title: u.Title, Section: u.Section, Site: site.Title})
+		cards[images.CardPath(u.Title, u.Section, site.Title)] = u.IDs
 	}
+	a.cardMu.Lock()
+	a.cardArticles = cards
+	a.cardMu.Unlock()
 	a.images.Sync(fsys, refs)
 	a.checkUnnamedImages(fsys, refs)
+}
+
+// purgeImagePages tells shared caches to drop the pages that show the
+// images at paths, whose variants were just made: those pages named the
+// originals, and now name the variants. Browsers, which no purge reaches,
+// keep such pages a short while only (see web's pendingValidity).
+func (a *App) purgeImagePages(paths []string) {
+	var ids, files []string
+	a.cardMu.Lock()
+	for _, p := range paths {
+		if cardIDs, ok := a.cardArticles[p]; ok {
+			for _, id := range cardIDs {
+				ids = append(ids, store.ArticleKey(id))
+			}
+		} else {
+			files = append(files, p)
+		}
+	}
+	a.cardMu.Unlock()
+	if len(files) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		found, err := a.store.ImageArticles(ctx, files)
+		cancel()
+		if err != nil {
+			a.log.Warn("articles of images made", "err", err)
+		}
+		for _, id := range found {
+			ids = append(ids, store.ArticleKey(id))
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	// Cards on the home page, listings and related articles carry the
+	// key of the article they show: the article keys name them all. Feeds
+	// name a cover's variant too (media:content).
+	a.purger.Purge(append(ids, store.KeyFeeds))
 }
 
 // checkUnnamedImages finds the problems of the image files that no

@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,6 +85,7 @@ type Library struct {
 	checked    map[string]bool
 	knownDirty bool
 	reads      atomic.Int64
+	onReady    []func(paths []string)
 
 	gen atomic.Uint64
 	wg  sync.WaitGroup
@@ -147,6 +149,17 @@ func Open(dir string, opts Options, log *slog.Logger) (*Library, error) {
 		go l.work(ctx)
 	}
 	return l, nil
+}
+
+// OnReady registers fn, called when the variants of a plan are all
+// written, with the paths that name its source (for a share card, its
+// CardPath): pages that showed the original can now show the variants,
+// and caches that keep them are told to drop them. Register before the
+// first Sync; fn runs on a worker and must not block.
+func (l *Library) OnReady(fn func(paths []string)) {
+	l.mu.Lock()
+	l.onReady = append(l.onReady, fn)
+	l.mu.Unlock()
 }
 
 // Close stops the workers, letting the images in progress finish.
@@ -473,12 +486,26 @@ func (l *Library) process(ctx context.Context, fsys fs.FS, ps *planState) {
 	} else {
 		ps.state = State{Ready: true, Color: res.Color}
 	}
+	var paths []string
+	for id, other := range l.plans {
+		if other == ps {
+			paths = append(paths, id.path)
+		}
+	}
+	hooks := l.onReady
 	l.mu.Unlock()
 	if err != nil {
 		l.log.Warn("image processing failed", "path", p.Source.Path, "err", err)
 		return
 	}
 	l.gen.Add(1)
+	if len(paths) > 0 {
+		slices.Sort(paths)
+		paths = slices.Compact(paths)
+		for _, fn := range hooks {
+			fn(paths)
+		}
+	}
 	l.log.Debug("image processed", "path", p.Source.Path, "variants", len(p.Variants()), "duration", time.Since(start))
 }
 

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -40,13 +43,14 @@ func (s *Store) Covers(ctx context.Context) ([]Cover, error) {
 // is drawn from its title and rubrique.
 type Uncovered struct {
 	Title, Section string
+	IDs            []int64 // the articles of that title and rubrique
 }
 
 // Uncovered lists the stored articles without a site-local cover that
 // were published (or are scheduled) after since, newest first, limit at most.
 func (s *Store) Uncovered(ctx context.Context, since time.Time, limit int) ([]Uncovered, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT a.title, c.title FROM articles a JOIN categories c ON c.slug = a.category
+		SELECT a.title, c.title, group_concat(a.id) FROM articles a JOIN categories c ON c.slug = a.category
 		WHERE (a.image NOT LIKE '/%' OR a.image_width = 0) AND a.published_at >= ?
 		GROUP BY a.title, c.title ORDER BY max(a.published_at) DESC LIMIT ?`, since.Unix(), limit)
 	if err != nil {
@@ -56,8 +60,14 @@ func (s *Store) Uncovered(ctx context.Context, since time.Time, limit int) ([]Un
 	var out []Uncovered
 	for rows.Next() {
 		var u Uncovered
-		if err := rows.Scan(&u.Title, &u.Section); err != nil {
+		var ids string
+		if err := rows.Scan(&u.Title, &u.Section, &ids); err != nil {
 			return nil, fmt.Errorf("list articles without cover: %w", err)
+		}
+		for f := range strings.SplitSeq(ids, ",") {
+			if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+				u.IDs = append(u.IDs, id)
+			}
 		}
 		out = append(out, u)
 	}
@@ -87,4 +97,42 @@ func (s *Store) BodyImages(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("list body images: %w", err)
 	}
 	return out, nil
+}
+
+// ImageArticles returns the ids of the stored articles that show one of
+// the image files at paths (content-folder paths), as their cover or in
+// their text: the pages to purge when those images' variants are made.
+func (s *Store) ImageArticles(ctx context.Context, paths []string) ([]int64, error) {
+	var ids []int64
+	for batch := range slices.Chunk(paths, maxVariables/2) {
+		args := make([]any, 0, 2*len(batch))
+		for _, p := range batch {
+			args = append(args, "/"+p)
+		}
+		for _, p := range batch {
+			args = append(args, p)
+		}
+		rows, err := s.r.QueryContext(ctx, `
+			SELECT id FROM articles WHERE image IN (`+placeholders(len(batch))+`)
+			UNION
+			SELECT article_id FROM article_images WHERE path IN (`+placeholders(len(batch))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("articles of images: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("articles of images: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("articles of images: %w", err)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,7 +80,42 @@ func TestUncovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0] != (store.Uncovered{Title: "Titre recent", Section: "Monde"}) {
+	if len(got) != 1 || got[0].Title != "Titre recent" || got[0].Section != "Monde" || len(got[0].IDs) != 1 {
 		t.Errorf("uncovered %+v", got)
 	}
+	if id := articleID(t, st, "monde", "recent"); got[0].IDs[0] != id {
+		t.Errorf("uncovered id %d, want %d", got[0].IDs[0], id)
+	}
+}
+
+// TestImageArticles: the articles that show an image, as their cover or
+// in their text, are those whose pages are purged when its variants are
+// made.
+func TestImageArticles(t *testing.T) {
+	a, b, c, d := art("monde", "a", at(1, 9)), art("monde", "b", at(2, 9)), art("monde", "c", at(3, 9)), art("monde", "d", at(4, 9))
+	a.Image = "/media/une.jpg"
+	b.Images = []string{"media/une.jpg", "media/autre.png"}
+	c.Images = []string{"media/autre.png"}
+	st := seeded(t, a, b, c, d)
+	ctx := context.Background()
+	got, err := st.ImageArticles(ctx, []string{"media/une.jpg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{articleID(t, st, "monde", "a"), articleID(t, st, "monde", "b")}
+	if !slices.Equal(got, want) {
+		t.Errorf("articles of une.jpg %v, want %v", got, want)
+	}
+	if got, _ := st.ImageArticles(ctx, []string{"media/absente.jpg"}); len(got) != 0 {
+		t.Errorf("articles of a file nobody names: %v", got)
+	}
+}
+
+func articleID(t *testing.T, st *store.Store, category, slug string) int64 {
+	t.Helper()
+	a, err := st.Article(context.Background(), store.View{Now: at(30, 0)}, category, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
 }

@@ -1,0 +1,120 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/app"
+	"github.com/horizons-expat/site/internal/sitetest"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// banRecorder is a proxy that records the surrogate keys it is told to ban.
+type banRecorder struct {
+	mu   sync.Mutex
+	bans [][]string
+}
+
+func (b *banRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != "BAN" {
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	b.mu.Lock()
+	b.bans = append(b.bans, strings.Fields(r.Header.Get("Surrogate-Key")))
+	b.mu.Unlock()
+}
+
+func (b *banRecorder) since(n int) [][]string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.bans[min(n, len(b.bans)):])
+}
+
+func (b *banRecorder) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.bans)
+}
+
+// TestPurgeWhenVariantsAreReady: replacing an image changes no article
+// file, so ingest purges nothing; when the new variants are written, the
+// pages of the article that shows it (its key, which every card of it
+// carries too) and the feeds are purged, and nothing else.
+func TestPurgeWhenVariantsAreReady(t *testing.T) {
+	proxy := &banRecorder{}
+	srv := httptest.NewServer(proxy)
+	defer srv.Close()
+	site := sitetest.Start(t, sitetest.Options{Configure: func(c *app.Config) {
+		c.PurgeURLs = []string{srv.URL}
+		c.ImageDir = filepath.Join(t.TempDir(), "images")
+	}})
+	st, err := store.Open(context.Background(), site.DBPath, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, err := st.Article(context.Background(), store.View{Now: sitetest.FixtureNow}, "pratique", "retraite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first start's ban (every page) comes first: it names the key too.
+	deadline := time.Now().Add(2 * time.Minute) // a bound for failing, not a measure
+	for proxy.count() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no ban after the first start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	before := proxy.count()
+
+	// Another picture under the same name: new bytes, new variants.
+	img := image.NewRGBA(image.Rect(0, 0, 640, 360))
+	for y := range 360 {
+		for x := range 640 {
+			img.SetRGBA(x, y, color.RGBA{uint8(x / 3), uint8(y / 2), 200, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(site.ContentDir, "media", "retraite.png"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{store.ArticleKey(a.ID), store.KeyFeeds}
+	deadline = time.Now().Add(2 * time.Minute)
+	for {
+		for _, keys := range proxy.since(before) {
+			if slices.Equal(keys, want) {
+				return
+			}
+			if slices.Contains(keys, store.ArticleKey(a.ID)) {
+				t.Fatalf("ban %v, want exactly %v", keys, want)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no ban of %v after the image was replaced; bans since: %v\nlog:\n%s", want, proxy.since(before), lastLines(site.Logs(), 20))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
