@@ -129,6 +129,8 @@ type App struct {
 	// CardPath, for the purge when the card is drawn.
 	cardMu       sync.Mutex
 	cardArticles map[string][]int64
+	// imageSeconds is the time each image's variants took to make.
+	imageSeconds prometheus.Histogram
 	watcher      *ingest.Watcher // nil for bundled content, which never changes
 	purger       *purge.Purger
 	server       *http.Server
@@ -228,6 +230,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.images.OnReady(a.purgeImagePages)
+	a.imageSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Namespace: metrics.Namespace, Subsystem: "images", Name: "processing_seconds",
+		Help:    "Time to make every variant of one image (decode, resize, encode, write), failures included.",
+		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 20, 40},
+	})
+	a.images.OnProcessed(func(d time.Duration, _ error) { a.imageSeconds.Observe(d.Seconds()) })
 	a.syncer.OnPass(func(ctx context.Context) { a.syncImages(ctx, fsys) })
 	a.syncer.OnChangeKeys(a.purger.Purge)
 	rep, err := a.syncer.Sync(ctx)
@@ -312,8 +320,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // memory it used to be worth returning to the system at once.
 const freeAfterParsed = 1000
 
-// registerMetrics reports the content passes and the purges at /metrics,
-// read from the counters they keep anyway when the metrics are scraped.
+// registerMetrics reports the content passes, the purges and the image
+// workers at /metrics, read from the counters they keep anyway when the
+// metrics are scraped.
 func (a *App) registerMetrics(m *metrics.Metrics) {
 	gauge := func(subsystem, name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: metrics.Namespace, Subsystem: subsystem, Name: name, Help: help}, f)
@@ -334,6 +343,15 @@ func (a *App) registerMetrics(m *metrics.Metrics) {
 			func() float64 { sent, _ := a.purger.Stats(); return float64(sent) }),
 		counter("purge", "failed_total", "Surrogate-key bans given up after every retry.",
 			func() float64 { _, failed := a.purger.Stats(); return float64(failed) }),
+		gauge("images", "queued", "Images whose variants wait for a worker.",
+			func() float64 { return float64(a.images.Stats().Queued) }),
+		gauge("images", "working", "Images being processed now.",
+			func() float64 { return float64(a.images.Stats().Working) }),
+		counter("images", "done_total", "Images whose variants were all written since the start.",
+			func() float64 { return float64(a.images.Stats().Done) }),
+		counter("images", "failed_total", "Images whose processing failed since the start (pages show the original).",
+			func() float64 { return float64(a.images.Stats().Failed) }),
+		a.imageSeconds,
 	)
 }
 

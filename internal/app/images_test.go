@@ -12,7 +12,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -117,4 +119,39 @@ func TestPurgeWhenVariantsAreReady(t *testing.T) {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestImageMetrics: /metrics tells what the image workers did.
+func TestImageMetrics(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{Configure: func(c *app.Config) {
+		c.ImageDir = filepath.Join(t.TempDir(), "images") // nothing made yet
+	}})
+	body := site.Get(t, "/metrics").Body
+	value := func(name string) float64 {
+		m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + ` (\S+)$`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("/metrics lacks %s", name)
+		}
+		v, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// The fixture's picture as a cover and in the text, and the drawn
+	// share cards of the recent articles without one.
+	done := value("horizons_images_done_total")
+	if done < 2 {
+		t.Errorf("done %v, want at least the cover and the body image", done)
+	}
+	if f := value("horizons_images_failed_total"); f != 0 {
+		t.Errorf("failed %v", f)
+	}
+	if q := value("horizons_images_queued"); q != 0 {
+		t.Errorf("queued %v after the site waited for its images", q)
+	}
+	if n := value("horizons_images_processing_seconds_count"); n != done {
+		t.Errorf("durations observed %v, want one per image done (%v)", n, done)
+	}
+	value("horizons_images_working")
 }

@@ -86,6 +86,11 @@ type Library struct {
 	knownDirty bool
 	reads      atomic.Int64
 	onReady    []func(paths []string)
+	onDone     []func(d time.Duration, err error)
+	// working, done and failed count the plans being processed and
+	// processed since Open, for Stats.
+	working      atomic.Int64
+	done, failed atomic.Uint64
 
 	gen atomic.Uint64
 	wg  sync.WaitGroup
@@ -160,6 +165,31 @@ func (l *Library) OnReady(fn func(paths []string)) {
 	l.mu.Lock()
 	l.onReady = append(l.onReady, fn)
 	l.mu.Unlock()
+}
+
+// OnProcessed registers fn, called after each plan is processed with the
+// time it took and its error (nil when its variants were written). Register
+// before the first Sync; fn runs on a worker and must not block.
+func (l *Library) OnProcessed(fn func(d time.Duration, err error)) {
+	l.mu.Lock()
+	l.onDone = append(l.onDone, fn)
+	l.mu.Unlock()
+}
+
+// Stats are the workers' figures, for /metrics.
+type Stats struct {
+	Queued  int // plans waiting for a worker
+	Working int // plans being processed
+	// Done and Failed count the plans processed since Open.
+	Done, Failed uint64
+}
+
+// Stats returns the workers' figures now.
+func (l *Library) Stats() Stats {
+	l.mu.Lock()
+	queued := len(l.queue)
+	l.mu.Unlock()
+	return Stats{Queued: queued, Working: int(l.working.Load()), Done: l.done.Load(), Failed: l.failed.Load()}
 }
 
 // Close stops the workers, letting the images in progress finish.
@@ -465,21 +495,35 @@ func (l *Library) process(ctx context.Context, fsys fs.FS, ps *planState) {
 	for _, other := range l.plans {
 		live = live || other == ps
 	}
+	hooks, observers := l.onReady, l.onDone
 	l.mu.Unlock()
 	if !live || fsys == nil {
 		return
 	}
-	start := time.Now()
 	weight := min(int64(p.Source.Info.Width)*int64(p.Source.Info.Height), l.opts.PixelBudget)
+	l.working.Add(1)
+	defer l.working.Add(-1)
 	if err := l.sem.Acquire(ctx, weight); err != nil {
 		return
 	}
+	start := time.Now() // once within the budget: the work, not the wait
 	now := l.inFlight.Add(weight)
 	for peak := l.peak.Load(); now > peak && !l.peak.CompareAndSwap(peak, now); peak = l.peak.Load() {
 	}
 	res, err := l.render(fsys, p)
 	l.inFlight.Add(-weight)
 	l.sem.Release(weight)
+	// Counted before the state shows: whoever sees the plan done (Wait)
+	// sees it counted too.
+	d := time.Since(start)
+	for _, fn := range observers {
+		fn(d, err)
+	}
+	if err != nil {
+		l.failed.Add(1)
+	} else {
+		l.done.Add(1)
+	}
 	l.mu.Lock()
 	if err != nil {
 		ps.state = State{Err: err}
@@ -492,7 +536,6 @@ func (l *Library) process(ctx context.Context, fsys fs.FS, ps *planState) {
 			paths = append(paths, id.path)
 		}
 	}
-	hooks := l.onReady
 	l.mu.Unlock()
 	if err != nil {
 		l.log.Warn("image processing failed", "path", p.Source.Path, "err", err)
@@ -506,7 +549,7 @@ func (l *Library) process(ctx context.Context, fsys fs.FS, ps *planState) {
 			fn(paths)
 		}
 	}
-	l.log.Debug("image processed", "path", p.Source.Path, "variants", len(p.Variants()), "duration", time.Since(start))
+	l.log.Debug("image processed", "path", p.Source.Path, "variants", len(p.Variants()), "duration", d)
 }
 
 func (l *Library) render(fsys fs.FS, p Plan) (Result, error) {
