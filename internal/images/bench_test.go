@@ -11,9 +11,10 @@ import (
 // BenchmarkProcess12MP processes a 12-megapixel photo (4000×3000, drawn
 // here) into every variant of a cover (the 16:9 ladder in WebP and JPEG,
 // the four 1200-wide crops) and, separately, of a body image (its own
-// ladder). It
-// reports the wall time of one photo and the peak of the Go heap while it
-// is processed (sampled every 5 ms, the photo's own bytes included).
+// ladder), and as a cover again with a Display P3 profile, converted to
+// sRGB. It reports the wall time of one photo and the peak of the Go heap
+// while it is processed (sampled every 5 ms, the photo's own bytes
+// included).
 func BenchmarkProcess12MP(b *testing.B) {
 	src := encodeJPEG(b, photo(4000, 3000))
 	info, err := Probe("photo.jpg", src)
@@ -27,6 +28,14 @@ func BenchmarkProcess12MP(b *testing.B) {
 	}{{"cover", UseCover}, {"body", UseBody}} {
 		b.Run(c.name, func(b *testing.B) { benchRender(b, src, NewPlan(s, c.use, Center)) })
 	}
+	p3 := withICC(src, matrixProfile("Display P3", displayP3, srgbPara()), 60000)
+	p3info, err := Probe("photo.jpg", p3)
+	if err != nil || !p3info.ToSRGB {
+		b.Fatalf("P3 photo: %v %+v", err, p3info)
+	}
+	b.Run("cover-p3", func(b *testing.B) {
+		benchRender(b, p3, NewPlan(Source{Path: "photo.jpg", Hash: "bench-p3", Info: p3info}, UseCover, Center))
+	})
 }
 
 func benchRender(b *testing.B, src []byte, plan Plan) {
@@ -96,3 +105,19 @@ func BenchmarkEncode1280(b *testing.B) {
 }
 
 type bytesBuffer struct{ bytes.Buffer }
+
+// BenchmarkToSRGB12MP converts the pixels of a 12-megapixel Display P3
+// photo to sRGB: the cost the conversion adds to processing such a photo.
+func BenchmarkToSRGB12MP(b *testing.B) {
+	prof, err := parseProfile(matrixProfile("Display P3", displayP3, srgbPara()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	conv := newConverter(prof)
+	img := photo(4000, 3000)
+	b.SetBytes(int64(len(img.Pix)))
+	b.ResetTimer()
+	for range b.N {
+		conv.apply(img.Pix)
+	}
+}
