@@ -296,6 +296,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, folderProblem(*dir, err))
 		return 1
 	}
+	// Image files that no article names, which the server checks after
+	// each pass with the same functions.
+	if root, err := os.OpenRoot(*dir); err == nil {
+		set.Problems = append(set.Problems, set.UnnamedImageProblems(root.FS())...)
+		content.SortProblems(set.Problems)
+		root.Close()
+	}
 	errs, warnings := 0, 0
 	for _, p := range set.Problems {
 		fmt.Fprintln(stdout, p.String())
