@@ -1,0 +1,56 @@
+package ingest_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/corpus"
+	"github.com/horizons-expat/site/internal/ingest"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+var coldStartArticles = flag.Int("coldstart.n", 1000, "articles of the corpus BenchmarkColdStart ingests")
+
+// BenchmarkColdStart is a first pass over a generated corpus into an empty
+// database: what a new replica does before it serves. Profile it with
+// -cpuprofile or -memprofile; -coldstart.n=10000 is the size.
+func BenchmarkColdStart(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "content")
+	if err := corpus.Generate(dir, *coldStartArticles, 1); err != nil {
+		b.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		st, err := store.Open(ctx, filepath.Join(b.TempDir(), "site.db"), quiet)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := ingest.New(ctx, root.FS(), st, quiet, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := s.Sync(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if rep.Saved != *coldStartArticles {
+			b.Fatalf("pass %d saved %d articles, want %d", i, rep.Saved, *coldStartArticles)
+		}
+		st.Close()
+		b.StartTimer()
+	}
+}
