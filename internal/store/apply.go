@@ -230,12 +230,14 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 	// Articles that move get a provisional slug first, so that two articles
 	// swapping URLs in one change never collide on the way.
 	moves := map[string]string{} // path → former URL
+	stored := map[string]bool{}  // paths saved before: they may have an index row
 	for _, art := range list {
 		var category, slug string
 		err := a.tx.QueryRowContext(ctx, `SELECT category, slug FROM articles WHERE path = ?`, art.Path).Scan(&category, &slug)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
+		stored[art.Path] = true
 		if err != nil {
 			return fmt.Errorf("find article %s: %w", art.Path, err)
 		}
@@ -335,8 +337,20 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer forget.Close()
+	// The index takes the values being saved, not the rows read back:
+	// their text is analysed on other cores while this goroutine writes.
+	titles, err := a.search.categoryTitles(ctx)
+	if err != nil {
+		return err
+	}
+	docs := make([]indexed, len(list))
+	for i, art := range list {
+		docs[i] = article(art, titles[art.Category])
+	}
+	analysis := analyzeAhead(docs)
+	defer analysis.close()
 
-	for _, art := range list {
+	for i, art := range list {
 		headings, err := json.Marshal(art.Headings)
 		if err != nil {
 			return fmt.Errorf("encode headings of %s: %w", art.Path, err)
@@ -405,7 +419,14 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 				return fmt.Errorf("forget former URL %s: %w", p, err)
 			}
 		}
-		if err := a.search.index(ctx, id); err != nil {
+		row := analysis.row(i)
+		row.id = id
+		if stored[art.Path] && !a.search.empty {
+			if err := a.search.unindex(ctx, id); err != nil {
+				return err
+			}
+		}
+		if err := a.search.write(ctx, row); err != nil {
 			return err
 		}
 		if old, moved := moves[art.Path]; moved {
