@@ -349,6 +349,7 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 	}
 	analysis := analyzeAhead(docs)
 	defer analysis.close()
+	var pending []indexRow // written a batch at a time (see writeRows)
 
 	for i, art := range list {
 		headings, err := json.Marshal(art.Headings)
@@ -426,8 +427,11 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 				return err
 			}
 		}
-		if err := a.search.write(ctx, row); err != nil {
-			return err
+		if pending = append(pending, row); len(pending) == writeBatch {
+			if err := a.search.writeRows(ctx, pending); err != nil {
+				return err
+			}
+			pending = pending[:0]
 		}
 		if old, moved := moves[art.Path]; moved {
 			_, err := a.tx.ExecContext(ctx, `
@@ -438,7 +442,7 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 			}
 		}
 	}
-	return nil
+	return a.search.writeRows(ctx, pending)
 }
 
 // keptMove is a stored article moving to a new URL without a new version.

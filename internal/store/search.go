@@ -740,19 +740,38 @@ func (an *analysis) close() {
 
 // write adds a row to the index.
 func (ix *searchIndexer) write(ctx context.Context, row indexRow) error {
-	row.terms[0] = row.id
-	if _, err := ix.insert.ExecContext(ctx, row.terms...); err != nil {
-		return fmt.Errorf("index article %d for search: %w", row.id, err)
+	return ix.writeRows(ctx, []indexRow{row})
+}
+
+// writeBatch is how many rows writeRows is given at a time by callers that
+// index many articles.
+const writeBatch = 256
+
+// writeRows adds rows to the index. The full-text rows are inserted one
+// after the other with no other statement in between: FTS5 keeps them in
+// memory until a statement that may need to roll back alone (an upsert, an
+// INSERT OR REPLACE) begins, and then writes them out as a new segment of
+// the index, which later merges read and write again. Writing each
+// article's row between its other statements made one segment per
+// article, and merging them was most of the index's cost.
+func (ix *searchIndexer) writeRows(ctx context.Context, rows []indexRow) error {
+	for _, row := range rows {
+		list := make([]string, 0, len(row.words))
+		for w := range row.words {
+			list = append(list, w)
+			ix.vocabulary[w]++
+		}
+		slices.Sort(list)
+		d := row.doc
+		if _, err := ix.show.ExecContext(ctx, row.id, d.draft, d.published, d.expires, d.slug, strings.Join(list, " ")); err != nil {
+			return fmt.Errorf("index article %d for search: %w", row.id, err)
+		}
 	}
-	list := make([]string, 0, len(row.words))
-	for w := range row.words {
-		list = append(list, w)
-		ix.vocabulary[w]++
-	}
-	slices.Sort(list)
-	d := row.doc
-	if _, err := ix.show.ExecContext(ctx, row.id, d.draft, d.published, d.expires, d.slug, strings.Join(list, " ")); err != nil {
-		return fmt.Errorf("index article %d for search: %w", row.id, err)
+	for _, row := range rows {
+		row.terms[0] = row.id
+		if _, err := ix.insert.ExecContext(ctx, row.terms...); err != nil {
+			return fmt.Errorf("index article %d for search: %w", row.id, err)
+		}
 	}
 	return nil
 }
@@ -867,6 +886,7 @@ func (ix *searchIndexer) indexWhere(ctx context.Context, cond string, args ...an
 func (ix *searchIndexer) writeAll(ctx context.Context, docs []indexed) error {
 	an := analyzeAhead(docs)
 	defer an.close()
+	var pending []indexRow
 	for i := range docs {
 		row := an.row(i)
 		if !ix.empty {
@@ -874,11 +894,14 @@ func (ix *searchIndexer) writeAll(ctx context.Context, docs []indexed) error {
 				return err
 			}
 		}
-		if err := ix.write(ctx, row); err != nil {
-			return err
+		if pending = append(pending, row); len(pending) == writeBatch {
+			if err := ix.writeRows(ctx, pending); err != nil {
+				return err
+			}
+			pending = pending[:0]
 		}
 	}
-	return nil
+	return ix.writeRows(ctx, pending)
 }
 
 func (ix *searchIndexer) loadBatch(ctx context.Context, query string, args ...any) ([]indexed, error) {
