@@ -18,7 +18,7 @@ import (
 // 50 of a rubrique (or its last page, when it has fewer) and of a search.
 // `make bench-scale` runs it for 1,000, 10,000 and 100,000 articles.
 func Scale(ctx context.Context, o Options, sizes []int) error {
-	fmt.Fprintf(o.Out, "| articles | cold start | RSS after it | database | edit visible | restart | article p99 | rubrique page p99 | search p99 |\n")
+	fmt.Fprintf(o.Out, "| articles | cold start | RSS after it (peak) | database | edit visible | restart | article p99 | rubrique page p99 | search p99 |\n")
 	fmt.Fprintf(o.Out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, n := range sizes {
 		row, err := scaleOne(ctx, o, n)
@@ -49,7 +49,7 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 		return "", err
 	}
 	defer func() { s.stop() }()
-	rss, _ := s.memory()
+	rss, peak := s.memory()
 	article, listings, err := b.pickPages(s)
 	if err != nil {
 		return "", err
@@ -91,8 +91,8 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 		}
 		p99[i] = r.p99
 	}
-	return fmt.Sprintf("| %d | %s | %d MB | %d MB | %s | %s | %.2f ms | %.2f ms (page %d) | %.2f ms |",
-		n, ms(cold), rss>>20, db>>20, ms(visible), ms(restart), p99[0], p99[1], page, p99[2]), nil
+	return fmt.Sprintf("| %d | %s | %d MB (%d MB) | %d MB | %s | %s | %.2f ms | %.2f ms (page %d) | %.2f ms |",
+		n, ms(cold), rss>>20, peak>>20, db>>20, ms(visible), ms(restart), p99[0], p99[1], page, p99[2]), nil
 }
 
 const searchScript = `
