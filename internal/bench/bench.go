@@ -39,6 +39,9 @@ type Options struct {
 	Conns    int           // keep-alive connections
 	Threads  int           // wrk threads
 	Keep     bool          // keep the temporary folder
+	// Profiles, when set, is a folder where the growth table writes a CPU
+	// profile of each cold start (coldstart-N.prof, see -startup-cpuprofile).
+	Profiles string
 	Out      io.Writer
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,7 +45,12 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 	if err := corpus.Write(b.content, corpus.Options{Articles: n, Seed: 1, Now: time.Now()}); err != nil {
 		return "", err
 	}
+	extra := b.extraArgs
+	if o.Profiles != "" {
+		b.extraArgs = append(slices.Clip(extra), "-startup-cpuprofile", filepath.Join(o.Profiles, fmt.Sprintf("coldstart-%d.prof", n)))
+	}
 	s, cold, err := b.start(ctx)
+	b.extraArgs = extra
 	if err != nil {
 		return "", err
 	}
