@@ -39,6 +39,7 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 	defer os.RemoveAll(dir)
 	quiet := o
 	quiet.Out = &discard{}
+	quiet.Articles = n // bounds the wait for a start
 	b := &bench{o: quiet, dir: dir, content: filepath.Join(dir, "content"), db: filepath.Join(dir, "data", "site.db"),
 		// Searches come from one client here: lift the per-client limit.
 		extraArgs: []string{"-search-rate", "1000000000"}}
