@@ -3,9 +3,11 @@ package ingest_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,4 +87,71 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+var editProfile = flag.String("editpass.cpuprofile", "", "BenchmarkEditPass: write a CPU profile of the edit passes alone (not of the first pass before them) to this file")
+
+// BenchmarkEditPass is the pass after an editor saves one article of a
+// site of -coldstart.n articles: what "an edit is visible" waits for, and
+// what must not grow with the site faster than its files' count.
+func BenchmarkEditPass(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "content")
+	if err := corpus.Generate(dir, *coldStartArticles, 1); err != nil {
+		b.Fatal(err)
+	}
+	var file string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && file == "" && !d.IsDir() && strings.HasSuffix(p, ".md") && d.Name() != "_index.md" && filepath.Dir(filepath.Dir(p)) == dir {
+			file = p
+		}
+		return err
+	})
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "site.db"), quiet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	s, err := ingest.New(ctx, root.FS(), st, quiet, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Sync(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if *editProfile != "" {
+		f, err := os.Create(*editProfile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	b.ReportAllocs()
+	mtime := time.Now().Add(-time.Hour)
+	for i := 0; b.Loop(); i++ {
+		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(f, "\nMise à jour n° %d.\n", i)
+		f.Close()
+		mtime = mtime.Add(time.Second)
+		os.Chtimes(file, mtime, mtime)
+		rep, err := s.Sync(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Saved != 1 {
+			b.Fatalf("edit pass saved %d articles, want 1", rep.Saved)
+		}
+	}
 }
