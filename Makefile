@@ -117,8 +117,9 @@ bench: build bench-deps ## Go benchmarks, then the binary on a 10,000-article co
 
 .PHONY: bench-scale
 SCALE ?= 1000,10000,100000
+# PROFILES=folder: also write a CPU profile of each cold start there (coldstart-N.prof).
 bench-scale: build bench-deps ## Growth table (not in make test): cold start, restart, edit, RSS, p99s, database size for SCALE articles
-	$(GO) run ./cmd/bench -bin $(BIN) -scale $(SCALE) -d $(BENCH_DURATION)
+	$(GO) run ./cmd/bench -bin $(BIN) -scale $(SCALE) -d $(BENCH_DURATION) $(if $(PROFILES),-profiles $(PROFILES))
 
 SOAK     ?= 5m
 FUZZTIME ?= 5m

@@ -23,6 +23,7 @@ func main() {
 	flag.IntVar(&o.Rounds, "rounds", 3, "alternating rounds of site, nginx and minimal Go handler")
 	flag.IntVar(&o.Conns, "c", 64, "keep-alive connections")
 	flag.IntVar(&o.Threads, "t", 2, "wrk threads")
+	flag.StringVar(&o.Profiles, "profiles", "", "with -scale: write a CPU profile of each cold start to this folder (coldstart-N.prof)")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the temporary folder (corpus, database, logs)")
 	reference := flag.String("serve-reference", "", "serve the minimal Go handler from this folder (bench runs itself so)")
 	addr := flag.String("addr", "127.0.0.1:0", "with -serve-reference: listen address")

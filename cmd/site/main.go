@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -120,6 +121,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.BaseURL, "base-url", env("SITE_BASE_URL", ""), "public URL of the site, overrides site.yaml (SITE_BASE_URL)")
 	fs.StringVar(&now, "now", env("SITE_NOW", ""), "freeze the clock at this RFC 3339 instant (SITE_NOW)")
 	fs.StringVar(&cfg.PprofAddr, "pprof", env("SITE_PPROF", ""), "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060; off when empty (SITE_PPROF)")
+	startProfile := fs.String("startup-cpuprofile", env("SITE_STARTUP_CPUPROFILE", ""), "write a CPU profile of the start (the first pass over the content, until the site serves) to this file; off when empty (SITE_STARTUP_CPUPROFILE)")
 	fs.BoolVar(&cfg.Drafts, "drafts", env("SITE_DRAFTS", "") == "1", "show drafts and scheduled articles, for previews (SITE_DRAFTS=1)")
 	proxies := fs.String("trusted-proxies", env("SITE_TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of the reverse proxies whose X-Forwarded-For is believed (SITE_TRUSTED_PROXIES)")
 	limits := []struct {
@@ -215,7 +217,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	testHooks(&cfg, log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// -pprof serves only once the site runs: a cold start, which parses
+	// and stores every file before that, is profiled from here.
+	stopProfile, err := startupProfile(*startProfile)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
 	a, err := app.New(ctx, cfg, log)
+	if perr := stopProfile(); perr != nil {
+		log.Warn("startup CPU profile", "err", perr)
+	}
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		return 1
@@ -228,6 +240,26 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// startupProfile starts a CPU profile written to path, and returns what
+// stops it; nothing when path is empty.
+func startupProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("startup CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("startup CPU profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 // envInt returns the environment variable name as an integer, or def when

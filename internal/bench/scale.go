@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // 50 of a rubrique (or its last page, when it has fewer) and of a search.
 // `make bench-scale` runs it for 1,000, 10,000 and 100,000 articles.
 func Scale(ctx context.Context, o Options, sizes []int) error {
-	fmt.Fprintf(o.Out, "| articles | cold start | RSS after it | database | edit visible | restart | article p99 | rubrique page p99 | search p99 |\n")
+	fmt.Fprintf(o.Out, "| articles | cold start | RSS after it (peak) | database | edit visible | restart | article p99 | rubrique page p99 | search p99 |\n")
 	fmt.Fprintf(o.Out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, n := range sizes {
 		row, err := scaleOne(ctx, o, n)
@@ -38,18 +39,24 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 	defer os.RemoveAll(dir)
 	quiet := o
 	quiet.Out = &discard{}
+	quiet.Articles = n // bounds the wait for a start
 	b := &bench{o: quiet, dir: dir, content: filepath.Join(dir, "content"), db: filepath.Join(dir, "data", "site.db"),
 		// Searches come from one client here: lift the per-client limit.
 		extraArgs: []string{"-search-rate", "1000000000"}}
 	if err := corpus.Write(b.content, corpus.Options{Articles: n, Seed: 1, Now: time.Now()}); err != nil {
 		return "", err
 	}
+	extra := b.extraArgs
+	if o.Profiles != "" {
+		b.extraArgs = append(slices.Clip(extra), "-startup-cpuprofile", filepath.Join(o.Profiles, fmt.Sprintf("coldstart-%d.prof", n)))
+	}
 	s, cold, err := b.start(ctx)
+	b.extraArgs = extra
 	if err != nil {
 		return "", err
 	}
 	defer func() { s.stop() }()
-	rss, _ := s.memory()
+	rss, peak := s.memory()
 	article, listings, err := b.pickPages(s)
 	if err != nil {
 		return "", err
@@ -91,8 +98,8 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 		}
 		p99[i] = r.p99
 	}
-	return fmt.Sprintf("| %d | %s | %d MB | %d MB | %s | %s | %.2f ms | %.2f ms (page %d) | %.2f ms |",
-		n, ms(cold), rss>>20, db>>20, ms(visible), ms(restart), p99[0], p99[1], page, p99[2]), nil
+	return fmt.Sprintf("| %d | %s | %d MB (%d MB) | %d MB | %s | %s | %.2f ms | %.2f ms (page %d) | %.2f ms |",
+		n, ms(cold), rss>>20, peak>>20, db>>20, ms(visible), ms(restart), p99[0], p99[1], page, p99[2]), nil
 }
 
 const searchScript = `

@@ -264,13 +264,6 @@ func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
 			if !content.HasErrors(problems) {
 				in.categories = append(in.categories, c)
 			}
-		case content.KindArticle:
-			a, problems := s.parser.Article(name, src, in.site.Location)
-			rep.Parsed++
-			p.fileProblems[name] = problems
-			if !content.HasErrors(problems) {
-				in.articles[name] = a
-			}
 		case content.KindMisplaced:
 			p.fileProblems[name] = []content.Problem{content.MisplacedProblem(name)}
 		case content.KindAuthor:
@@ -280,6 +273,22 @@ func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
 			if !content.HasErrors(problems) {
 				in.authors = append(in.authors, au)
 			}
+		}
+	}
+	// Articles are most of a first pass's work: they are parsed on every
+	// core at once.
+	var toParse []content.File
+	for name, src := range changed {
+		if seen[name].kind == content.KindArticle {
+			toParse = append(toParse, content.File{Path: name, Src: src})
+		}
+	}
+	for i, parsed := range s.parser.Articles(toParse, in.site.Location) {
+		name := toParse[i].Path
+		rep.Parsed++
+		p.fileProblems[name] = parsed.Problems
+		if !content.HasErrors(parsed.Problems) {
+			in.articles[name] = parsed.Article
 		}
 	}
 	return in, walked{scan: scan, ids: ids}, nil

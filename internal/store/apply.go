@@ -230,12 +230,14 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 	// Articles that move get a provisional slug first, so that two articles
 	// swapping URLs in one change never collide on the way.
 	moves := map[string]string{} // path → former URL
+	stored := map[string]bool{}  // paths saved before: they may have an index row
 	for _, art := range list {
 		var category, slug string
 		err := a.tx.QueryRowContext(ctx, `SELECT category, slug FROM articles WHERE path = ?`, art.Path).Scan(&category, &slug)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
+		stored[art.Path] = true
 		if err != nil {
 			return fmt.Errorf("find article %s: %w", art.Path, err)
 		}
@@ -335,8 +337,21 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer forget.Close()
+	// The index takes the values being saved, not the rows read back:
+	// their text is analysed on other cores while this goroutine writes.
+	titles, err := a.search.categoryTitles(ctx)
+	if err != nil {
+		return err
+	}
+	docs := make([]indexed, len(list))
+	for i, art := range list {
+		docs[i] = article(art, titles[art.Category])
+	}
+	analysis := analyzeAhead(docs)
+	defer analysis.close()
+	var pending []indexRow // written a batch at a time (see writeRows)
 
-	for _, art := range list {
+	for i, art := range list {
 		headings, err := json.Marshal(art.Headings)
 		if err != nil {
 			return fmt.Errorf("encode headings of %s: %w", art.Path, err)
@@ -405,8 +420,18 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 				return fmt.Errorf("forget former URL %s: %w", p, err)
 			}
 		}
-		if err := a.search.index(ctx, id); err != nil {
-			return err
+		row := analysis.row(i)
+		row.id = id
+		if stored[art.Path] && !a.search.empty {
+			if err := a.search.unindex(ctx, id); err != nil {
+				return err
+			}
+		}
+		if pending = append(pending, row); len(pending) == writeBatch {
+			if err := a.search.writeRows(ctx, pending); err != nil {
+				return err
+			}
+			pending = pending[:0]
 		}
 		if old, moved := moves[art.Path]; moved {
 			_, err := a.tx.ExecContext(ctx, `
@@ -417,7 +442,7 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 			}
 		}
 	}
-	return nil
+	return a.search.writeRows(ctx, pending)
 }
 
 // keptMove is a stored article moving to a new URL without a new version.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/search"
@@ -149,4 +150,44 @@ func (s *Store) ArticleTags(ctx context.Context, ids ...int64) (map[int64][]cont
 // SearchResults exposes searchResults, for the test of long id lists.
 func (s *Store) SearchResults(ctx context.Context, ids []int64) ([]Article, error) {
 	return s.searchResults(ctx, ids)
+}
+
+// SearchIndexDump is every row of the search index, its visibility table
+// and its vocabulary, one line each, in a fixed order: tests compare the
+// index an Apply builds with the one a rebuild reads back.
+func (s *Store) SearchIndexDump(ctx context.Context) ([]string, error) {
+	// The index is contentless: its terms are read through fts5vocab, on
+	// one connection, where the temporary table lives.
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, article_search, instance)`); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, q := range []string{
+		`SELECT 'search', doc, col, offset, term, '', '' FROM temp.search_terms ORDER BY doc, col, offset`,
+		`SELECT 'visibility', id, draft, published_at, coalesce(expires_at, 'null'), category, words FROM article_search_visibility ORDER BY id`,
+		`SELECT 'vocabulary', form, docs, '', '', '', '' FROM search_vocabulary ORDER BY form`,
+	} {
+		rows, err := conn.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var v [7]string
+			if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, strings.Join(v[:], " | "))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/search"
 )
 
@@ -530,9 +534,11 @@ func (s *Store) searchResults(ctx context.Context, ids []int64) ([]Article, erro
 }
 
 // searchIndexer keeps the full-text index in step with the articles, in
-// the transaction that changes them. It reads the article back from the
-// transaction, so the index always reflects what was saved, category
-// title and tags included.
+// the transaction that changes them. Articles being saved are indexed from
+// the values saved (see article), analysed on other cores while SQLite
+// writes; those whose row changes by other ways (a rubrique renamed, a
+// kept move, a rebuild) are read back from the transaction, category title
+// and tags included.
 type searchIndexer struct {
 	tx       *sql.Tx
 	analyzer *search.Analyzer
@@ -563,7 +569,7 @@ func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
 	}
 	if ix.show, err = tx.PrepareContext(ctx, `
 		INSERT OR REPLACE INTO article_search_visibility (id, draft, published_at, expires_at, category, words)
-		SELECT id, draft, published_at, expires_at, category, ?2 FROM articles WHERE id = ?1`); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("prepare search index: %w", err)
 	}
@@ -596,18 +602,36 @@ func (ix *searchIndexer) Close() {
 
 // indexColumns are what the index holds of an article, from the articles
 // a and their categories c.
+// The tags are in the article's order, as article joins them.
 const indexColumns = `a.id, a.title, a.summary, a.body_text, coalesce(c.title, ''),
-	coalesce((SELECT group_concat(t.label, ' ') FROM article_tags t WHERE t.article_id = a.id), '')
+	coalesce((SELECT group_concat(t.label, ' ' ORDER BY t.position) FROM article_tags t WHERE t.article_id = a.id), ''),
+	a.draft, a.published_at, a.expires_at, a.category
 	FROM articles a LEFT JOIN categories c ON c.slug = a.category`
 
-// indexed is an article's text as the index takes it.
+// indexed is an article's text as the index takes it, and what a search
+// needs to know of its visibility.
 type indexed struct {
 	id                                   int64
 	title, summary, body, category, tags string
+	draft                                bool
+	published                            int64
+	expires                              sql.NullInt64
+	slug                                 string // of its rubrique
 }
 
 func (d *indexed) scan(row interface{ Scan(...any) error }) error {
-	return row.Scan(&d.id, &d.title, &d.summary, &d.body, &d.category, &d.tags)
+	return row.Scan(&d.id, &d.title, &d.summary, &d.body, &d.category, &d.tags, &d.draft, &d.published, &d.expires, &d.slug)
+}
+
+// article is what the index takes of art, saved in a rubrique titled
+// category: the same as indexColumns reads back from its saved row.
+func article(art content.Article, category string) indexed {
+	tags := make([]string, len(art.Tags))
+	for i, t := range art.Tags {
+		tags[i] = t.Label
+	}
+	return indexed{title: art.Title, summary: art.Summary, body: art.BodyText, category: category,
+		tags: strings.Join(tags, " "), draft: art.Draft, published: art.Date.Unix(), expires: toNull(art.Expires), slug: art.Category}
 }
 
 // index (re)writes the index row of the article with id.
@@ -628,35 +652,150 @@ type indexRow struct {
 	id    int64
 	terms []any // id, then the terms of each column
 	words map[string]bool
+	doc   *indexed
 }
 
 // analyze returns d's row of the index.
 func (ix *searchIndexer) analyze(d indexed) indexRow {
-	a := ix.analyzer
+	return analyze(ix.analyzer, &d)
+}
+
+func analyze(a *search.Analyzer, d *indexed) indexRow {
 	words := map[string]bool{}
 	return indexRow{
 		id: d.id,
 		terms: []any{d.id, a.TermsAndWords(d.title, words), a.TermsAndWords(d.summary, words), a.TermsAndWords(d.body, words),
 			a.TermsAndWords(d.category, words), a.TermsAndWords(d.tags, words)},
 		words: words,
+		doc:   d,
 	}
+}
+
+// analysis analyses documents ahead of the goroutine that writes them, on
+// the other cores: on a first start the analysis is a third of the
+// index's cost, and SQLite writes on one goroutine only.
+type analysis struct {
+	docs   []indexed
+	rows   []chan indexRow
+	next   atomic.Int64
+	tokens chan struct{} // bounds the rows analysed and not yet taken
+	stop   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// analysisAhead is how many rows may wait for the writer: enough to keep
+// the analysers busy, few enough that their terms stay a small part of a
+// first start's memory.
+const analysisAhead = 64
+
+// analyzeAhead starts analysing docs. Take their rows with row, in order,
+// then call close.
+func analyzeAhead(docs []indexed) *analysis {
+	an := &analysis{docs: docs, rows: make([]chan indexRow, len(docs)),
+		tokens: make(chan struct{}, analysisAhead), stop: make(chan struct{})}
+	for i := range an.rows {
+		an.rows[i] = make(chan indexRow, 1)
+	}
+	// One analyser fewer than the cores: the writer needs one.
+	for range max(1, min(runtime.GOMAXPROCS(0)-1, len(docs))) {
+		an.wg.Go(func() {
+			a := search.NewAnalyzer() // its cache is not safe for concurrent use
+			for {
+				select {
+				case <-an.stop:
+					return
+				default:
+				}
+				select {
+				case an.tokens <- struct{}{}:
+				case <-an.stop:
+					return
+				}
+				// Indices are taken in order after a token: the row the
+				// writer waits for is always being analysed or next.
+				i := int(an.next.Add(1) - 1)
+				if i >= len(docs) {
+					return
+				}
+				an.rows[i] <- analyze(a, &an.docs[i])
+			}
+		})
+	}
+	return an
+}
+
+// row returns the row of docs[i], once analysed. The id is the caller's to
+// set when it was not known before.
+func (an *analysis) row(i int) indexRow {
+	r := <-an.rows[i]
+	<-an.tokens
+	return r
+}
+
+// close stops the analysers, whether every row was taken or not.
+func (an *analysis) close() {
+	close(an.stop)
+	an.wg.Wait()
 }
 
 // write adds a row to the index.
 func (ix *searchIndexer) write(ctx context.Context, row indexRow) error {
-	if _, err := ix.insert.ExecContext(ctx, row.terms...); err != nil {
-		return fmt.Errorf("index article %d for search: %w", row.id, err)
+	return ix.writeRows(ctx, []indexRow{row})
+}
+
+// writeBatch is how many rows writeRows is given at a time by callers that
+// index many articles.
+const writeBatch = 256
+
+// writeRows adds rows to the index. The full-text rows are inserted one
+// after the other with no other statement in between: FTS5 keeps them in
+// memory until a statement that may need to roll back alone (an upsert, an
+// INSERT OR REPLACE) begins, and then writes them out as a new segment of
+// the index, which later merges read and write again. Writing each
+// article's row between its other statements made one segment per
+// article, and merging them was most of the index's cost.
+func (ix *searchIndexer) writeRows(ctx context.Context, rows []indexRow) error {
+	for _, row := range rows {
+		list := make([]string, 0, len(row.words))
+		for w := range row.words {
+			list = append(list, w)
+			ix.vocabulary[w]++
+		}
+		slices.Sort(list)
+		d := row.doc
+		if _, err := ix.show.ExecContext(ctx, row.id, d.draft, d.published, d.expires, d.slug, strings.Join(list, " ")); err != nil {
+			return fmt.Errorf("index article %d for search: %w", row.id, err)
+		}
 	}
-	list := make([]string, 0, len(row.words))
-	for w := range row.words {
-		list = append(list, w)
-		ix.vocabulary[w]++
-	}
-	slices.Sort(list)
-	if _, err := ix.show.ExecContext(ctx, row.id, strings.Join(list, " ")); err != nil {
-		return fmt.Errorf("index article %d for search: %w", row.id, err)
+	for _, row := range rows {
+		row.terms[0] = row.id
+		if _, err := ix.insert.ExecContext(ctx, row.terms...); err != nil {
+			return fmt.Errorf("index article %d for search: %w", row.id, err)
+		}
 	}
 	return nil
+}
+
+// categoryTitles are the titles of the rubriques by slug, as the
+// transaction has them.
+func (ix *searchIndexer) categoryTitles(ctx context.Context) (map[string]string, error) {
+	rows, err := ix.tx.QueryContext(ctx, `SELECT slug, title FROM categories`)
+	if err != nil {
+		return nil, fmt.Errorf("read rubriques to index: %w", err)
+	}
+	defer rows.Close()
+	titles := map[string]string{}
+	for rows.Next() {
+		var slug, title string
+		if err := rows.Scan(&slug, &title); err != nil {
+			return nil, fmt.Errorf("read rubriques to index: %w", err)
+		}
+		titles[slug] = title
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read rubriques to index: %w", err)
+	}
+	return titles, nil
 }
 
 // unindex removes the article with id from the index.
@@ -745,26 +884,24 @@ func (ix *searchIndexer) indexWhere(ctx context.Context, cond string, args ...an
 // SQLite writes the previous one: on a large rebuild each takes about half
 // the time.
 func (ix *searchIndexer) writeAll(ctx context.Context, docs []indexed) error {
-	rows := make(chan indexRow, 16)
-	go func() {
-		defer close(rows)
-		for _, d := range docs {
-			rows <- ix.analyze(d)
-		}
-	}()
-	var err error
-	for row := range rows {
-		if err != nil {
-			continue // let the analysis finish
-		}
+	an := analyzeAhead(docs)
+	defer an.close()
+	var pending []indexRow
+	for i := range docs {
+		row := an.row(i)
 		if !ix.empty {
-			err = ix.unindex(ctx, row.id)
+			if err := ix.unindex(ctx, row.id); err != nil {
+				return err
+			}
 		}
-		if err == nil {
-			err = ix.write(ctx, row)
+		if pending = append(pending, row); len(pending) == writeBatch {
+			if err := ix.writeRows(ctx, pending); err != nil {
+				return err
+			}
+			pending = pending[:0]
 		}
 	}
-	return err
+	return ix.writeRows(ctx, pending)
 }
 
 func (ix *searchIndexer) loadBatch(ctx context.Context, query string, args ...any) ([]indexed, error) {

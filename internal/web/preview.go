@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
 	"sync"
@@ -43,13 +43,49 @@ type previewTokens struct {
 	mu         sync.Mutex
 	generation uint64
 	ready      bool
-	tokens     [][tokenBytes]byte
-	paths      []string
+	index      tokenIndex
 }
 
-// lookup returns the article path whose token is tok, "" when none. Every
-// token is compared, in constant time and without stopping at a match, so
-// that the answer's timing says nothing of how close a guess came.
+// tokenIndex finds the article of a preview token in one map lookup,
+// whatever the number of articles. The map is keyed by the tokens
+// blinded under a random key of its own (an HMAC of each token), not by
+// the tokens: a map's lookup time depends on the bytes of the keys it
+// compares, and a guess blinded this way shares nothing an attacker can
+// steer with any real token's blinded form, so the timing says nothing of
+// how close a guess came.
+type tokenIndex struct {
+	key   [32]byte
+	paths map[[tokenBytes]byte]string
+}
+
+func newTokenIndex(secret []byte, paths []string) tokenIndex {
+	ix := tokenIndex{paths: make(map[[tokenBytes]byte]string, len(paths))}
+	rand.Read(ix.key[:]) // never fails (crypto/rand)
+	for _, path := range paths {
+		mac := hmac.New(sha256.New, secret)
+		mac.Write([]byte("preview\x00" + path))
+		ix.paths[ix.blind(mac.Sum(nil)[:tokenBytes])] = path
+	}
+	return ix
+}
+
+func (ix tokenIndex) blind(raw []byte) [tokenBytes]byte {
+	mac := hmac.New(sha256.New, ix.key[:])
+	mac.Write(raw)
+	var out [tokenBytes]byte
+	copy(out[:], mac.Sum(nil))
+	return out
+}
+
+// lookup returns the article path whose token is raw, "" when none.
+func (ix tokenIndex) lookup(raw []byte) string {
+	if len(raw) != tokenBytes {
+		return ""
+	}
+	return ix.paths[ix.blind(raw)]
+}
+
+// lookup returns the article path whose token is tok, "" when none.
 func (s *Server) previewLookup(ctx context.Context, tok string) (string, error) {
 	raw, err := hex.DecodeString(tok)
 	if err != nil || len(raw) != tokenBytes {
@@ -63,32 +99,10 @@ func (s *Server) previewLookup(ctx context.Context, tok string) (string, error) 
 		if err != nil {
 			return "", err
 		}
-		p.paths, p.tokens = paths, make([][tokenBytes]byte, len(paths))
-		for i, path := range paths {
-			mac := hmac.New(sha256.New, s.cfg.PreviewSecret)
-			mac.Write([]byte("preview\x00" + path))
-			copy(p.tokens[i][:], mac.Sum(nil))
-		}
+		p.index = newTokenIndex(s.cfg.PreviewSecret, paths)
 		p.generation, p.ready = gen, true
 	}
-	found := matchToken(p.tokens, raw)
-	if found < 0 {
-		return "", nil
-	}
-	return p.paths[found], nil
-}
-
-// matchToken returns the index of raw among tokens, -1 when absent. It
-// compares every token in full, so its time depends on the number of
-// tokens only.
-func matchToken(tokens [][tokenBytes]byte, raw []byte) int {
-	found := -1
-	for i := range tokens {
-		if subtle.ConstantTimeCompare(tokens[i][:], raw) == 1 {
-			found = i
-		}
-	}
-	return found
+	return p.index.lookup(raw), nil
 }
 
 // preview shows an unpublished article to whoever holds its link, and
