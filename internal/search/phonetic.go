@@ -199,18 +199,23 @@ func soundOf(form string) uint64 {
 
 var cedilla = strings.NewReplacer("ç", "s", "Ç", "s")
 
-// soundIndex returns the indexes of v's words that have a sound, by
-// sound, sorted once for each Vocabulary, the first time a correction
-// asks.
-func (v *Vocabulary) soundIndex() []int32 {
+// soundEntry places a word of a Vocabulary by its sound.
+type soundEntry struct {
+	sound uint64
+	word  int32 // its index in words
+}
+
+// soundIndex returns v's words that have a sound, by sound, sorted once
+// for each Vocabulary, the first time a correction asks.
+func (v *Vocabulary) soundIndex() []soundEntry {
 	v.soundsOnce.Do(func() {
-		list := make([]int32, 0, len(v.words))
+		list := make([]soundEntry, 0, len(v.words))
 		for i, w := range v.words {
 			if w.sound != 0 {
-				list = append(list, int32(i))
+				list = append(list, soundEntry{w.sound, int32(i)})
 			}
 		}
-		slices.SortFunc(list, func(a, b int32) int { return cmp.Compare(v.words[a].sound, v.words[b].sound) })
+		slices.SortFunc(list, func(a, b soundEntry) int { return cmp.Compare(a.sound, b.sound) })
 		v.sounds = list
 	})
 	return v.sounds
@@ -230,10 +235,10 @@ func (v *Vocabulary) soundsLike(folded string, minDocs int) (VocabularyWord, boo
 		return VocabularyWord{}, false
 	}
 	index := v.soundIndex()
-	i, _ := slices.BinarySearchFunc(index, sound, func(w int32, s uint64) int { return cmp.Compare(v.words[w].sound, s) })
+	i, _ := slices.BinarySearchFunc(index, sound, func(e soundEntry, s uint64) int { return cmp.Compare(e.sound, s) })
 	best, bestDist, found := VocabularyWord{}, 0, false
-	for ; i < len(index) && v.words[index[i]].sound == sound; i++ {
-		w := v.words[index[i]]
+	for ; i < len(index) && index[i].sound == sound; i++ {
+		w := v.words[index[i].word]
 		if w.Word == folded || w.Docs < minDocs {
 			continue
 		}

@@ -25,8 +25,8 @@ const maxVocabularyWord = 32
 // entryBytes is what a word costs a Vocabulary beside its letters: its
 // VocabularyWord (two string headers, the count, the forms' slice header,
 // the hash of its sound: 72 bytes) and its place in the index of sounds
-// (4 bytes).
-const entryBytes = 76
+// (16 bytes).
+const entryBytes = 88
 
 // VocabularyForm is a word as the indexed texts write it (case and accents
 // kept: "retraité", "Canada") and how many articles hold it.
@@ -107,7 +107,7 @@ type Vocabulary struct {
 	// sounds are the words by the hash of their phonetic key, sorted the
 	// first time a correction asks (see soundsLike).
 	soundsOnce sync.Once
-	sounds     []int32
+	sounds     []soundEntry
 }
 
 // NewVocabulary returns the vocabulary of forms, keeping the words held by
