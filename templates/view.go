@@ -300,8 +300,9 @@ type SearchPage struct {
 	Pager       Pager
 	Suggestions []MenuItem // the rubriques, when nothing matched
 	Notice      SearchNotice
-	Filters     []FilterGroup // none before a query
-	Hidden      []Hidden      // the filters a new query keeps
+	// Filters narrow or order the results: links once there is a query,
+	// and the form's menus, which a new query keeps.
+	Filters []FilterGroup
 }
 
 // SearchNotice is what a results page says of a search it corrected or
@@ -316,21 +317,18 @@ type SearchNotice struct {
 	Partial bool
 }
 
-// FilterGroup is one way to narrow or order results: its options are links.
+// FilterGroup is one way to narrow or order results: a parameter of the
+// search form (Name), whose options are also links.
 type FilterGroup struct {
-	Label   string
-	Options []FilterOption
+	Label, Name string
+	Options     []FilterOption
 }
 
-// FilterOption is a link to the same results, filtered another way.
+// FilterOption is one value of a filter: the parameter's Value in the
+// form, a link (URL) to the same results filtered that way.
 type FilterOption struct {
-	Label, URL string
-	Current    bool
-}
-
-// Hidden is a hidden field of a form.
-type Hidden struct {
-	Name, Value string
+	Label, Value, URL string
+	Current           bool
 }
 
 // pictureClass is the classes of a picture's <img>.

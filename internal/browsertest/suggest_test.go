@@ -181,7 +181,9 @@ func TestSuggestionsKeyboard(t *testing.T) {
 		// Enter with no title chosen submits the form, as without script.
 		tb.press(kb.Escape)
 		tb.press("\r")
-		tb.waitForPage("the results", func(u string) bool { return strings.HasSuffix(u, "/recherche?q=merco") })
+		// The form's menus go with it, as they were (all rubriques, any
+		// date, by relevance).
+		tb.waitForPage("the results", func(u string) bool { return strings.HasSuffix(u, "/recherche?q=merco&rubrique=&periode=&tri=") })
 		tb.checkClean("search page suggestions")
 	})
 

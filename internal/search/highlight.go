@@ -21,13 +21,23 @@ type Segment struct {
 // words. A Highlighter is not safe for concurrent use.
 type Highlighter struct {
 	q     Query
-	first map[byte]bool // first bytes of the query's words
+	first [256]bool // first bytes of the query's words
 	stems map[string]string
+	// Reused from one text to the next: a results page cuts a dozen
+	// passages from texts of thousands of words.
+	spans  []span
+	hits   []int
+	folded []string // of the words that may match, "" for the others
+	stemOf []string
+	maybe  []int // the words that may match, by index
 }
+
+// span is where a word sits in a text, in bytes.
+type span struct{ start, end int }
 
 // Highlighter returns a Highlighter of q's terms.
 func (q Query) Highlighter() *Highlighter {
-	m := &Highlighter{q: q, first: map[byte]bool{}, stems: map[string]string{}}
+	m := &Highlighter{q: q, stems: map[string]string{}}
 	for _, t := range q.Terms {
 		for _, w := range append(slices.Clip(t.Words), t.Stems...) {
 			m.first[w[0]] = true
@@ -36,13 +46,8 @@ func (q Query) Highlighter() *Highlighter {
 	return m
 }
 
-// stem stems only the words that may match: a stem starts like its word,
-// so a word whose first byte starts no query word cannot match, and most
-// words of a long text are skipped without the cost of stemming.
+// stem returns the stem of a folded word, computed once.
 func (m *Highlighter) stem(folded string) string {
-	if folded == "" || !m.first[folded[0]] {
-		return ""
-	}
 	s, ok := m.stems[folded]
 	if !ok {
 		s = stem(folded)
@@ -51,43 +56,88 @@ func (m *Highlighter) stem(folded string) string {
 	return s
 }
 
-// match analyses text and returns its indexed words, and for each the
-// index of the query term it belongs to, or -1.
-func (m *Highlighter) match(text string) ([]word, []int) {
-	var ws []word
-	for _, w := range words(text) {
-		if !w.elided {
-			ws = append(ws, w)
+// match returns the indexed words of text, and for each the index of the
+// query term it belongs to, or -1. It folds and stems only the words that
+// may match: a stem starts like its folded word, so a word whose folded
+// first byte starts no query word cannot match, and most words of a long
+// text are only located. The slices are reused by the next call.
+func (m *Highlighter) match(text string) ([]span, []int) {
+	m.spans, m.folded, m.stemOf, m.maybe = m.spans[:0], m.folded[:0], m.stemOf[:0], m.maybe[:0]
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
 		}
+		start, first := i, r
+		for i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				break
+			}
+			i += size
+		}
+		// The folded first byte, without folding the whole word when
+		// its first letter is one of French text's.
+		var folded string
+		var head byte
+		switch {
+		case first < utf8.RuneSelf && isLetterOrNumber(first):
+			head = byte(unicode.ToLower(first))
+		case 0xC0 <= first && first < 0x180 && isLetterOrNumber(first):
+			head = latinFolds[first-0xC0][0]
+		default:
+			folded = fold(text[start:i])
+			if !strings.ContainsFunc(folded, isLetterOrNumber) {
+				continue // accents alone, which the index drops too
+			}
+			head = folded[0]
+		}
+		if i < len(text) {
+			if r, size := utf8.DecodeRuneInString(text[i:]); isApostrophe(r) {
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				if unicode.IsLetter(next) && elisions[fold(text[start:i])] {
+					continue // not indexed
+				}
+			}
+		}
+		m.spans = append(m.spans, span{start, i})
+		if !m.first[head] {
+			m.folded, m.stemOf = append(m.folded, ""), append(m.stemOf, "")
+			continue
+		}
+		if folded == "" {
+			folded = fold(text[start:i])
+		}
+		m.maybe = append(m.maybe, len(m.spans)-1)
+		m.folded, m.stemOf = append(m.folded, folded), append(m.stemOf, m.stem(folded))
 	}
-	stems := make([]string, len(ws))
-	for i, w := range ws {
-		stems[i] = m.stem(w.folded)
-	}
-	hit := make([]int, len(ws))
-	for i := range hit {
-		hit[i] = -1
+	m.hits = slices.Grow(m.hits[:0], len(m.spans))[:len(m.spans)]
+	for i := range m.hits {
+		m.hits[i] = -1
 	}
 	for ti, t := range m.q.Terms {
-		for i := 0; i+len(t.Words) <= len(ws); i++ {
-			if matchesAt(ws, stems, i, t) {
+		for _, i := range m.maybe {
+			if i+len(t.Words) <= len(m.spans) && matchesAt(m.folded, m.stemOf, i, t) {
 				for j := range t.Words {
-					hit[i+j] = ti
+					m.hits[i+j] = ti
 				}
 			}
 		}
 	}
-	return ws, hit
+	return m.spans, m.hits
 }
 
-// matchesAt reports whether term t occurs at the i-th word. A prefix
-// matches a word that starts with it, as the reader meant, or whose stem
-// is one of the prefix's whole-word stems, as the index sees it.
-func matchesAt(ws []word, stems []string, i int, t Term) bool {
+// matchesAt reports whether term t occurs at the i-th word, given the
+// words' folded forms and stems. A prefix matches a word that starts with
+// it, as the reader meant, or whose stem is one of the prefix's
+// whole-word stems, as the index sees it.
+func matchesAt(folded, stems []string, i int, t Term) bool {
 	for j, w := range t.Words {
 		s := stems[i+j]
 		if t.Prefix && j == len(t.Words)-1 {
-			if !strings.HasPrefix(ws[i+j].folded, w) && !strings.HasPrefix(s, w) && !slices.Contains(t.Stems, s) {
+			if !strings.HasPrefix(folded[i+j], w) && !strings.HasPrefix(s, w) && !slices.Contains(t.Stems, s) {
 				return false
 			}
 		} else if s != w {
@@ -154,7 +204,7 @@ func (m *Highlighter) Snippet(text string, size int) ([]Segment, int) {
 
 // segments cuts text from word start to word end (excluded) into marked
 // and unmarked pieces, with an ellipsis where the text goes on.
-func segments(text string, ws []word, hit []int, start, end int) []Segment {
+func segments(text string, ws []span, hit []int, start, end int) []Segment {
 	if start >= end {
 		return nil
 	}

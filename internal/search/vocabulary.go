@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,9 +22,11 @@ const MaxVocabulary = 250_000
 // codes and compounds that nobody types, let alone misspells.
 const maxVocabularyWord = 32
 
-// entryBytes is what a word costs a Vocabulary beside its bytes: two
-// string headers and the count.
-const entryBytes = 40
+// entryBytes is what a word costs a Vocabulary beside its letters: its
+// VocabularyWord (two string headers, the count, the forms' slice header,
+// the hash of its sound: 72 bytes) and its place in the index of sounds
+// (16 bytes).
+const entryBytes = 88
 
 // VocabularyForm is a word as the indexed texts write it (case and accents
 // kept: "retraité", "Canada") and how many articles hold it.
@@ -43,6 +46,7 @@ type VocabularyWord struct {
 	// forms are every form with its count when there are more than one
 	// (Form "" for Word itself); nil for a word written one way, most.
 	forms []VocabularyForm
+	sound uint64 // the hash of its phonetic key, 0 for none
 }
 
 // Shown returns the word as a page shows it.
@@ -100,6 +104,10 @@ func formBefore(a, b string) bool {
 type Vocabulary struct {
 	words []VocabularyWord // by Word
 	bytes int
+	// sounds are the words by the hash of their phonetic key, sorted the
+	// first time a correction asks (see soundsLike).
+	soundsOnce sync.Once
+	sounds     []soundEntry
 }
 
 // NewVocabulary returns the vocabulary of forms, keeping the words held by
@@ -114,7 +122,7 @@ func newVocabulary(forms []VocabularyForm, limit int) *Vocabulary {
 		word := fold(f.Form)
 		w, ok := byWord[word]
 		if !ok {
-			w = &VocabularyWord{Word: word}
+			w = &VocabularyWord{Word: word, sound: soundOf(f.Form)}
 			byWord[word] = w
 		}
 		w.add(f.Form, f.Docs)
@@ -184,7 +192,7 @@ func (v *Vocabulary) With(changes map[string]int) *Vocabulary {
 		}
 		w, ok := added[word]
 		if !ok {
-			w = &VocabularyWord{Word: word}
+			w = &VocabularyWord{Word: word, sound: soundOf(form)}
 			added[word] = w
 		}
 		w.add(form, docs)
@@ -239,11 +247,24 @@ func MaxEdits(folded string) int {
 // binary search; only words within k letters of its length are compared,
 // and only the cells within k of the table's diagonal. Distances count
 // bytes, which for folded French text are letters.
+//
+// A word that sounds like folded (see phoneticKey) comes first, within
+// soundEdits: « conte » is corrected to « compte », not to « côte », one
+// letter closer.
 func (v *Vocabulary) Correct(folded string) (VocabularyWord, bool) {
 	if v.Docs(folded) > 0 {
 		return VocabularyWord{}, false
 	}
-	return v.closest(folded, 1)
+	return v.nearest(folded, 1)
+}
+
+// nearest returns the word that sounds like folded, else the closest by
+// spelling, that at least minDocs articles hold.
+func (v *Vocabulary) nearest(folded string, minDocs int) (VocabularyWord, bool) {
+	if w, ok := v.soundsLike(folded, minDocs); ok {
+		return w, true
+	}
+	return v.closest(folded, minDocs)
 }
 
 // rareFactor is how many times more articles must hold a word for it to
@@ -258,7 +279,7 @@ func (v *Vocabulary) Suggest(folded string) (VocabularyWord, bool) {
 	if docs > 0 && utf8.RuneCountInString(folded) < rareMinLetters {
 		return VocabularyWord{}, false
 	}
-	return v.closest(folded, max(1, rareFactor*docs))
+	return v.nearest(folded, max(1, rareFactor*docs))
 }
 
 // rareMinLetters is the shortest rare word Suggest offers another for:

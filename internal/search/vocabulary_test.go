@@ -10,30 +10,13 @@ import (
 	"time"
 )
 
-// editDistance is the plain dynamic programme that Correct's walk must
-// agree with: optimal string alignment over bytes.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
+// bySpelling is what Correct returns when no word sounds like folded:
+// what a scan with editDistance must find.
+func bySpelling(v *Vocabulary, folded string) (VocabularyWord, bool) {
+	if v.Docs(folded) > 0 {
+		return VocabularyWord{}, false
 	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
+	return v.closest(folded, 1)
 }
 
 func vocabulary(forms ...string) *Vocabulary {
@@ -135,7 +118,7 @@ func TestCorrectAgreesWithScan(t *testing.T) {
 	v := NewVocabulary(list)
 	for range 200 {
 		q := word(4 + r.IntN(7))
-		got, ok := v.Correct(q)
+		got, ok := bySpelling(v, q)
 		k := MaxEdits(q)
 		var want VocabularyWord
 		wantOK := false
@@ -273,6 +256,9 @@ func BenchmarkCorrect(b *testing.B) {
 		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	start := cpu()
+	v.soundIndex() // once for each vocabulary, at its first correction
+	index := cpu() - start
+	start = cpu()
 	for b.Loop() {
 		v.Correct("internationnal")
 		v.Correct("retrate")
@@ -281,6 +267,7 @@ func BenchmarkCorrect(b *testing.B) {
 	// is what one correction costs.
 	b.ReportMetric(float64(cpu()-start)/float64(time.Millisecond)/float64(2*b.N), "cpu-ms/correction")
 	b.ReportMetric(float64(v.Bytes())/(1<<20), "MB")
+	b.ReportMetric(float64(index)/float64(time.Millisecond), "cpu-ms/sound-index")
 }
 
 // FuzzCorrect checks that any word, however odd, is corrected as a scan
@@ -292,7 +279,11 @@ func FuzzCorrect(f *testing.F) {
 	v := vocabulary("retraite", "retraites", "retrait", "assurance", "maladie", "mercosur", "international", "internationaux",
 		"résident", "vigilance", "cleiss", "impôts", "sécurité", "sociale", "valence", "lycée", "étranger", "éléphant", "ça")
 	f.Fuzz(func(t *testing.T, word string) {
-		got, ok := v.Correct(word)
+		got, ok := bySpelling(v, word)
+		// Correct, sounds first, never corrects what spelling may not.
+		if _, corrected := v.Correct(word); corrected && (MaxEdits(word) == 0 || len(word) > maxVocabularyWord || v.Docs(word) > 0) {
+			t.Fatalf("Correct(%q) corrected a word that may not be", word)
+		}
 		k := MaxEdits(word)
 		var want VocabularyWord
 		wantOK := false
@@ -320,5 +311,79 @@ func TestTermsAndWords(t *testing.T) {
 	Words(text, want)
 	if terms != a.Terms(text) || !maps.Equal(got, want) {
 		t.Errorf("TermsAndWords = %q, %v; Terms and Words give %q, %v", terms, got, a.Terms(text), want)
+	}
+}
+
+// Words that sound alike share a key; words that sound apart do not.
+func TestPhoneticKey(t *testing.T) {
+	alike := [][]string{
+		{"compte", "conte", "comptes", "comte"},
+		{"bateau", "bato", "batau"},
+		{"hotel", "otel"},
+		{"pharmacie", "farmacie"},
+		{"vigilance", "vigilence", "vijilance"},
+		{"appartement", "apartement", "appartemant"},
+		{"enseignement", "ensaignement"},
+		{"ancien", "ansien"},
+		{"cinema", "sinema"},
+		{"assurance", "asurance", "assurence"},
+		{"residence", "residance", "rezidence"},
+		{"francophonie", "francofonie"},
+		{"orthographe", "ortografe"},
+		{"pension", "pention"},
+		{"chateau", "chato", "shato"},
+		{"quatre", "katre"},
+		{"parler", "parlez"},
+		{"mercosur", "mercossur", "merkosur"},
+	}
+	for _, words := range alike {
+		want := phoneticKey(words[0])
+		for _, w := range words[1:] {
+			if got := phoneticKey(w); got != want {
+				t.Errorf("phoneticKey(%q) = %q, phoneticKey(%q) = %q: want them equal", w, got, words[0], want)
+			}
+		}
+	}
+	apart := [][2]string{
+		{"retraite", "retrait"}, {"compte", "cote"}, {"visa", "vise"}, {"poisson", "poisse"},
+		{"bateau", "bâton"}, {"cours", "cœur"}, {"pain", "pan"}, {"francais", "france"}, {"parler", "parle"},
+	}
+	for _, p := range apart {
+		a, b := phoneticKey(fold(p[0])), phoneticKey(fold(p[1]))
+		if a == b {
+			t.Errorf("phoneticKey(%q) = phoneticKey(%q) = %q: want them apart", p[0], p[1], a)
+		}
+	}
+	if soundOf("français") != soundOf("fransais") || soundOf("français") == soundOf("France") {
+		t.Error("« français » must sound like « fransais », not like « France »")
+	}
+	for _, w := range []string{"", "a", "2024", "é", "x"} {
+		phoneticKey(w) // no panic on short or odd words
+	}
+}
+
+// A word that sounds like the typed one wins over one closer by
+// spelling, and frequency decides among those that sound alike.
+func TestCorrectBySound(t *testing.T) {
+	v := NewVocabulary([]VocabularyForm{{"compte", 40}, {"côté", 60}, {"bancaire", 12}, {"château", 5}, {"chapeau", 50}, {"comté", 2}, {"Français", 9}, {"France", 30}})
+	for typed, want := range map[string]string{
+		"conte":    "compte", // « côté » is one edit away, « compte » two
+		"chato":    "chateau",
+		"fransais": "francais", // the cedilla, lost by folding, is an s
+		"fransai":  "francais",
+		"bancaire": "", // a word of the vocabulary
+		"cote":     "", // too short to correct (3 letters folded « cote » is 4: but it is a word)
+		"zzzz":     "",
+	} {
+		got, ok := v.Correct(typed)
+		if want == "" {
+			if ok && typed != "cote" {
+				t.Errorf("Correct(%q) = %q, want none", typed, got.Word)
+			}
+			continue
+		}
+		if !ok || got.Word != want {
+			t.Errorf("Correct(%q) = %q, %v; want %q", typed, got.Word, ok, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"container/list"
 	"context"
 	"math"
@@ -71,6 +72,31 @@ type phraseEntry struct {
 type termScores struct {
 	ids    []int64
 	scores []float64
+	order  *scoreOrder // shared by the copies of one phrase's scores
+}
+
+// scoreOrder is the order of a phrase's articles by score, computed the
+// first time a search reads the best articles first (ranking.top).
+type scoreOrder struct {
+	once sync.Once
+	idx  []int32 // indexes in ids, best score first
+}
+
+// byScore returns the indexes of ts's articles, best score first.
+func (ts termScores) byScore() []int32 {
+	sorted := func() []int32 {
+		idx := make([]int32, len(ts.ids))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(ts.scores[a], ts.scores[b]) })
+		return idx
+	}
+	if ts.order == nil {
+		return sorted()
+	}
+	ts.order.once.Do(func() { ts.order.idx = sorted() })
+	return ts.order.idx
 }
 
 // indexedDoc is what ranking needs of an indexed article: whether a View
@@ -182,7 +208,7 @@ func (c *scoreCache) fill(ctx context.Context, set *scoreSet, e *phraseEntry, lo
 // recently asked for, and reports whether it fits. The caller holds the
 // lock.
 func (c *scoreCache) keep(set *scoreSet, e *phraseEntry) bool {
-	e.size = entryCost + len(e.key) + 16*len(e.val.ids)
+	e.size = entryCost + len(e.key) + 20*len(e.val.ids) // an id, a score and its place in the order
 	if e.size > c.budget/4 {
 		return false // one phrase must not push out most of the others
 	}

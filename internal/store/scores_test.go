@@ -62,7 +62,7 @@ func TestScoreCache(t *testing.T) {
 
 	t.Run("the least recently used term goes first", func(t *testing.T) {
 		clear(loads)
-		size := entryCost + 1 + 16*100
+		size := entryCost + 1 + 20*100
 		c := &scoreCache{budget: 4*size + size/2}                     // room for four such terms
 		for _, term := range []string{"a", "b", "c", "d", "a", "e"} { // a is used again, b not: e pushes b out
 			get(c, 1, term, 100)

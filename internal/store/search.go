@@ -66,7 +66,11 @@ type SearchRequest struct {
 	ByDate   bool // newest first, instead of best first
 	// Exact takes the query as typed: no typo correction, no fall-back
 	// to the articles that match only some of its words.
-	Exact         bool
+	Exact bool
+	// Top asks only for the page's articles: Total is then how many the
+	// page holds, not how many match in all, which spares ranking every
+	// match when the best are found first (see ranking.top).
+	Top           bool
 	Limit, Offset int
 }
 
@@ -113,14 +117,81 @@ func (s *Store) Find(ctx context.Context, v View, r SearchRequest) (SearchResult
 	if err != nil {
 		return SearchResults{}, fmt.Errorf("search %q: %w", r.Query.Text, err)
 	}
+	if res.Articles, err = s.searchResults(ctx, hitIDs(hits)); err != nil {
+		return SearchResults{}, fmt.Errorf("search %q: %w", r.Query.Text, err)
+	}
+	return res, nil
+}
+
+// Suggestion is an article the search box offers: its title and address.
+type Suggestion struct {
+	Title, URL string
+}
+
+// Suggest returns the best r.Limit articles for r, as Find ranks them
+// (corrections included, unless r.Exact), by title and path only: what
+// the search box shows as the reader types, at a fraction of a results
+// page's cost.
+func (s *Store) Suggest(ctx context.Context, v View, r SearchRequest) ([]Suggestion, error) {
+	if r.Query.Empty() {
+		return nil, nil
+	}
+	ctx, release, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("suggest %q: %w", r.Query.Text, err)
+	}
+	defer release()
+	r.Top = true
+	var res SearchResults
+	hits, err := s.find(ctx, v, r, &res)
+	if err == nil && len(hits) > 0 {
+		var out []Suggestion
+		if out, err = s.suggestions(ctx, hitIDs(hits)); err == nil {
+			return out, nil
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("suggest %q: %w", r.Query.Text, err)
+	}
+	return nil, nil
+}
+
+func hitIDs(hits []hit) []int64 {
 	ids := make([]int64, len(hits))
 	for i, h := range hits {
 		ids[i] = h.id
 	}
-	if res.Articles, err = s.searchResults(ctx, ids); err != nil {
-		return SearchResults{}, fmt.Errorf("search %q: %w", r.Query.Text, err)
+	return ids
+}
+
+// suggestions reads the titles and paths of the articles with ids, in
+// that order.
+func (s *Store) suggestions(ctx context.Context, ids []int64) ([]Suggestion, error) {
+	rows, err := s.r.queryPrepared(ctx, `
+		SELECT a.id, a.title, a.category, a.slug FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+	if err != nil {
+		return nil, err
 	}
-	return res, nil
+	defer rows.Close()
+	byID := make(map[int64]Suggestion, len(ids))
+	for rows.Next() {
+		var id int64
+		var title, category, slug string
+		if err := rows.Scan(&id, &title, &category, &slug); err != nil {
+			return nil, err
+		}
+		byID[id] = Suggestion{Title: title, URL: content.ArticlePath(category, slug)}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Suggestion, 0, len(ids))
+	for _, id := range ids {
+		if sg, ok := byID[id]; ok {
+			out = append(out, sg)
+		}
+	}
+	return out, nil
 }
 
 // find ranks r's query, its correction and its fall-back as needed, fills
@@ -246,9 +317,8 @@ type termHits []int64
 func (rk ranking) rank(ctx context.Context, q search.Query, partial bool, limit, offset int) (ranked, error) {
 	s := rk.store
 	var phrases []termScores // every phrase of the query, in its order
+	var clauseOf []int       // the clause of each phrase
 	clauses := q.Clauses()
-	lists := make([]termHits, len(clauses))
-	shortest := 0
 	for i, c := range clauses {
 		for _, t := range c {
 			for _, p := range t.Phrases() {
@@ -256,26 +326,61 @@ func (rk ranking) rank(ctx context.Context, q search.Query, partial bool, limit,
 				if err != nil {
 					return ranked{}, err
 				}
-				phrases = append(phrases, ps)
-				lists[i] = union(lists[i], ps.ids)
+				phrases, clauseOf = append(phrases, ps), append(clauseOf, i)
 			}
 		}
-		if len(lists[i]) < len(lists[shortest]) {
-			shortest = i
-		}
 	}
-	var excluded termHits
+	var excludedPhrases []termScores
 	for _, t := range q.Excluded {
 		for _, p := range t.Phrases() {
 			ps, err := s.phrase(ctx, rk.version, p)
 			if err != nil {
 				return ranked{}, err
 			}
-			excluded = union(excluded, ps.ids)
+			excludedPhrases = append(excludedPhrases, ps)
 		}
 	}
-	if len(lists) == 0 {
+	if len(clauses) == 0 {
 		return ranked{}, nil
+	}
+	if !partial {
+		found := make([]bool, len(clauses))
+		for i, p := range phrases {
+			found[clauseOf[i]] = found[clauseOf[i]] || len(p.ids) > 0
+		}
+		if slices.Contains(found, false) {
+			return ranked{}, nil // a word found nowhere, a typo as often as not
+		}
+	}
+	since := int64(math.MinInt64)
+	window := rk.req.Period.window()
+	if window > 0 {
+		since = rk.view.Now.Add(-window).Unix()
+	}
+	n := offset + min(limit, math.MaxInt-offset)
+	if rk.req.Top && !partial && !rk.req.ByDate && window == 0 && n < sortAllFrom {
+		docs, err := s.scores.docs(ctx, rk.version, s.indexedDocs)
+		if err != nil {
+			return ranked{}, err
+		}
+		if hits, ok := rk.top(phrases, clauseOf, len(clauses), excludedPhrases, docs, n); ok {
+			return ranked{hits: hits[min(offset, len(hits)):], total: len(hits)}, nil
+		}
+	}
+	lists := make([]termHits, len(clauses))
+	shortest := 0
+	for i, p := range phrases {
+		c := clauseOf[i]
+		lists[c] = union(lists[c], p.ids)
+	}
+	for i := range lists {
+		if len(lists[i]) < len(lists[shortest]) {
+			shortest = i
+		}
+	}
+	var excluded termHits
+	for _, p := range excludedPhrases {
+		excluded = union(excluded, p.ids)
 	}
 	candidates, need := lists[shortest], len(lists)
 	if partial {
@@ -291,12 +396,7 @@ func (rk ranking) rank(ctx context.Context, q search.Query, partial bool, limit,
 	if err != nil {
 		return ranked{}, err
 	}
-	since := int64(math.MinInt64)
-	window := rk.req.Period.window()
-	if window > 0 {
-		since = rk.view.Now.Add(-window).Unix()
-	}
-	best := topHits{n: offset + min(limit, math.MaxInt-offset), compare: compareHits}
+	best := topHits{n: n, compare: compareHits}
 	if rk.req.ByDate {
 		best.compare = compareDates
 	}
@@ -349,6 +449,90 @@ func (rk ranking) rank(ctx context.Context, q search.Query, partial bool, limit,
 	hits := best.best()
 	out.hits = hits[min(offset, len(hits)):]
 	return out, nil
+}
+
+// maxTopReads is how many articles ranking.top looks at before it gives
+// up: filters or views that hide most of the best articles would make it
+// look at nearly all, slower than the plain count.
+const maxTopReads = 2048
+
+// top returns the best n hits of the query whose phrases are given (and
+// the clause of each), without looking at every article that matches: it
+// reads each phrase's articles best score first, in step (Fagin's
+// threshold algorithm), scores each article met from every phrase, and
+// stops once the n-th best found scores better than any article not yet
+// met can: at the current depth of each list, an article further down, or
+// absent, adds no better than the score there. The hits and their order
+// are the full ranking's: the same sums, in the same order. It reports
+// false when it gave up (see maxTopReads).
+func (rk ranking) top(phrases []termScores, clauseOf []int, clauses int, excluded []termScores, docs []indexedDoc, n int) ([]hit, bool) {
+	if n == 0 {
+		return nil, true
+	}
+	orders := make([][]int32, len(phrases))
+	for i, p := range phrases {
+		orders[i] = p.byScore()
+	}
+	best := topHits{n: n, compare: compareHits}
+	seen := make(map[int64]struct{}, 4*n)
+	inClause := make([]bool, clauses)
+	for depth := 0; ; depth++ {
+		bound, more := 0.0, false
+		for i, p := range phrases {
+			if depth >= len(orders[i]) {
+				continue // an article not yet met is absent: it adds 0
+			}
+			more = true
+			j := orders[i][depth]
+			bound += min(p.scores[j], 0)
+			id := p.ids[j]
+			if _, ok := seen[id]; ok {
+				continue
+			}
+			if len(seen) == maxTopReads {
+				return nil, false
+			}
+			seen[id] = struct{}{}
+			if h, ok := rk.scoreOne(id, phrases, clauseOf, inClause, excluded, docs); ok {
+				best.add(h)
+			}
+		}
+		// Scores are sums of a few terms: a margin far above their
+		// rounding error, far below any real difference.
+		if !more || len(best.hits) == n && best.hits[n-1].score < bound-1e-9*math.Abs(bound) {
+			return best.best(), true
+		}
+	}
+}
+
+// scoreOne ranks the article with id as rank's loop does, if it matches
+// every clause, no exclusion, and the request's view and rubrique.
+func (rk ranking) scoreOne(id int64, phrases []termScores, clauseOf []int, inClause []bool, excluded []termScores, docs []indexedDoc) (hit, bool) {
+	clear(inClause)
+	score := 0.0
+	for i, p := range phrases {
+		if j, ok := slices.BinarySearch(p.ids, id); ok {
+			score += p.scores[j]
+			inClause[clauseOf[i]] = true
+		}
+	}
+	if slices.Contains(inClause, false) {
+		return hit{}, false
+	}
+	for _, e := range excluded {
+		if _, ok := slices.BinarySearch(e.ids, id); ok {
+			return hit{}, false
+		}
+	}
+	d, ok := slices.BinarySearchFunc(docs, id, func(d indexedDoc, id int64) int { return cmp.Compare(d.id, id) })
+	if !ok {
+		return hit{}, false
+	}
+	doc := docs[d]
+	if !rk.view.shows(doc) || rk.req.Category != "" && doc.category != rk.req.Category {
+		return hit{}, false
+	}
+	return hit{id: id, published: doc.published, score: score, matched: len(inClause)}, true
 }
 
 // union returns the ids in a or in b, both ascending, in a new slice
@@ -446,7 +630,7 @@ func (s *Store) phraseScores(ctx context.Context, phrase string) (termScores, er
 		return termScores{}, fmt.Errorf("score %s: %w", phrase, err)
 	}
 	defer rows.Close()
-	var ts termScores
+	ts := termScores{order: &scoreOrder{}}
 	for rows.Next() {
 		var id int64
 		var score float64
@@ -503,7 +687,7 @@ func (s *Store) searchResults(ctx context.Context, ids []int64) ([]Article, erro
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.r.queryPrepared(ctx, `
 		SELECT `+cardColumns+`, a.body_text
 		FROM articles a JOIN categories c ON c.slug = a.category
 		WHERE a.id IN (SELECT value FROM json_each(?))`, jsonList(ids))

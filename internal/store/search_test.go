@@ -319,6 +319,21 @@ func TestSearchRanksAsFTS5(t *testing.T) {
 							stage, name, text, p.limit, p.offset, total, got, len(all), page)
 					}
 				}
+				// Only the page, best first (as the search box asks): the
+				// same page, found without ranking every match.
+				for _, p := range pages[:2] {
+					res, err := st.Find(ctx, v, store.SearchRequest{Query: search.Parse(text), Exact: true, Top: true, Limit: p.limit, Offset: p.offset})
+					if err != nil {
+						t.Fatalf("%s, %s, %q: %v", stage, name, text, err)
+					}
+					var got []int64
+					for _, a := range res.Articles {
+						got = append(got, a.ID)
+					}
+					if page := all[min(p.offset, len(all)):min(p.offset+p.limit, len(all))]; !slices.Equal(got, page) {
+						t.Errorf("%s, %s, %q, top %d from %d:\ngot  %v\nwant %v", stage, name, text, p.limit, p.offset, got, page)
+					}
+				}
 				// To the last bit: sums in another order would differ.
 				scores, err := st.SearchScores(ctx, v, search.Parse(text))
 				if err != nil {

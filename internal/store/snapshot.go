@@ -4,13 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 )
 
 // readers runs the store's reads: in the request's snapshot when the
 // context carries one, else on any pooled read connection. Every read
 // method goes through it, so a page built from several queries is built
 // from one version of the content even while a reload commits.
-type readers struct{ db *sql.DB }
+type readers struct {
+	db    *sql.DB
+	stmts *sync.Map // of *sql.Stmt by query text: see queryPrepared
+}
 
 type snapshotKey struct{}
 
@@ -28,6 +32,42 @@ func (r readers) QueryRowContext(ctx context.Context, query string, args ...any)
 		return tx.QueryRowContext(ctx, query, args...)
 	}
 	return r.db.QueryRowContext(ctx, query, args...)
+}
+
+// queryPrepared is QueryContext for a query of constant text that runs
+// often: SQLite parses it once on each pooled connection, rather than at
+// every call (parsing the search's queries cost as much as running them).
+func (r readers) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if _, ok := ctx.Value(planKey{}).(func(string, []string)); ok || r.stmts == nil {
+		return r.QueryContext(ctx, query, args...)
+	}
+	st, ok := r.stmts.Load(query)
+	if !ok {
+		prepared, err := r.db.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if st, ok = r.stmts.LoadOrStore(query, prepared); ok {
+			prepared.Close() // another search prepared it meanwhile
+		}
+	}
+	if tx, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
+		// The transaction's connection reuses the statement when it was
+		// prepared on it before.
+		return tx.StmtContext(ctx, st.(*sql.Stmt)).QueryContext(ctx, args...)
+	}
+	return st.(*sql.Stmt).QueryContext(ctx, args...)
+}
+
+// close closes the prepared statements.
+func (r readers) close() {
+	if r.stmts == nil {
+		return
+	}
+	r.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 }
 
 // Snapshot returns a context whose reads all see the same version of the

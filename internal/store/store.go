@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -132,7 +133,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open database readers: %w", err)
 	}
 	rdb.SetMaxIdleConns(8)
-	s.r = readers{db: rdb}
+	s.r = readers{db: rdb, stmts: &sync.Map{}}
 	return s, nil
 }
 
@@ -186,6 +187,7 @@ func (s *Store) up(ctx context.Context) error {
 // Close closes the database, checkpointing the WAL into the main file.
 func (s *Store) Close() error {
 	s.stopWarming()
+	s.r.close()
 	_, cerr := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	if err := errors.Join(cerr, s.r.db.Close(), s.w.Close()); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -23,7 +24,8 @@ func FuzzRequestPath(f *testing.F) {
 		{"/sitemap-99999999999999999999.xml", ""}, {"/monde/rss.xml", ""}, {"/robots.txt", ""},
 		{"/recherche", "q=retraite"}, {"/recherche", "q=\"\"*-OR("}, {"/tags/x/page/1", ""},
 		{"/recherche/suggestions", "q=retr"}, {"/recherche/suggestions", "q=\xff\"*-OR( OU"},
-		{"/recherche", "q=retrate&rubrique=\xff&periode=an&tri=date&exact=1"},
+		{"/recherche", "q=retrate&rubrique=\xff&periode=an&tri=date&exact=1"}, {"/recherche", "q=%zz%&rubrique=&periode=&tri=&page=%FF"},
+		{"/recherche", "q=a+OR+-b&q=c&page=99999999999999999999"}, {"/recherche/suggestions", "q=retrate%20soc"},
 		{"/archives/2024/11/page/2", ""}, {"/archives/0000/00", ""}, {"/archives/2024/11/page/99999999999999999999", ""},
 		{"/auteurs/la-redaction/page/2", ""}, {"/auteurs/%C3%A9", ""}, {"/auteurs/x/atom.xml", ""},
 		{"/apercu/00", ""}, {"/apercu/" + strings.Repeat("f", 32), ""}, {"/apercu/%zz", ""},
@@ -44,7 +46,7 @@ func FuzzRequestPath(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u.Path, u.RawQuery = path, url.QueryEscape(query)
+		u.Path, u.RawQuery = path, queryString(query)
 		target := u.String()
 		for hop := 0; ; hop++ {
 			resp, err := client.Get(target)
@@ -72,4 +74,38 @@ func FuzzRequestPath(f *testing.F) {
 			target = loc.String()
 		}
 	})
+}
+
+// queryString makes s a query string that a request can carry: the bytes
+// a URL cannot hold are percent-encoded, the others kept, "=", "&", "+"
+// and "%" included, so that the fuzzer reaches each parameter (q first
+// among them) with what it holds, malformed escapes too.
+func queryString(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c > ' ' && c < 0x7f && c != '#' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// The fuzzer's query reaches the site as parameters, not as one escaped
+// blob: q holds what the fuzzer wrote after "q=".
+func TestQueryStringKeepsParameters(t *testing.T) {
+	values, err := url.ParseQuery(queryString("q=sécurité sociale\x00&rubrique=monde+x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := values.Get("q"); got != "sécurité sociale\x00" {
+		t.Errorf("q = %q", got)
+	}
+	if got := values.Get("rubrique"); got != "monde x" {
+		t.Errorf("rubrique = %q", got)
+	}
+	if got := queryString("q=%zz#"); got != "q=%zz%23" {
+		t.Errorf("malformed escape: %q", got)
+	}
 }

@@ -82,7 +82,6 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		First:   (n-1)*perPage + 1,
 		Pager:   pager,
 		Filters: sp.filters(rq.categories),
-		Hidden:  sp.hidden(),
 	}
 	if q.Text != "" {
 		page.Count = resultCount(res.Total, res.Query.Text)
@@ -192,47 +191,30 @@ func (sp searchParams) url(n int) string {
 	return b.String()
 }
 
-// hidden are the filters a new query from the page's form keeps.
-func (sp searchParams) hidden() []templates.Hidden {
-	var out []templates.Hidden
-	if sp.category != "" {
-		out = append(out, templates.Hidden{Name: "rubrique", Value: sp.category})
-	}
-	if sp.period != "" {
-		out = append(out, templates.Hidden{Name: "periode", Value: sp.period})
-	}
-	if sp.byDate {
-		out = append(out, templates.Hidden{Name: "tri", Value: sortDate})
-	}
-	return out
-}
-
-// filters are the links that narrow or order the results, each to page 1
-// of the same query with one parameter changed.
+// filters are the ways to narrow or order the results: links, each to
+// page 1 of the same query with one parameter changed, and the menus of
+// the page's form, which a new query keeps.
 func (sp searchParams) filters(categories []content.Category) []templates.FilterGroup {
-	if sp.q == "" {
-		return nil
-	}
-	option := func(label string, current bool, change func(*searchParams)) templates.FilterOption {
+	option := func(label, value string, current bool, change func(*searchParams)) templates.FilterOption {
 		next := sp
 		next.exact = false
 		change(&next)
-		return templates.FilterOption{Label: label, URL: next.url(1), Current: current}
+		return templates.FilterOption{Label: label, Value: value, URL: next.url(1), Current: current}
 	}
-	rubriques := templates.FilterGroup{Label: "Rubrique", Options: []templates.FilterOption{
-		option("Toutes", sp.category == "", func(p *searchParams) { p.category = "" }),
+	rubriques := templates.FilterGroup{Label: "Rubrique", Name: "rubrique", Options: []templates.FilterOption{
+		option("Toutes", "", sp.category == "", func(p *searchParams) { p.category = "" }),
 	}}
 	for _, c := range categories {
-		rubriques.Options = append(rubriques.Options, option(c.Title, sp.category == c.Slug, func(p *searchParams) { p.category = c.Slug }))
+		rubriques.Options = append(rubriques.Options, option(c.Title, c.Slug, sp.category == c.Slug, func(p *searchParams) { p.category = c.Slug }))
 	}
-	periods := templates.FilterGroup{Label: "Période", Options: []templates.FilterOption{
-		option("Toutes les dates", sp.period == "", func(p *searchParams) { p.period = "" }),
-		option("Le dernier mois", sp.period == periodMonth, func(p *searchParams) { p.period = periodMonth }),
-		option("La dernière année", sp.period == periodYear, func(p *searchParams) { p.period = periodYear }),
+	periods := templates.FilterGroup{Label: "Période", Name: "periode", Options: []templates.FilterOption{
+		option("Toutes les dates", "", sp.period == "", func(p *searchParams) { p.period = "" }),
+		option("Le dernier mois", periodMonth, sp.period == periodMonth, func(p *searchParams) { p.period = periodMonth }),
+		option("La dernière année", periodYear, sp.period == periodYear, func(p *searchParams) { p.period = periodYear }),
 	}}
-	order := templates.FilterGroup{Label: "Ordre", Options: []templates.FilterOption{
-		option("Les plus pertinents", !sp.byDate, func(p *searchParams) { p.byDate = false }),
-		option("Les plus récents", sp.byDate, func(p *searchParams) { p.byDate = true }),
+	order := templates.FilterGroup{Label: "Ordre", Name: "tri", Options: []templates.FilterOption{
+		option("Les plus pertinents", "", !sp.byDate, func(p *searchParams) { p.byDate = false }),
+		option("Les plus récents", sortDate, sp.byDate, func(p *searchParams) { p.byDate = true }),
 	}}
 	return []templates.FilterGroup{rubriques, periods, order}
 }

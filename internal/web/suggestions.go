@@ -48,13 +48,13 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 		Suggestions []suggestion `json:"suggestions"`
 	}{Query: q.Text, Suggestions: []suggestion{}}
 	if !q.Empty() {
-		res, err := s.store.Find(ctx, rq.view, store.SearchRequest{Query: q, Limit: maxSuggestions})
+		found, err := s.store.Suggest(ctx, rq.view, store.SearchRequest{Query: q, Limit: maxSuggestions})
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		for _, a := range res.Articles {
-			out.Suggestions = append(out.Suggestions, suggestion{Title: a.Title, URL: a.URLPath()})
+		for _, a := range found {
+			out.Suggestions = append(out.Suggestions, suggestion{Title: a.Title, URL: a.URL})
 		}
 	}
 	body, err := json.Marshal(out)

@@ -72,8 +72,19 @@ func TestSearchCorrectsAndWidens(t *testing.T) {
 		{
 			name: "rubrique", path: "/recherche?q=retraite&rubrique=pratique",
 			contains: []string{`<a href="/recherche?q=retraite&amp;rubrique=pratique" aria-current="true">Vie pratique</a>`,
-				`<input type="hidden" name="rubrique" value="pratique">`},
+				`<label for="recherche-page-rubrique">Rubrique</label>`, `<select id="recherche-page-rubrique" name="rubrique">`,
+				`<option value="pratique" selected>Vie pratique</option>`, `<option value="" selected>Toutes les dates</option>`,
+				`<select id="recherche-page-tri" name="tri">`, `<option value="" selected>Les plus pertinents</option>`, `<option value="date">Les plus récents</option>`},
 			first: "/pratique/retraite", results: 1,
+		},
+		{
+			name: "the form's menus as they came", path: "/recherche?q=retraite&rubrique=&periode=&tri=",
+			contains: []string{`<a href="/recherche?q=retraite" aria-current="true">Toutes</a>`}, results: 12,
+		},
+		{
+			name: "the form's menus, a rubrique chosen", path: "/recherche?q=retraite&rubrique=pratique&periode=&tri=",
+			contains: []string{`<option value="pratique" selected>Vie pratique</option>`},
+			first:    "/pratique/retraite", results: 1,
 		},
 		{
 			name: "unknown rubrique ignored", path: "/recherche?q=retraite&rubrique=" + url.QueryEscape("<b>"),
