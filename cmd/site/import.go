@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/horizons-expat/site/internal/importer"
+	"github.com/horizons-expat/site/internal/web"
 )
 
 // importCmd runs `site import wordpress EXPORT.xml` and `site import hugo DIR`:
@@ -61,9 +62,9 @@ func importCmd(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch kind {
 	case "wordpress":
-		report, err = importWordPress(positional[0], importer.WordPressOptions{Content: *dir, Uploads: *uploads, Pages: *pages, Categories: categories})
+		report, err = importWordPress(positional[0], importer.WordPressOptions{Content: *dir, Uploads: *uploads, Pages: *pages, Categories: categories, Reserved: web.ReservedSegments()})
 	case "hugo":
-		report, err = importer.Hugo(positional[0], importer.HugoOptions{Content: *dir})
+		report, err = importer.Hugo(positional[0], importer.HugoOptions{Content: *dir, Reserved: web.ReservedSegments()})
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)

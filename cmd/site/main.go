@@ -323,7 +323,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	// The server's own pipeline, on an empty database: check and server
 	// cannot judge a file differently.
-	set, err := ingest.CheckDir(*dir, moves)
+	set, err := ingest.CheckDir(*dir, moves, ingest.WithReserved(web.ReservedSegments()))
 	if err != nil {
 		fmt.Fprintln(stderr, folderProblem(*dir, err))
 		return 1

@@ -206,7 +206,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	clock := cfg.Clock()
-	a.syncer, err = ingest.New(ctx, fsys, a.store, log, clock)
+	a.syncer, err = ingest.New(ctx, fsys, a.store, log, clock, ingest.WithReserved(web.ReservedSegments()))
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -31,7 +31,7 @@ func (p *Parser) Category(filePath string, src []byte) (Category, []Problem) {
 	items, line := fm.list("aliases", &problems)
 	for _, a := range items {
 		alias, ok := Alias(".", a)
-		if !ok || isSiteRoute(alias, nil) || alias == CategoryPath(c.Slug) {
+		if !ok || p.isSiteRoute(alias, nil) || alias == CategoryPath(c.Slug) {
 			// A warning: a bad alias must not take the rubrique's articles offline.
 			problems = append(problems, warningf(filePath, line, "alias « %s » invalide : écrivez un chemin du site commençant par / et qui ne soit pas déjà une rubrique ni une page du site, par exemple /category/ancienne-rubrique", a))
 			continue

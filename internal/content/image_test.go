@@ -197,7 +197,7 @@ func TestBundle(t *testing.T) {
 }
 
 func TestBundleConflict(t *testing.T) {
-	_, problems := Validate(map[string]bool{"monde": true}, []Entry{
+	_, problems := NewParser().Validate(map[string]bool{"monde": true}, []Entry{
 		{Path: "monde/collecte.md", Category: "monde", Slug: "collecte"},
 		{Path: "monde/collecte/index.md", Category: "monde", Slug: "collecte"},
 	})

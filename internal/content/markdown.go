@@ -17,8 +17,9 @@ import (
 
 // Parser turns content files into domain values. It is safe for concurrent use.
 type Parser struct {
-	md     goldmark.Markdown
-	images fs.FS // the content folder, where site-local images are read
+	md       goldmark.Markdown
+	images   fs.FS    // the content folder, where site-local images are read
+	reserved Reserved // first path segments of the site's own pages
 }
 
 // ParserOption configures a Parser.
@@ -29,6 +30,12 @@ type ParserOption func(*Parser)
 // height and missing ones are reported.
 func WithImages(fsys fs.FS) ParserOption {
 	return func(p *Parser) { p.images = fsys }
+}
+
+// WithReserved tells the parser which first path segments the site's own
+// pages take: rubriques and aliases may not take them.
+func WithReserved(r Reserved) ParserOption {
+	return func(p *Parser) { p.reserved = r }
 }
 
 // NewParser returns a Parser with the site's Markdown dialect: CommonMark

@@ -38,13 +38,12 @@ func Slugify(s string) string {
 // IsSlug reports whether s is already in the form Slugify gives.
 func IsSlug(s string) bool { return s != "" && Slugify(s) == s }
 
-// reserved are first path segments that the site itself uses, so no
-// category may take them.
-var reserved = map[string]bool{
-	"tags": true, "recherche": true, "static": true, "page": true,
-	"healthz": true, "rss": true, "sitemap": true, "feeds": true,
-	"media": true, AuthorsDir: true, "archives": true, "apercu": true,
-}
+// Reserved is the set of first path segments that the site's own pages
+// take (/tags, /recherche, /static…): no rubrique may take one, and an
+// alias there would never be reached. The web package owns the URL scheme
+// and derives the set from its route table (web.ReservedSegments); it
+// reaches content as data, through WithReserved.
+type Reserved map[string]bool
 
-// IsReservedCategory reports whether slug is taken by the site's own routes.
-func IsReservedCategory(slug string) bool { return reserved[slug] }
+// Has reports whether segment is reserved.
+func (r Reserved) Has(segment string) bool { return r[segment] }

@@ -89,13 +89,13 @@ func MisplacedProblem(p string) Problem {
 	return problemf(p, 0, "sous-dossier non pris en charge : un article se place directement dans le dossier de sa rubrique (rubrique/nom.md), ou dans son propre dossier sous le nom index.md (rubrique/nom/index.md)")
 }
 
-// CategoryProblems are the problems of a category folder's name.
-func CategoryProblems(slug string) []Problem {
+// categoryProblems are the problems of a category folder's name.
+func (prs *Parser) categoryProblems(slug string) []Problem {
 	p := slug + "/" + CategoryFile
 	switch {
 	case !IsSlug(slug):
 		return []Problem{problemf(p, 0, "nom de dossier « %s » invalide pour une rubrique : minuscules sans accents, chiffres et tirets (par exemple « %s »)", slug, Slugify(slug))}
-	case IsReservedCategory(slug):
+	case prs.reserved.Has(slug):
 		return []Problem{problemf(p, 0, "« %s » est une adresse réservée du site : renommez ce dossier", slug)}
 	}
 	return nil
@@ -114,7 +114,7 @@ type Entry struct {
 // nor with each other. Entries are judged in the order given, so an earlier
 // entry keeps a disputed URL. It returns the paths of the entries to leave
 // out and the problems found, and drops the faulty aliases from entries.
-func Validate(categories map[string]bool, entries []Entry) (rejected map[string]bool, problems []Problem) {
+func (prs *Parser) Validate(categories map[string]bool, entries []Entry) (rejected map[string]bool, problems []Problem) {
 	rejected = map[string]bool{}
 	owner := map[string]string{} // URL → path of the article it belongs to
 	missing := map[string]bool{}
@@ -162,7 +162,7 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 				problems = append(problems, problemf(e.Path, 0, "boucle de redirection : l'alias %s est l'adresse de %s, dont un alias renvoie ici (%s) ; retirez l'un des deux", alias, other, target))
 			case taken:
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est déjà l'adresse ou un alias de %s", alias, other))
-			case isSiteRoute(alias, categories):
+			case prs.isSiteRoute(alias, categories):
 				problems = append(problems, problemf(e.Path, 0, "l'alias %s est une adresse du site (rubrique, mot-clé ou page) : choisissez-en une autre", alias))
 			default:
 				owner[alias] = e.Path
@@ -179,12 +179,12 @@ func Validate(categories map[string]bool, entries []Entry) (rejected map[string]
 // it. A one-segment path that is no rubrique (WordPress's pages, /about)
 // reaches the redirects; one with a dot may be a file of the site
 // (/robots.txt). An alias with a query is looked up before any route.
-func isSiteRoute(p string, categories map[string]bool) bool {
+func (prs *Parser) isSiteRoute(p string, categories map[string]bool) bool {
 	if strings.Contains(p, "?") {
 		return false
 	}
 	segs := strings.Split(strings.Trim(p, "/"), "/")
-	return p == "/" || IsReservedCategory(segs[0]) || strings.HasPrefix(segs[0], "_") ||
+	return p == "/" || prs.reserved.Has(segs[0]) || strings.HasPrefix(segs[0], "_") ||
 		(len(segs) == 1 && (categories[segs[0]] || strings.Contains(segs[0], "."))) ||
 		(len(segs) >= 2 && segs[1] == "page")
 }
@@ -200,7 +200,7 @@ type Set struct {
 
 // CategoryFile parses a category's _index.md, checking its folder name too.
 func (p *Parser) CategoryFile(filePath string, src []byte) (Category, []Problem) {
-	if problems := CategoryProblems(path.Dir(filePath)); problems != nil {
+	if problems := p.categoryProblems(path.Dir(filePath)); problems != nil {
 		return Category{}, problems
 	}
 	return p.Category(filePath, src)

@@ -20,6 +20,9 @@ import (
 // HugoOptions says where a Hugo site goes.
 type HugoOptions struct {
 	Content string // our content folder
+	// Reserved are the first path segments of the site's own pages
+	// (web.ReservedSegments): no rubrique is named after one.
+	Reserved content.Reserved
 }
 
 // hugoPage is a page of the Hugo site on its way to becoming an article.
@@ -67,7 +70,7 @@ func Hugo(dir string, opts HugoOptions) (*Report, error) {
 			return nil
 		}
 		top, _, nested := strings.Cut(dir, "/")
-		section := rubriqueSlug(top)
+		section := rubriqueSlug(top, opts.Reserved)
 		sections[section] = true
 		if name == "_index.md" {
 			if nested {

@@ -27,6 +27,9 @@ type WordPressOptions struct {
 	Categories map[string]string
 	// Pages is the rubrique of WordPress's pages; "-" leaves pages out.
 	Pages string
+	// Reserved are the first path segments of the site's own pages
+	// (web.ReservedSegments): no rubrique is named after one.
+	Reserved content.Reserved
 }
 
 // DefaultPagesRubrique holds WordPress's pages unless told otherwise.
@@ -273,7 +276,7 @@ func (wp *wordpress) postRubrique(it Item) string {
 		if !ok {
 			cat = Term{Slug: c.Slug, Name: c.Name}
 		}
-		slug := rubriqueSlug(c.Slug)
+		slug := rubriqueSlug(c.Slug, wp.opts.Reserved)
 		to, mapped := wp.opts.Categories[c.Slug]
 		if mapped {
 			slug = to
@@ -285,14 +288,15 @@ func (wp *wordpress) postRubrique(it Item) string {
 	return wp.rubriqueFor(fallbackRubrique, "Non classé", "", nil).slug
 }
 
-// rubriqueSlug is a folder name for a WordPress category slug.
-func rubriqueSlug(wpSlug string) string {
+// rubriqueSlug is a folder name for a WordPress category slug (or a Hugo
+// section), never one of the site's reserved segments.
+func rubriqueSlug(wpSlug string, reserved content.Reserved) string {
 	name, err := url.PathUnescape(wpSlug)
 	if err != nil {
 		name = wpSlug
 	}
 	s := content.Slugify(name)
-	if s == "" || content.IsReservedCategory(s) {
+	if s == "" || reserved.Has(s) {
 		s = "rubrique-" + s
 	}
 	return strings.TrimSuffix(s, "-")
@@ -353,8 +357,8 @@ func (wp *wordpress) categoryAddresses() {
 				best, n = r, v
 			}
 		}
-		if _, own := wp.rubriques[rubriqueSlug(s)]; own && wp.opts.Categories[s] == "" {
-			best = rubriqueSlug(s)
+		if _, own := wp.rubriques[rubriqueSlug(s, wp.opts.Reserved)]; own && wp.opts.Categories[s] == "" {
+			best = rubriqueSlug(s, wp.opts.Reserved)
 		} else if to := wp.opts.Categories[s]; to != "" {
 			best = to
 		}
@@ -387,7 +391,7 @@ func (wp *wordpress) postRubriqueSlug(it Item) string {
 			if to := wp.opts.Categories[c.Slug]; to != "" {
 				return to
 			}
-			return rubriqueSlug(c.Slug)
+			return rubriqueSlug(c.Slug, wp.opts.Reserved)
 		}
 	}
 	return fallbackRubrique

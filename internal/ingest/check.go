@@ -15,8 +15,8 @@ import (
 // remembers, if any: their articles get an alias suggested, and links to
 // their former URLs are warnings rather than broken links. It fails only
 // when the folder cannot be read.
-func Check(fsys fs.FS, moves []store.Move) (*content.Set, error) {
-	s := &Syncer{fsys: fsys, parser: content.NewParser(content.WithImages(fsys)), state: newState()}
+func Check(fsys fs.FS, moves []store.Move, opts ...Option) (*content.Set, error) {
+	s := &Syncer{fsys: fsys, parser: parserFor(fsys, opts), state: newState()}
 	var rep Report
 	in, _, err := s.read(hints{}, &rep)
 	if err != nil {
@@ -31,13 +31,13 @@ func Check(fsys fs.FS, moves []store.Move) (*content.Set, error) {
 }
 
 // CheckDir is Check of the folder dir, which symbolic links cannot leave.
-func CheckDir(dir string, moves []store.Move) (*content.Set, error) {
+func CheckDir(dir string, moves []store.Move, opts ...Option) (*content.Set, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open content folder: %w", err)
 	}
 	defer root.Close()
-	return Check(root.FS(), moves)
+	return Check(root.FS(), moves, opts...)
 }
 
 // mediaExists tells whether the file name of the content folder exists.

@@ -11,10 +11,14 @@ import (
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/ingest"
+	"github.com/horizons-expat/site/internal/web"
 )
 
 // The cross-file rules, judged by the pipeline that both the server and
 // `site check` run (ingest.Check is its read-only use).
+
+// reserved is the URL scheme the server and `site check` judge with.
+var reserved = ingest.WithReserved(web.ReservedSegments())
 
 const siteYAML = "title: Horizons\nbase_url: https://horizons.example\ntimezone: Europe/Paris\n"
 
@@ -211,7 +215,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			set, err := ingest.Check(tt.fs, nil)
+			set, err := ingest.Check(tt.fs, nil, reserved)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,7 +242,7 @@ func TestCheckSortsCategories(t *testing.T) {
 		"a/_index.md": file("---\ntitle: Alpha\nweight: 30\n---\n"),
 		"c/_index.md": file("---\ntitle: Gamma\nweight: 20\n---\n"),
 		"d/_index.md": file("---\ntitle: Delta\n---\n"),
-	}, nil)
+	}, nil, reserved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +260,7 @@ func TestCheckTimeZone(t *testing.T) {
 		"site.yaml":       file("title: T\ntimezone: America/New_York\n"),
 		"monde/_index.md": categoryFile("Monde"),
 		"monde/a.md":      articleFile("A", "2024-11-13 09:30", ""),
-	}, nil)
+	}, nil, reserved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +277,7 @@ func TestBrokenLinks(t *testing.T) {
 			"[b](/monde/b) [cat](/monde/) [tag](/tags/europe) [alias](/vieux/a#x) [accueil](/)\n\n" +
 			"[css](/static/style.css) [ext](https://example.org/x) [rien](/monde/c?x=1)\n"),
 		"monde/b.md": articleFile("B", "2024-11-13", ""),
-	}, nil)
+	}, nil, reserved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +304,7 @@ func TestTagSpellings(t *testing.T) {
 		"monde/_index.md": categoryFile("Monde"),
 		"monde/a.md":      articleFile("A", "2024-11-13", "tags: [Sécurité, Santé]\n"),
 		"monde/b.md":      articleFile("B", "2024-11-13", "tags: [securite, Santé]\n"),
-	}, nil)
+	}, nil, reserved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +331,7 @@ func TestEditorialChecks(t *testing.T) {
 		"monde/older.md":  src("2020-01-01", sourced+"aliases: [/vieux/older]\n", "Texte."),
 		"monde/new.md":    src("2024-11-01", sourced, "[moi](/monde/new) [avant](/monde/old)"),
 		"monde/newest.md": src("2025-01-01", "", "Texte."),
-	}, nil)
+	}, nil, reserved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +372,7 @@ func TestCheckMediaLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	set, err := ingest.CheckDir(dir, nil)
+	set, err := ingest.CheckDir(dir, nil, reserved)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,9 +73,31 @@ type Syncer struct {
 	onPass       []func(ctx context.Context)
 }
 
+// Option configures a Syncer, or Check.
+type Option func(*options)
+
+type options struct {
+	reserved content.Reserved
+}
+
+// WithReserved gives the first path segments that the site's own pages
+// take (web.ReservedSegments): no rubrique nor alias may take one.
+func WithReserved(r content.Reserved) Option {
+	return func(o *options) { o.reserved = r }
+}
+
+// parserFor is the parser of the content folder fsys under opts.
+func parserFor(fsys fs.FS, opts []Option) *content.Parser {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return content.NewParser(content.WithImages(fsys), content.WithReserved(o.reserved))
+}
+
 // New returns a Syncer that starts from what st already holds.
-func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now func() time.Time) (*Syncer, error) {
-	s := &Syncer{fsys: fsys, store: st, parser: content.NewParser(content.WithImages(fsys)), log: log, now: now, state: newState()}
+func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now func() time.Time, opts ...Option) (*Syncer, error) {
+	s := &Syncer{fsys: fsys, store: st, parser: parserFor(fsys, opts), log: log, now: now, state: newState()}
 	var err error
 	if s.files, err = st.Files(ctx); err != nil {
 		return nil, err
@@ -223,7 +245,7 @@ func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
 		return parsed{}, walked{}, err
 	}
 	changed := s.readChanged(seen, &p, rep)
-	in := parsed{kinds: map[string]content.Kind{}, records: p.records, problems: p.fileProblems, articles: map[string]content.Article{}}
+	in := parsed{kinds: map[string]content.Kind{}, records: p.records, problems: p.fileProblems, articles: map[string]content.Article{}, parser: s.parser}
 	for name, f := range seen {
 		in.kinds[name] = f.kind
 	}

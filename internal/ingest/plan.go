@@ -65,6 +65,9 @@ type parsed struct {
 	categories  []content.Category         // valid ones read this pass
 	articles    map[string]content.Article // valid ones read this pass, by path
 	authors     []content.Author           // valid ones read this pass
+
+	// parser judges the rules spanning files with the site's URL scheme.
+	parser *content.Parser
 }
 
 // nextSite decides which settings a pass keeps, given site.yaml as read
@@ -106,7 +109,7 @@ func (st *state) plan(in parsed) (ch store.Changes, cross []content.Problem) {
 		moved[to] = from
 	}
 	entries := st.judgedEntries(in, moved)
-	rejected, cross := content.Validate(categories, entries)
+	rejected, cross := in.parser.Validate(categories, entries)
 	renamed := map[string]bool{}
 	for _, e := range entries {
 		from, isMoved := moved[e.Path]

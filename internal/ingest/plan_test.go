@@ -134,6 +134,7 @@ func TestPlan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(tt.state.entries)
+			tt.in.parser = content.NewParser()
 			ch, cross := tt.state.plan(tt.in)
 			if len(tt.state.entries) != before {
 				t.Fatal("plan changed the state")
@@ -177,6 +178,7 @@ func TestPlanCommit(t *testing.T) {
 			"monde/b.md": {Path: "monde/b.md", Hash: "2"},
 		},
 		problems: map[string][]content.Problem{"monde/z.md": {{Path: "monde/z.md", Line: 2, Message: "titre manquant"}}},
+		parser:   content.NewParser(),
 	}
 	ch, cross := st.plan(in)
 	st.commit(ch)
@@ -198,7 +200,7 @@ func TestPlanCommit(t *testing.T) {
 	if g := messages(problems); len(g) != 2 || !strings.HasPrefix(g[0], want[0]) || g[1] != want[1] {
 		t.Errorf("problems = %q, want %q…", g, want)
 	}
-	again := parsed{kinds: in.kinds}
+	again := parsed{kinds: in.kinds, parser: in.parser}
 	if ch, cross := st.plan(again); !ch.Empty() || cross != nil {
 		t.Errorf("a second plan of the same files changes %+v, problems %v", ch, cross)
 	}
@@ -238,7 +240,7 @@ func TestNextSite(t *testing.T) {
 // only in the pass that saw it go.
 func TestMissingSettings(t *testing.T) {
 	st := stored(nil)
-	ch, cross := st.plan(parsed{kinds: kinds("monde/_index.md"), deleted: []string{content.SiteFile}})
+	ch, cross := st.plan(parsed{kinds: kinds("monde/_index.md"), deleted: []string{content.SiteFile}, parser: content.NewParser()})
 	if ch.Site != nil || cross != nil {
 		t.Fatalf("deleting site.yaml changes the settings (%v) or gives problems %v", ch.Site, cross)
 	}

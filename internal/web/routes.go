@@ -2,9 +2,12 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/horizons-expat/site/internal/content"
 )
 
 // Handler returns the whole site: every route in one place.
@@ -37,6 +40,14 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 
+	s.routes(r)
+	// Cached pages are answered ahead of all of it.
+	return s.fastPath(r, slots)
+}
+
+// routes registers every page of the site on r: the URL scheme in one
+// place (ReservedSegments reads it too).
+func (s *Server) routes(r chi.Router) {
 	r.Get("/_status", s.privateOnly(s.status))
 	r.Get("/metrics", s.privateOnly(s.metricsPage))
 	r.Get("/static/*", s.static)
@@ -73,6 +84,33 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/{category}/page/{page}", s.category)
 	r.Get("/{category}/{slug}", s.article)
 	r.Get("/{category}/{slug}/{file}", s.bundleMedia)
-	// Cached pages are answered ahead of all of it.
-	return s.fastPath(r, slots)
+}
+
+// ownSegments are first path segments reserved beyond the route table:
+// /healthz is answered by middleware ahead of the routes, "page" is the
+// pagination segment of every list, and rss, sitemap and feeds are where
+// readers' tools and crawlers look for feeds and sitemaps.
+var ownSegments = []string{"healthz", "page", "rss", "sitemap", "feeds"}
+
+// ReservedSegments are the first path segments that the site's own pages
+// take, read from the route table: a rubrique there would be hidden by a
+// page of the site, and an alias never reached. The content package gets
+// them as data (content.WithReserved), from whoever wires the two.
+func ReservedSegments() content.Reserved {
+	r := chi.NewRouter()
+	// A server that serves nothing: only its routes' patterns are read.
+	(&Server{}).routes(r)
+	out := content.Reserved{}
+	for _, seg := range ownSegments {
+		out[seg] = true
+	}
+	// Walk fails only when its function does, and this one does not.
+	_ = chi.Walk(r, func(_, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		first, _, _ := strings.Cut(strings.TrimPrefix(route, "/"), "/")
+		if first != "" && !strings.ContainsAny(first, "{*") {
+			out[first] = true
+		}
+		return nil
+	})
+	return out
 }
