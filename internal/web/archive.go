@@ -14,20 +14,14 @@ import (
 )
 
 // archives lists the months that have articles, newest first, by year.
-func (s *Server) archives(w http.ResponseWriter, r *http.Request) {
+func (s *Server) archives(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	// Any article change may change a month's count: the page is one of
 	// those that list the newest articles of the whole site.
 	rq.key(store.KeyLatest)
 	months, err := s.store.Months(ctx, rq.view, rq.site.Location)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	page := templates.ArchivesPage{
 		Layout: rq.layout(content.ArchivesPath, "Archives", "Tous les articles du site, mois par mois.", ""),
@@ -43,6 +37,7 @@ func (s *Server) archives(w http.ResponseWriter, r *http.Request) {
 	}
 	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
 	s.render(w, r, http.StatusOK, rq, templates.Archives(page))
+	return nil
 }
 
 // monthParams reads /archives/{year}/{month} in its one canonical
@@ -59,29 +54,21 @@ func monthParams(r *http.Request) (year int, month time.Month, ok bool) {
 
 // month lists the articles published in a month, newest first, a page at
 // a time. A month without articles is not a page.
-func (s *Server) month(w http.ResponseWriter, r *http.Request) {
+func (s *Server) month(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
 	n, ok := pageNumber(r)
 	year, month, okMonth := monthParams(r)
 	if !ok || !okMonth {
-		s.notFound(w, r)
-		return
-	}
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return store.ErrNotFound
 	}
 	rq.key(store.KeyLatest)
 	from := time.Date(year, month, 1, 0, 0, 0, 0, rq.site.Location)
 	list, total, err := s.store.InMonth(ctx, rq.view, from, from.AddDate(0, 1, 0), perPage, (n-1)*perPage)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if total == 0 || n > lastPage(total) {
-		s.notFound(w, r)
-		return
+		return store.ErrNotFound
 	}
 	label := frdate.MonthYear(year, month)
 	pager := templates.Pager{Current: n, Last: lastPage(total), URL: pageURL(content.MonthPath(year, month))}
@@ -100,4 +87,5 @@ func (s *Server) month(w http.ResponseWriter, r *http.Request) {
 	}
 	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
 	s.render(w, r, http.StatusOK, rq, templates.List(page))
+	return nil
 }

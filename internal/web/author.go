@@ -12,33 +12,24 @@ import (
 
 // author is an author's page: what their file says of them, then their
 // articles, newest first, a page at a time.
-func (s *Server) author(w http.ResponseWriter, r *http.Request) {
+func (s *Server) author(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
 	n, ok := pageNumber(r)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return store.ErrNotFound
 	}
 	slug := chi.URLParam(r, "author")
 	au, err := s.store.Author(ctx, rq.view, slug)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	rq.key(store.AuthorKey(slug))
 	list, total, err := s.store.ByAuthor(ctx, rq.view, slug, perPage, (n-1)*perPage)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if n > lastPage(total) && !(n == 1 && total == 0) {
-		s.notFound(w, r)
-		return
+		return store.ErrNotFound
 	}
 	pager := templates.Pager{Current: n, Last: lastPage(total), URL: pageURL(content.AuthorPath(slug))}
 	title := au.Name
@@ -66,4 +57,5 @@ func (s *Server) author(w http.ResponseWriter, r *http.Request) {
 	page.Meta.Feeds = append(page.Meta.Feeds, rq.feedLinks(rq.site.Title+" – "+au.Name, authorFeedPath(slug), authorAtomPath(slug))...)
 	page.Meta.JSONLD = []any{rq.profilePage(au), rq.breadcrumbList(page.Crumbs, page.Canonical)}
 	s.render(w, r, http.StatusOK, rq, templates.Author(page))
+	return nil
 }

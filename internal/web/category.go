@@ -11,36 +11,27 @@ import (
 )
 
 // category lists a rubrique's articles, newest first, a page at a time.
-func (s *Server) category(w http.ResponseWriter, r *http.Request) {
+func (s *Server) category(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
 	n, ok := pageNumber(r)
 	if !ok && !firstPage(r) {
-		s.notFound(w, r)
-		return
-	}
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return store.ErrNotFound
 	}
 	c, err := rq.category(chi.URLParam(r, "category"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if firstPage(r) {
 		movedTo(w, r, content.CategoryPath(c.Slug))
-		return
+		return nil
 	}
 	rq.key(store.CategoryKey(c.Slug))
 	list, total, err := s.store.InCategory(ctx, rq.view, c.Slug, perPage, (n-1)*perPage)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if n > lastPage(total) {
-		s.notFound(w, r)
-		return
+		return store.ErrNotFound
 	}
 	base := content.CategoryPath(c.Slug)
 	pager := templates.Pager{Current: n, Last: lastPage(total), URL: pageURL(base)}
@@ -61,4 +52,5 @@ func (s *Server) category(w http.ResponseWriter, r *http.Request) {
 	page.Meta.Feeds = append(page.Meta.Feeds, rq.categoryFeeds(c.Slug, c.Title)...)
 	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
 	s.render(w, r, http.StatusOK, rq, templates.List(page))
+	return nil
 }

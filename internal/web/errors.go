@@ -109,3 +109,23 @@ func (s *Server) respell(ctx context.Context, rq *request, p string) string {
 	}
 	return folded
 }
+
+// pageFunc is a page handler that returns what went wrong rather than
+// answering it: store.ErrNotFound when the address names nothing.
+type pageFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
+
+// page makes h a handler: it begins the request (clock, settings, view),
+// runs h, and maps the error h returns to its status page in one place
+// (fail: 404 and its redirects for store.ErrNotFound, nothing for a client
+// gone, else the logged 500).
+func (s *Server) page(h pageFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rq, err := s.begin(r.Context())
+		if err == nil {
+			err = h(w, r, rq)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}

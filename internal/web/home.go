@@ -15,17 +15,11 @@ import (
 // how many more each rubrique's section shows.
 const homeLatest, homeSection = 9, 3
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+func (s *Server) home(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	latest, err := s.store.Latest(ctx, rq.view, homeLatest, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	rq.key(store.KeyHome, store.KeyLatest)
 	page := templates.HomePage{Layout: rq.layout("/", "", "", "")}
@@ -45,8 +39,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		// many more always leave enough for its section.
 		list, _, err := s.store.InCategory(ctx, rq.view, c.Slug, homeSection+homeLatest, 0)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		rq.key(store.CategoryKey(c.Slug))
 		var cards []templates.Card
@@ -64,4 +57,5 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	page.Meta.JSONLD = []any{rq.webSite(), rq.organization()}
 	s.render(w, r, http.StatusOK, rq, templates.Home(page))
+	return nil
 }

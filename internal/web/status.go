@@ -8,6 +8,7 @@ import (
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/frdate"
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -39,21 +40,14 @@ func count(n int, one, many string) string {
 // status is the editors' status page: every current content problem, the
 // last reload, the number of articles. The route lets only operators in
 // (privateOnly).
-func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+func (s *Server) status(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if s.cfg.ContentStatus == nil {
-		s.notFound(w, r)
-		return
+		return store.ErrNotFound
 	}
 	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	counts, err := s.store.Count(ctx, rq.view)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st := s.cfg.ContentStatus()
 	l := rq.layout("/_status", "État du contenu", "État du contenu pour la rédaction.", "")
@@ -89,8 +83,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	if page.PreviewsOn = len(s.cfg.PreviewSecret) > 0; page.PreviewsOn {
 		list, err := s.store.UnpublishedArticles(ctx, rq.view)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		for _, u := range list {
 			state := "Programmé"
@@ -102,6 +95,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	}
 	rq.private = true // never cached, never indexed: it is for editors only
 	s.render(w, r, http.StatusOK, rq, templates.Status(page))
+	return nil
 }
 
 // metricsPage serves the metrics in the Prometheus text format (the route

@@ -11,37 +11,28 @@ import (
 )
 
 // tag lists the articles with a tag, newest first, a page at a time.
-func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
+func (s *Server) tag(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
 	n, ok := pageNumber(r)
 	if !ok && !firstPage(r) {
-		s.notFound(w, r)
-		return
-	}
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return store.ErrNotFound
 	}
 	slug := chi.URLParam(r, "tag")
 	label, err := s.store.Tag(ctx, rq.view, slug)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if firstPage(r) {
 		movedTo(w, r, content.TagPath(slug))
-		return
+		return nil
 	}
 	rq.key(store.TagKey(slug))
 	list, total, err := s.store.WithTag(ctx, rq.view, slug, perPage, (n-1)*perPage)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if n > lastPage(total) {
-		s.notFound(w, r)
-		return
+		return store.ErrNotFound
 	}
 	pager := templates.Pager{Current: n, Last: lastPage(total), URL: pageURL(content.TagPath(slug))}
 	heading := "Mot-clé\u00a0: " + label
@@ -59,25 +50,21 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 	}
 	page.Meta.Feeds = append(page.Meta.Feeds, templates.FeedLink{Title: rq.site.Title + " – " + label + " (Atom)", URL: rq.abs(tagAtomPath(slug)), Type: typeAtom})
 	s.render(w, r, http.StatusOK, rq, templates.List(page))
+	return nil
 }
 
 // tags lists every tag in use.
-func (s *Server) tags(w http.ResponseWriter, r *http.Request) {
+func (s *Server) tags(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	rq.key(store.KeyTags)
 	list, err := s.store.Tags(ctx, rq.view)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	page := templates.TagsPage{Layout: rq.layout("/tags", "Tous les mots-clés", "Les thèmes abordés par le site, avec le nombre d’articles de chacun.", "")}
 	for _, t := range list {
 		page.Tags = append(page.Tags, templates.TagCount{Label: t.Label, URL: content.TagPath(t.Slug), Count: t.Count})
 	}
 	s.render(w, r, http.StatusOK, rq, templates.Tags(page))
+	return nil
 }
