@@ -80,7 +80,7 @@ func (a *Assets) serve(w http.ResponseWriter, r *http.Request) bool {
 	}
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Cache-Control", immutableCacheControl)
 	h.Set("Vary", "Accept-Encoding")
 	body := f.body
 	// The gzipped bytes are another representation, with their own strong

@@ -9,21 +9,12 @@ import (
 	"os"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/images"
 )
-
-// mediaMaxAge is how long a browser may keep an original image without
-// asking again: an editor may replace the file under the same name.
-const mediaMaxAge = time.Hour
-
-// variantCacheControl: a variant's name is the hash of its source and of
-// its processing, so its bytes never change.
-const variantCacheControl = "public, max-age=31536000, immutable"
 
 // maxSVGBytes bounds an SVG the site serves: a drawing, not a data dump.
 const maxSVGBytes = 2 << 20
@@ -104,7 +95,7 @@ func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, name stri
 		}
 	}
 	h.Set("Content-Type", images.ContentType(format))
-	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Cache-Control", mediaCacheControl)
 	if format == "svg" {
 		h.Set("Content-Security-Policy", svgPolicy)
 	}
@@ -143,7 +134,7 @@ func (s *Server) variant(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", images.ContentType(images.FormatOf(name)))
-	h.Set("Cache-Control", variantCacheControl)
+	h.Set("Cache-Control", immutableCacheControl)
 	// The name is the fingerprint of the bytes: a strong validator.
 	h.Set("ETag", `"`+strings.TrimSuffix(name, path.Ext(name))+`"`)
 	http.ServeContent(w, r, name, st.ModTime(), f)

@@ -236,34 +236,6 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 	return e.status, written
 }
 
-// sharedMaxAge bounds how long a shared cache keeps a page between two
-// requests to the site: the site purges it on content changes (see
-// internal/purge), but a proxy without purges (nginx) still shows an edit
-// that late at most.
-const sharedMaxAge = 10 * time.Minute
-
-// cacheControl says how browsers and shared caches may keep a page whose
-// text changes in ttl (a relative date moving on, a scheduled article
-// appearing): browsers for at most maxAge, shared caches for at most
-// sharedMaxAge, and a shared cache may serve it stale, while it revalidates
-// or while the site fails, for what is left of ttl. No lifetime, stale ones
-// included, ever reaches past ttl.
-func cacheControl(ttl time.Duration) string {
-	ttl = max(0, ttl)
-	shared := min(ttl, sharedMaxAge)
-	stale := ttl - shared
-	b := make([]byte, 0, 96)
-	b = append(b, "public, max-age="...)
-	b = strconv.AppendInt(b, int64(min(ttl, maxAge)/time.Second), 10)
-	b = append(b, ", s-maxage="...)
-	b = strconv.AppendInt(b, int64(shared/time.Second), 10)
-	b = append(b, ", stale-while-revalidate="...)
-	b = strconv.AppendInt(b, int64(min(stale, time.Minute)/time.Second), 10)
-	b = append(b, ", stale-if-error="...)
-	b = strconv.AppendInt(b, int64(min(stale, 24*time.Hour)/time.Second), 10)
-	return string(b)
-}
-
 // compressible reports whether a body of contentType shrinks under gzip:
 // text does, images (but SVG) and archives are compressed already.
 func compressible(contentType string) bool {

@@ -109,13 +109,6 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 // perPage is the number of articles on a listing page.
 const perPage = 12
 
-// maxAge bounds how long a browser may keep a page without asking again.
-const maxAge = 5 * time.Minute
-
-// maxValidity bounds how long a rendered page is kept when nothing in it is
-// due to change: a day, so that even a forgotten case heals by itself.
-const maxValidity = 24 * time.Hour
-
 // request is what every page handler starts from: the instant it answers
 // for, the site settings and the menu.
 type request struct {
