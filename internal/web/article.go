@@ -15,19 +15,13 @@ import (
 const wordsPerMinute = 230
 
 // article is an article page.
-func (s *Server) article(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	rq, err := s.begin(ctx)
+func (s *Server) article(w http.ResponseWriter, r *http.Request, rq *request) error {
+	a, err := s.store.Article(r.Context(), rq.view, chi.URLParam(r, "category"), chi.URLParam(r, "slug"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	a, err := s.store.Article(ctx, rq.view, chi.URLParam(r, "category"), chi.URLParam(r, "slug"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.showArticle(w, r, rq, a, false)
+	return nil
 }
 
 // showArticle renders article a, for readers or, with preview, for whoever

@@ -101,10 +101,10 @@ type cdata struct {
 
 // rss serves the RSS feed of the route's scope: /rss.xml, a rubrique's,
 // an author's.
-func (s *Server) rss(w http.ResponseWriter, r *http.Request) {
-	rq, sc, list, ok := s.feedArticles(w, r)
-	if !ok {
-		return
+func (s *Server) rss(w http.ResponseWriter, r *http.Request, rq *request) error {
+	sc, list, err := s.feedArticles(r, rq)
+	if err != nil {
+		return err
 	}
 	ch := rssChannel{
 		Title:       sc.title,
@@ -134,6 +134,7 @@ func (s *Server) rss(w http.ResponseWriter, r *http.Request) {
 		XMLNSMedia:   "http://search.yahoo.com/mrss/",
 	}
 	s.sendXML(w, r, rq, "application/rss+xml; charset=utf-8", doc)
+	return nil
 }
 
 func (rq *request) rssItem(a store.Article) rssItem {

@@ -125,10 +125,10 @@ type atomEntry struct {
 }
 
 // atom serves the Atom feed of the route's scope.
-func (s *Server) atom(w http.ResponseWriter, r *http.Request) {
-	rq, sc, list, ok := s.feedArticles(w, r)
-	if !ok {
-		return
+func (s *Server) atom(w http.ResponseWriter, r *http.Request, rq *request) error {
+	sc, list, err := s.feedArticles(r, rq)
+	if err != nil {
+		return err
 	}
 	f := atomFeed{
 		Lang:     rq.site.Language,
@@ -172,6 +172,7 @@ func (s *Server) atom(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Updated = rq.iso(last)
 	s.sendXML(w, r, rq, typeAtom+"; charset=utf-8", f)
+	return nil
 }
 
 // JSON Feed 1.1 documents.
@@ -206,10 +207,10 @@ type jsonItem struct {
 }
 
 // jsonFeed serves the JSON Feed of the route's scope.
-func (s *Server) jsonFeed(w http.ResponseWriter, r *http.Request) {
-	rq, sc, list, ok := s.feedArticles(w, r)
-	if !ok {
-		return
+func (s *Server) jsonFeed(w http.ResponseWriter, r *http.Request, rq *request) error {
+	sc, list, err := s.feedArticles(r, rq)
+	if err != nil {
+		return err
 	}
 	f := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
@@ -244,32 +245,21 @@ func (s *Server) jsonFeed(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(f); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.send(w, r, rq.response(typeJSON+"; charset=utf-8", buf.Bytes()))
+	return nil
 }
 
-// feedArticles starts a feed's answer: its scope and its articles. On
-// failure it has answered and ok is false.
-func (s *Server) feedArticles(w http.ResponseWriter, r *http.Request) (rq *request, sc feedScope, list []store.Article, ok bool) {
-	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, sc, nil, false
-	}
+// feedArticles starts a feed's answer: its scope and its articles.
+func (s *Server) feedArticles(r *http.Request, rq *request) (sc feedScope, list []store.Article, err error) {
 	if sc, err = s.scope(r, rq); err != nil {
-		s.fail(w, r, err)
-		return nil, sc, nil, false
+		return sc, nil, err
 	}
 	rq.key(store.KeyFeeds)
 	rq.key(sc.keys...)
-	if list, err = s.store.FeedArticles(ctx, rq.view, sc.FeedScope, feedItems); err != nil {
-		s.fail(w, r, err)
-		return nil, sc, nil, false
-	}
-	return rq, sc, list, true
+	list, err = s.store.FeedArticles(r.Context(), rq.view, sc.FeedScope, feedItems)
+	return sc, list, err
 }
 
 // feedLinks are the feeds a page announces in its head for the scope at

@@ -10,12 +10,7 @@ import (
 // robots is /robots.txt: crawl the whole site but search results and the
 // status page, and find every page from the sitemaps. An editor's preview
 // (drafts shown) is closed to crawlers altogether.
-func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
-	rq, err := s.begin(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *Server) robots(w http.ResponseWriter, r *http.Request, rq *request) error {
 	var b strings.Builder
 	b.WriteString("User-agent: *\n")
 	if rq.view.Unpublished {
@@ -29,12 +24,12 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	rq.key(store.KeySitemap)
 	news, err := s.newsArticles(r.Context(), rq)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if len(news) > 0 {
 		rq.until(news[0].Date.Add(newsWindow))
 		b.WriteString("Sitemap: " + rq.abs("/sitemap-news.xml") + "\n")
 	}
 	s.send(w, r, rq.response("text/plain; charset=utf-8", []byte(b.String())))
+	return nil
 }

@@ -188,33 +188,26 @@ func urlSize(u sitemapURL) int {
 
 // sitemap is /sitemap.xml: the sitemap itself, or, when the site has
 // outgrown one file, the index of its parts /sitemap-N.xml.
-func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
-	s.sitemapDoc(w, r, 0)
+func (s *Server) sitemap(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.sitemapDoc(w, r, rq, 0)
 }
 
 // sitemapChild is /sitemap-{n}.xml, a part of a split sitemap.
-func (s *Server) sitemapChild(w http.ResponseWriter, r *http.Request) {
+func (s *Server) sitemapChild(w http.ResponseWriter, r *http.Request, rq *request) error {
 	p := chi.URLParam(r, "n")
 	n, err := strconv.Atoi(p)
 	if err != nil || n < 1 || strconv.Itoa(n) != p {
-		s.notFound(w, r)
-		return
+		return store.ErrNotFound
 	}
-	s.sitemapDoc(w, r, n)
+	return s.sitemapDoc(w, r, rq, n)
 }
 
 // sitemapDoc answers the index (part 0) or a part of the sitemap.
-func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, part int) {
-	rq, err := s.begin(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, rq *request, part int) error {
 	rq.key(store.KeySitemap)
 	entries, err := s.sitemapEntries(r, rq)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	urls := rq.sitemapURLs(entries)
 	parts := splitSitemap(urls, s.sitemapMaxURLs(), s.sitemapMaxBytes())
@@ -241,6 +234,7 @@ func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, part int) {
 	default:
 		s.notFound(w, r)
 	}
+	return nil
 }
 
 func (s *Server) sitemapMaxURLs() int {
@@ -284,24 +278,18 @@ type newsPublication struct {
 // newsSitemap is /sitemap-news.xml: the articles of the last two days.
 // With none, there is no news sitemap: a <urlset> needs at least one <url>,
 // so an empty one is invalid; robots.txt stops naming it meanwhile.
-func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) {
-	rq, err := s.begin(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request, rq *request) error {
 	rq.key(store.KeySitemap)
 	articles, err := s.newsArticles(r.Context(), rq)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if len(articles) == 0 {
 		// The same rq: the answer changes when an article is published,
 		// which purges KeySitemap or reaches rq's validity.
 		s.errorPage(w, r, rq, http.StatusNotFound, "Page introuvable",
 			"Aucun article n’a paru ces deux derniers jours : le plan des actualités est vide pour l’instant.")
-		return
+		return nil
 	}
 	doc := newsURLSet{XMLNS: sitemapNS, XMLNSNews: newsNS}
 	lang := rq.site.Language
@@ -321,6 +309,7 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	s.sendXML(w, r, rq, "application/xml; charset=utf-8", doc)
+	return nil
 }
 
 // newsArticles are the articles of the news sitemap, newest first.
