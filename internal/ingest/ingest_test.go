@@ -265,8 +265,14 @@ func TestSyncNewArticleAndConflicts(t *testing.T) {
 	if f.title("sport", "match") != "Le match" {
 		t.Error("articles vanished with their category file")
 	}
-	if want := "sport/_index.md: fichier supprimé alors que la rubrique contient encore des articles"; !strings.Contains(f.problems(), want) {
+	want := "sport/_index.md: fichier supprimé alors que la rubrique contient encore des articles"
+	if !strings.Contains(f.problems(), want) {
 		t.Errorf("problems = %q, want %q", f.problems(), want)
+	}
+	// Still true at the next pass, so still said.
+	f.sync()
+	if !strings.Contains(f.problems(), want) {
+		t.Errorf("the next pass forgot the missing category file: %q", f.problems())
 	}
 }
 

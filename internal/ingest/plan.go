@@ -230,10 +230,9 @@ func (st *state) deletions(in parsed, ch *store.Changes, renamed map[string]bool
 			}
 		case content.KindCategory:
 			slug := path.Dir(name)
-			if folderHasArticles[slug] {
-				// Keep the last good category while articles remain in it.
-				problems = append(problems, content.Problem{Path: name, Message: "fichier supprimé alors que la rubrique contient encore des articles : la rubrique reste en ligne avec ses derniers réglages ; remettez le fichier ou déplacez les articles"})
-			} else if st.categories[slug] {
+			// The last good category stays while articles remain in it
+			// (state.problems says so); else it goes.
+			if !folderHasArticles[slug] && st.categories[slug] {
 				ch.DeletedCategories = append(ch.DeletedCategories, slug)
 			}
 		case content.KindAuthor:
@@ -311,6 +310,7 @@ func (st *state) problems(cross []content.Problem, moves []store.Move, media fun
 	if _, ok := st.files[content.SiteFile]; !ok {
 		problems = append(problems, content.Problem{Path: content.SiteFile, Message: "fichier manquant : le site a besoin de son site.yaml (title, base_url, timezone…) ; en attendant, il garde ses derniers réglages"})
 	}
+	problems = append(problems, st.orphanCategories()...)
 	for _, m := range moves {
 		if _, live := st.entries[m.Path]; live {
 			problems = append(problems, content.MovedProblem(m.Path, m.From, m.To))
@@ -318,6 +318,26 @@ func (st *state) problems(cross []content.Problem, moves []store.Move, media fun
 	}
 	problems = append(problems, st.wholeProblems(moves, media)...)
 	content.SortProblems(problems)
+	return problems
+}
+
+// orphanCategories are the stored rubriques whose _index.md is gone while
+// articles remain in them: the rubrique stays online as it was, for as long
+// as the file is missing.
+func (st *state) orphanCategories() []content.Problem {
+	var problems []content.Problem
+	for slug := range st.categories {
+		name := slug + "/" + content.CategoryFile
+		if _, ok := st.files[name]; ok {
+			continue
+		}
+		for _, e := range st.entries {
+			if e.Category == slug {
+				problems = append(problems, content.Problem{Path: name, Message: "fichier supprimé alors que la rubrique contient encore des articles : la rubrique reste en ligne avec ses derniers réglages ; remettez le fichier ou déplacez les articles"})
+				break
+			}
+		}
+	}
 	return problems
 }
 

@@ -116,7 +116,6 @@ func TestPlan(t *testing.T) {
 			name:  "a category file deleted while its folder holds articles stays",
 			state: stored(map[string]string{"monde/a.md": "1"}),
 			in:    parsed{kinds: kinds(content.SiteFile, "monde/a.md"), deleted: []string{"monde/_index.md"}},
-			cross: []string{"monde/_index.md: fichier supprimé alors que la rubrique contient encore des articles"},
 		},
 		{
 			name:              "an empty category folder's file deleted removes the category",
@@ -282,4 +281,26 @@ func BenchmarkProblems(b *testing.B) {
 			st.problems(nil, nil, nil)
 		}
 	})
+}
+
+// TestOrphanCategory: a rubrique whose _index.md is deleted while articles
+// remain stays online, and the problem is listed until the file is back.
+func TestOrphanCategory(t *testing.T) {
+	st := stored(map[string]string{"monde/a.md": "1"})
+	ch, _ := st.plan(parsed{kinds: kinds(content.SiteFile, "monde/a.md"), deleted: []string{"monde/_index.md"}, parser: content.NewParser()})
+	st.commit(ch)
+	if !st.categories["monde"] {
+		t.Fatal("the rubrique went offline with its file")
+	}
+	want := "monde/_index.md: fichier supprimé alors que la rubrique contient encore des articles"
+	for pass := range 2 {
+		got := messages(st.problems(nil, nil, nil))
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("pass %d: problems = %q, want %q", pass, got, want)
+		}
+	}
+	st.files["monde/_index.md"] = store.FileRecord{Path: "monde/_index.md"}
+	if got := st.problems(nil, nil, nil); len(got) != 0 {
+		t.Errorf("with the file back: problems %v", got)
+	}
 }
