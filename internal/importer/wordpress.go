@@ -77,11 +77,15 @@ type post struct {
 
 // WordPress imports exp into opts.Content and reports what it did.
 func WordPress(exp *Export, opts WordPressOptions) (*Report, error) {
+	return importWordPress(exp, opts, diskFolder(opts.Content))
+}
+
+func importWordPress(exp *Export, opts WordPressOptions, dir folder) (*Report, error) {
 	if opts.Pages == "" {
 		opts.Pages = DefaultPagesRubrique
 	}
 	report := newReport()
-	w, err := openWriter(opts.Content, report)
+	w, err := openWriter(dir, report)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +94,7 @@ func WordPress(exp *Export, opts WordPressOptions) (*Report, error) {
 		byUpload: map[string]Item{}, children: map[string][]Item{}, newPath: map[string]string{},
 		copied: map[string]string{}, copies: map[string]string{}, rubriques: map[string]*rubrique{}}
 	wp.conv = newConverter(wp.gallery)
-	if wp.loc, err = siteLocation(opts.Content); err != nil {
+	if wp.loc, err = siteLocation(dir); err != nil {
 		return nil, err
 	}
 	if u, err := url.Parse(firstNonEmpty(exp.BaseBlogURL, exp.Link)); err == nil {
@@ -137,8 +141,8 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // siteLocation is the time zone of the site's settings, Paris by default.
-func siteLocation(dir string) (*time.Location, error) {
-	src, err := os.ReadFile(filepath.Join(dir, "site.yaml"))
+func siteLocation(dir folder) (*time.Location, error) {
+	src, err := dir.readFile("site.yaml")
 	if errors.Is(err, fs.ErrNotExist) {
 		return time.LoadLocation(content.DefaultTimeZone)
 	}
