@@ -5,6 +5,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // memFolder is a content folder in memory: the fuzz target runs thousands
@@ -60,6 +63,40 @@ func FuzzReadWXR(f *testing.F) {
 		}
 		if report.Imported > len(exp.Items) {
 			t.Fatalf("imported %d of %d items", report.Imported, len(exp.Items))
+		}
+	})
+}
+
+// FuzzConvert feeds arbitrary HTML bodies, as WordPress stores them, to
+// the converter: it may not panic, and what it gives is Markdown without
+// raw HTML (the site would drop it), whatever the body holds.
+func FuzzConvert(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"Un paragraphe.\n\nUn autre,\nsur deux lignes.",
+		"[caption id=\"a\" align=\"alignleft\"]<img src=\"/x.jpg\" alt=\"\"> Légende[/caption]",
+		"[gallery ids=\"1,2\"][embed]https://www.youtube.com/watch?v=x[/embed][youtube abc]",
+		"<!-- wp:paragraph --><p>Bloc</p><!-- /wp:paragraph --><!--more--><!--nextpage-->",
+		"<pre>a\n\nb</pre><table><tr><td>1</td></tr></table><dl><dt>t</dt><dd>d</dd></dl>",
+		"<div onclick=\"x()\">brut</div><script>alert(1)</script><iframe src=\"https://x\"></iframe>",
+		"[a [b [c]]] [/b] [[x]] <a href=\"javascript:x\">j</a> <sup>1</sup>",
+		strings.Repeat("[", maxBrackets+1) + "<p>1. *texte* &lt;b&gt;</p>",
+	} {
+		f.Add(s)
+	}
+	c := newConverter(func(string, []string) []galleryImage { return []galleryImage{{url: "/g.jpg", alt: "g"}} })
+	f.Fuzz(func(t *testing.T, src string) {
+		b := c.convert("1", src, noLinks{})
+		var raw []string
+		root := c.markdown.Parser().Parse(text.NewReader([]byte(b.markdown)))
+		_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if entering && (n.Kind() == ast.KindHTMLBlock || n.Kind() == ast.KindRawHTML) {
+				raw = append(raw, n.Kind().String())
+			}
+			return ast.WalkContinue, nil
+		})
+		if len(raw) > 0 {
+			t.Errorf("Markdown keeps raw HTML (%v):\n%s", raw, b.markdown)
 		}
 	})
 }
