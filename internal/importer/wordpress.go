@@ -58,6 +58,7 @@ type wordpress struct {
 	copies      map[string]string   // file copied from uploads → its site path, "" when missing
 	credited    map[string][]string // author slug → the logins WordPress showed them under
 	names       map[string]string   // author slug → display name
+	authorIDs   map[string]string   // login → WordPress's user ID (/?author=ID)
 	rubriques   map[string]*rubrique
 }
 
@@ -95,7 +96,7 @@ func importWordPress(exp *Export, opts WordPressOptions, dir folder) (*Report, e
 		authors: map[string]string{}, categories: map[string]Term{}, attachments: map[string]Item{},
 		byUpload: map[string]Item{}, children: map[string][]Item{}, newPath: map[string]string{},
 		copied: map[string]string{}, copies: map[string]string{}, rubriques: map[string]*rubrique{},
-		credited: map[string][]string{}, names: map[string]string{}}
+		credited: map[string][]string{}, names: map[string]string{}, authorIDs: map[string]string{}}
 	wp.conv = newConverter(wp.gallery)
 	if wp.loc, err = siteLocation(dir); err != nil {
 		return nil, err
@@ -105,6 +106,9 @@ func importWordPress(exp *Export, opts WordPressOptions, dir folder) (*Report, e
 	}
 	for _, a := range exp.Authors {
 		wp.authors[a.Login] = firstNonEmpty(a.DisplayName, a.Login)
+		if a.ID != "" {
+			wp.authorIDs[a.Login] = a.ID
+		}
 	}
 	for _, c := range exp.Categories {
 		wp.categories[c.Slug] = c
@@ -857,8 +861,14 @@ func (wp *wordpress) authorFiles() error {
 		var aliases []string
 		for _, login := range wp.credited[s] {
 			// WordPress's author address holds the login as a slug (its user_nicename).
-			if alias, ok := content.Alias(".", "/author/"+content.Slugify(login)); ok && login != "" && !contains(aliases, alias) {
-				aliases = append(aliases, alias)
+			olds := []string{"/author/" + content.Slugify(login)}
+			if id := wp.authorIDs[login]; id != "" {
+				olds = append(olds, "/?author="+id)
+			}
+			for _, old := range olds {
+				if alias, ok := content.Alias(".", old); ok && login != "" && !contains(aliases, alias) {
+					aliases = append(aliases, alias)
+				}
 			}
 		}
 		if len(aliases) == 0 {

@@ -135,6 +135,11 @@ func (s *Server) oldAddress(r *http.Request, c string, moved bool) (string, bool
 				return target, true
 			}
 		}
+		if c == "/" {
+			if target := s.formerQuery(r.Context(), v, r.URL.Query()); target != "" {
+				return target, true
+			}
+		}
 	}
 	if !moved {
 		return "", false

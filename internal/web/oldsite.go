@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ import (
 //	/feed, /feed/rss2, /feed/atom        → /rss.xml, /atom.xml
 //	/category/x/feed, /tag/x/feed, …     → that listing's feed
 //	/comments/feed, /<post>/feed         → 410: comment feeds, and the site has no comments
+//	/?s=mot, /?feed=rss2, /?tag=x, /?m=202411 → the search, the feed, the tag, the month
 //
 // Anything else, or a listing with no article, stays a 404, as WordPress
 // itself answered.
@@ -75,6 +77,31 @@ func (s *Server) formerAddress(ctx context.Context, v store.View, p string) (tar
 		return "", false
 	}
 	return feedOf(listing, atom), false
+}
+
+// formerQuery is where WordPress's addresses without permalinks lead, for
+// those that name no item (which are aliases): /?s=mot (its search),
+// /?feed=rss2, /?tag=x, /?m=202411. Others leave the home page as it is.
+func (s *Server) formerQuery(ctx context.Context, v store.View, q url.Values) string {
+	switch {
+	case q.Has("s"):
+		return searchPath + "?q=" + url.QueryEscape(q.Get("s"))
+	case q.Has("feed"):
+		if q.Get("feed") == "atom" {
+			return siteAtomPath
+		}
+		return siteFeedPath
+	case q.Get("tag") != "":
+		return s.formerTag(ctx, v, q.Get("tag"))
+	case len(q.Get("m")) >= 4 && isNumber(q.Get("m")):
+		m := q.Get("m")
+		seg := []string{m[:4]}
+		for i := 4; i+2 <= len(m) && len(seg) < 3; i += 2 {
+			seg = append(seg, m[i:i+2])
+		}
+		return s.formerDate(ctx, v, seg)
+	}
+	return ""
 }
 
 // wordpressFeedKinds are the formats WordPress names after /feed/.
