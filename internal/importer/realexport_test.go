@@ -139,13 +139,21 @@ func formerAddresses(t *testing.T, exp *importer.Export, items []importer.Item) 
 			add("attachment", it.Title, "/?attachment_id="+it.ID)
 		}
 	}
+	ids := map[string]string{}
+	for _, c := range exp.Categories {
+		ids[c.Slug] = c.ID
+	}
 	for slug := range categories {
 		add("category", slug, "/category/"+slug+"/")
+		if ids[slug] != "" {
+			add("category query", slug, "/?cat="+ids[slug])
+		}
 		add("category page 2", slug, "/category/"+slug+"/page/2/")
 		add("category feed", slug, "/category/"+slug+"/feed/")
 	}
 	for slug := range tags {
 		add("tag", slug, "/tag/"+slug+"/")
+		add("tag query", slug, "/?tag="+slug)
 		add("tag feed", slug, "/tag/"+slug+"/feed/")
 	}
 	for login := range authors {
@@ -159,6 +167,7 @@ func formerAddresses(t *testing.T, exp *importer.Export, items []importer.Item) 
 	}
 	for m := range months {
 		out = append(out, formerAddress{kind: "month", of: m, path: "/" + m + "/", want: "/archives/" + m})
+		out = append(out, formerAddress{kind: "month query", of: m, path: "/?m=" + strings.ReplaceAll(m, "/", ""), want: "/archives/" + m})
 	}
 	for y := range years {
 		out = append(out, formerAddress{kind: "year", of: y, path: "/" + y + "/", want: "/archives"})
@@ -168,6 +177,7 @@ func formerAddresses(t *testing.T, exp *importer.Export, items []importer.Item) 
 		{kind: "feed", path: "/feed/rss2/", want: "/rss.xml"},
 		{kind: "feed", path: "/feed/atom/", want: "/atom.xml"},
 		{kind: "feed", path: "/comments/feed/", gone: true},
+		{kind: "feed", path: "/?feed=rss2", want: "/rss.xml"},
 		{kind: "home page 2", path: "/page/2/", want: "/"},
 	} {
 		out = append(out, f)
