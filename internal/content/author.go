@@ -11,15 +11,16 @@ import (
 type Author struct {
 	Slug         string // the file name, also the slug of the name articles give
 	Name         string
-	Role         string // « Journaliste », « Correspondante à Madrid »
-	BioHTML      string // the file's body: a short biography
-	Photo        string // a site-local image path (/media/…) or an http(s) URL
-	Organization bool   // a newsroom or an institution rather than a person
+	Role         string   // « Journaliste », « Correspondante à Madrid »
+	BioHTML      string   // the file's body: a short biography
+	Photo        string   // a site-local image path (/media/…) or an http(s) URL
+	Organization bool     // a newsroom or an institution rather than a person
+	Aliases      []string // former addresses of the page (WordPress's /author/login)
 	Path         string
 	Hash         string
 }
 
-var authorKeys = map[string]bool{"name": true, "role": true, "photo": true, "organization": true}
+var authorKeys = map[string]bool{"name": true, "role": true, "photo": true, "organization": true, "aliases": true}
 
 // Author parses an author file, content/auteurs/<slug>.md.
 func (p *Parser) Author(filePath string, src []byte) (Author, []Problem) {
@@ -58,6 +59,17 @@ func (p *Parser) Author(filePath string, src []byte) (Author, []Problem) {
 	}
 	if _, ok := fm.fields["organization"]; ok {
 		au.Organization = fm.boolean("organization", &problems)
+	}
+	// Read from the site's root, as a rubrique's: the file's folder is no
+	// part of the page's address.
+	items, line := fm.list("aliases", &problems)
+	for _, a := range items {
+		alias, ok := Alias(".", a)
+		if !ok || isSiteRoute(alias, nil) || alias == AuthorPath(slug) {
+			problems = append(problems, warningf(filePath, line, "alias « %s » invalide : écrivez un chemin du site commençant par / et qui ne soit pas déjà une page du site, par exemple /author/ancien-identifiant", a))
+			continue
+		}
+		au.Aliases = append(au.Aliases, alias)
 	}
 	au.BioHTML = doc.html
 	return au, problems

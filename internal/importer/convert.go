@@ -114,6 +114,15 @@ func (c *converter) convert(itemID, src string, l links) body {
 		sort.Strings(names)
 		b.issues = append(b.issues, "mise en forme sans équivalent Markdown, texte gardé sans elle : "+strings.Join(names, ", "))
 	}
+	if n := strings.Count(src, "["); n > maxBrackets || len(src) > maxConvertedBody {
+		// html-to-markdown reads ahead from every '[' to its ']' or the end
+		// of the line: on a body full of brackets that is the square of
+		// its size (hours for a few megabytes). Such a body keeps its text,
+		// paragraph by paragraph, escaped by us.
+		b.issues = append(b.issues, fmt.Sprintf("corps trop long ou trop chargé en crochets (%d octets, %d « [ ») : texte gardé sans mise en forme", len(src), n))
+		b.markdown = plainMarkdown(doc)
+		return b
+	}
 	md, err := c.md.ConvertNode(doc)
 	if err != nil {
 		b.issues = append(b.issues, "conversion en Markdown impossible : "+err.Error())
@@ -121,6 +130,60 @@ func (c *converter) convert(itemID, src string, l links) body {
 	}
 	b.markdown = c.dropRawHTML(md, &b)
 	return b
+}
+
+// Beyond these, a body is converted to plain paragraphs (see convert):
+// the longest news articles hold some 100 kB of HTML and a few dozen
+// brackets, so no real article meets them, and under them the converter's
+// read-ahead stays below a second.
+const (
+	maxBrackets      = 1000
+	maxConvertedBody = 2 << 20
+)
+
+// markdownSpecial are the characters that could make Markdown of plain
+// text: each is escaped with a backslash, which CommonMark allows before
+// any ASCII punctuation.
+var markdownSpecial = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+	"<", `\<`, ">", `\>`, "#", `\#`, "!", `\!`, "|", `\|`, "~", `\~`, "&", `\&`)
+
+// listStart is what would open a list or a heading at a line's start.
+var listStart = regexp.MustCompile(`^(?:[-+=]|\d+[.)])`)
+
+// plainMarkdown is the text of doc as Markdown paragraphs, one per block,
+// in one pass whatever the text holds.
+func plainMarkdown(doc *html.Node) string {
+	var paras []string
+	var cur strings.Builder
+	flush := func() {
+		if p := strings.Join(strings.Fields(cur.String()), " "); p != "" {
+			p = markdownSpecial.Replace(p)
+			if m := listStart.FindString(p); m != "" {
+				p = m[:len(m)-1] + `\` + p[len(m)-1:] // 1\. and \- are text
+			}
+			paras = append(paras, p)
+		}
+		cur.Reset()
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			cur.WriteString(n.Data)
+		}
+		block := n.Type == html.ElementNode && !inlineTags[n.DataAtom]
+		if block {
+			flush()
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if block {
+			flush()
+		}
+	}
+	walk(doc)
+	flush()
+	return strings.Join(paras, "\n\n")
 }
 
 // mediaTags are elements that play or embed something: Markdown has no

@@ -46,7 +46,7 @@ func Hugo(dir string, opts HugoOptions) (*Report, error) {
 		root = filepath.Join(dir, "content")
 	}
 	report := newReport()
-	w, err := openWriter(opts.Content, report)
+	w, err := openWriter(diskFolder(opts.Content), report)
 	if err != nil {
 		return nil, err
 	}

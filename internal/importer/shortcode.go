@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -30,43 +32,83 @@ var linkShortcodes = map[string]string{
 
 var shortcodeName = regexp.MustCompile(`^\[([A-Za-z_][A-Za-z0-9_-]*)`)
 
+var closingTag = regexp.MustCompile(`\[/([A-Za-z_][A-Za-z0-9_-]*)\]`)
+
+// maxShortcodeDepth bounds shortcodes inside shortcodes: each level reads
+// its content again, so an export nesting thousands would cost the square
+// of its size. WordPress articles nest two or three at most.
+const maxShortcodeDepth = 8
+
 // shortcodes replaces the shortcodes of src by HTML.
 func (c *converter) shortcodes(itemID, src string, b *body) string {
+	return c.shortcodesAt(itemID, src, b, 0)
+}
+
+// shortcodesAt reads src once: where each closing tag is comes from one
+// pass before, and an opening tag ends at the first ']' before any other
+// '[', so no byte is read again for each bracket (a body of a million
+// brackets would otherwise take hours).
+func (c *converter) shortcodesAt(itemID, src string, b *body, depth int) string {
+	if depth > maxShortcodeDepth || strings.IndexByte(src, '[') < 0 {
+		return src
+	}
+	closings := map[string][]int{} // closing tag → its offsets in src, in order
+	for _, m := range closingTag.FindAllStringIndex(src, -1) {
+		tag := src[m[0]:m[1]]
+		closings[tag] = append(closings[tag], m[0])
+	}
+	// closeAfter is the offset of the first tag at or after from, or -1.
+	closeAfter := func(tag string, from int) int {
+		offsets := closings[tag]
+		i := sort.SearchInts(offsets, from)
+		if i == len(offsets) {
+			return -1
+		}
+		return offsets[i]
+	}
 	var out strings.Builder
+	pos := 0
 	for {
-		i := strings.IndexByte(src, '[')
+		i := strings.IndexByte(src[pos:], '[')
 		if i < 0 {
-			out.WriteString(src)
+			out.WriteString(src[pos:])
 			return out.String()
 		}
-		out.WriteString(src[:i])
-		src = src[i:]
-		m := shortcodeName.FindStringSubmatch(src)
-		end := strings.IndexByte(src, ']')
-		if m == nil || end < 0 || strings.Contains(src[:end], "\n\n") {
+		out.WriteString(src[pos : pos+i])
+		pos += i
+		m := shortcodeName.FindStringSubmatch(src[pos:])
+		// The opening tag ends at its first ']'; another '[' first means it is no tag.
+		end := strings.IndexAny(src[pos+1:], "[]")
+		if end >= 0 {
+			end++
+			if src[pos+end] != ']' {
+				end = -1
+			}
+		}
+		if m == nil || end < 0 || strings.Contains(src[pos:pos+end], "\n\n") {
 			out.WriteByte('[')
-			src = src[1:]
+			pos++
 			continue
 		}
 		name := strings.ToLower(m[1])
 		closing := "[/" + m[1] + "]"
-		closeAt := strings.Index(src[end:], closing)
+		closeAt := closeAfter(closing, pos+end)
 		_, links := linkShortcodes[name]
 		handled := name == "caption" || name == "wp_caption" || name == "gallery" || links
 		if !handled && !knownShortcodes[name] && closeAt < 0 {
 			out.WriteByte('[')
-			src = src[1:]
+			pos++
 			continue
 		}
-		attrs := parseAttrs(strings.TrimSuffix(src[len(m[0]):end], "/"))
-		inner, rest := "", src[end+1:]
-		if closeAt >= 0 && !strings.HasSuffix(src[:end], "/") {
-			inner = src[end+1 : end+closeAt]
-			rest = src[end+closeAt+len(closing):]
+		attrs := parseAttrs(strings.TrimSuffix(src[pos+len(m[0]):pos+end], "/"))
+		inner, next := "", pos+end+1
+		if closeAt >= 0 && !strings.HasSuffix(src[pos:pos+end], "/") {
+			inner = src[pos+end+1 : closeAt]
+			next = closeAt + len(closing)
 		}
-		inner = c.shortcodes(itemID, inner, b)
+		inner = c.shortcodesAt(itemID, inner, b, depth+1)
 		out.WriteString(c.shortcode(itemID, name, attrs, inner, b))
-		src = rest
+		pos = next
 	}
 }
 
@@ -182,9 +224,18 @@ func autop(src string) string {
 		}
 		out.WriteString("\n\n")
 	}
-	s := out.String()
-	for i, p := range pres {
-		s = strings.Replace(s, fmt.Sprintf("<pre data-autop=\"%d\"></pre>", i), p, 1)
+	if len(pres) == 0 {
+		return out.String()
 	}
-	return s
+	// One pass puts every block back: a Replace per block would copy the
+	// whole body once per <pre>.
+	return prePlaceholder.ReplaceAllStringFunc(out.String(), func(m string) string {
+		i, err := strconv.Atoi(prePlaceholder.FindStringSubmatch(m)[1])
+		if err != nil || i >= len(pres) {
+			return m
+		}
+		return pres[i]
+	})
 }
+
+var prePlaceholder = regexp.MustCompile(`<pre data-autop="(\d+)"></pre>`)

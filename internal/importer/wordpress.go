@@ -51,14 +51,17 @@ type wordpress struct {
 	conv   *converter
 
 	blogHost    string
-	authors     map[string]string // login → display name
-	categories  map[string]Term   // slug → category
-	attachments map[string]Item   // ID → attachment
-	byUpload    map[string]Item   // attachment URL (normalised) → attachment
-	children    map[string][]Item // post ID → its attachments
-	newPath     map[string]string // old address (normalised) → new path
-	copied      map[string]string // upload relative path → site path, "" when missing
-	copies      map[string]string // file copied from uploads → its site path, "" when missing
+	authors     map[string]string   // login → display name
+	categories  map[string]Term     // slug → category
+	attachments map[string]Item     // ID → attachment
+	byUpload    map[string]Item     // attachment URL (normalised) → attachment
+	children    map[string][]Item   // post ID → its attachments
+	newPath     map[string]string   // old address (normalised) → new path
+	copied      map[string]string   // upload relative path → site path, "" when missing
+	copies      map[string]string   // file copied from uploads → its site path, "" when missing
+	credited    map[string][]string // author slug → the logins WordPress showed them under
+	names       map[string]string   // author slug → display name
+	authorIDs   map[string]string   // login → WordPress's user ID (/?author=ID)
 	rubriques   map[string]*rubrique
 }
 
@@ -80,20 +83,25 @@ type post struct {
 
 // WordPress imports exp into opts.Content and reports what it did.
 func WordPress(exp *Export, opts WordPressOptions) (*Report, error) {
+	return importWordPress(exp, opts, diskFolder(opts.Content))
+}
+
+func importWordPress(exp *Export, opts WordPressOptions, dir folder) (*Report, error) {
 	if opts.Pages == "" {
 		opts.Pages = DefaultPagesRubrique
 	}
 	report := newReport()
-	w, err := openWriter(opts.Content, report)
+	w, err := openWriter(dir, report)
 	if err != nil {
 		return nil, err
 	}
 	wp := &wordpress{exp: exp, opts: opts, w: w, report: report,
 		authors: map[string]string{}, categories: map[string]Term{}, attachments: map[string]Item{},
 		byUpload: map[string]Item{}, children: map[string][]Item{}, newPath: map[string]string{},
-		copied: map[string]string{}, copies: map[string]string{}, rubriques: map[string]*rubrique{}}
+		copied: map[string]string{}, copies: map[string]string{}, rubriques: map[string]*rubrique{},
+		credited: map[string][]string{}, names: map[string]string{}, authorIDs: map[string]string{}}
 	wp.conv = newConverter(wp.gallery)
-	if wp.loc, err = siteLocation(opts.Content); err != nil {
+	if wp.loc, err = siteLocation(dir); err != nil {
 		return nil, err
 	}
 	if u, err := url.Parse(firstNonEmpty(exp.BaseBlogURL, exp.Link)); err == nil {
@@ -101,6 +109,9 @@ func WordPress(exp *Export, opts WordPressOptions) (*Report, error) {
 	}
 	for _, a := range exp.Authors {
 		wp.authors[a.Login] = firstNonEmpty(a.DisplayName, a.Login)
+		if a.ID != "" {
+			wp.authorIDs[a.Login] = a.ID
+		}
 	}
 	for _, c := range exp.Categories {
 		wp.categories[c.Slug] = c
@@ -116,12 +127,16 @@ func WordPress(exp *Export, opts WordPressOptions) (*Report, error) {
 		return nil, err
 	}
 	posts := wp.plan()
+	wp.reportOrphanAttachments(posts)
 	for _, p := range posts {
 		if err := wp.article(p); err != nil {
 			return nil, err
 		}
 	}
 	if err := wp.rubriqueFiles(); err != nil {
+		return nil, err
+	}
+	if err := wp.authorFiles(); err != nil {
 		return nil, err
 	}
 	if err := w.save(); err != nil {
@@ -140,8 +155,8 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // siteLocation is the time zone of the site's settings, Paris by default.
-func siteLocation(dir string) (*time.Location, error) {
-	src, err := os.ReadFile(filepath.Join(dir, "site.yaml"))
+func siteLocation(dir folder) (*time.Location, error) {
+	src, err := dir.readFile("site.yaml")
 	if errors.Is(err, fs.ErrNotExist) {
 		return time.LoadLocation(content.DefaultTimeZone)
 	}
@@ -224,7 +239,7 @@ func (wp *wordpress) plan() []post {
 		}
 		taken[p.rubrique+"/"+p.slug] = true
 		target := content.ArticlePath(p.rubrique, p.slug)
-		for _, old := range wp.oldAddresses(it) {
+		for _, old := range append(wp.oldAddresses(it), wp.attachmentAddresses(it)...) {
 			if old == target || old == "/" {
 				continue
 			}
@@ -421,6 +436,45 @@ func (wp *wordpress) oldAddresses(it Item) []string {
 		add("/?p=" + it.ID)
 		if it.Type == "page" {
 			add("/?page_id=" + it.ID)
+		}
+	}
+	return out
+}
+
+// reportOrphanAttachments names the attachments whose page leads nowhere
+// now: attached to no post that was imported, their page had nothing but
+// the file, and an alias leads to an article only.
+func (wp *wordpress) reportOrphanAttachments(posts []post) {
+	imported := map[string]bool{}
+	for _, p := range posts {
+		imported[p.item.ID] = true
+	}
+	for _, it := range wp.exp.Items {
+		if it.Type != "attachment" || imported[it.Parent] {
+			continue
+		}
+		if p, ok := wp.sitePath(it.Link); ok {
+			wp.report.Issue(firstNonEmpty(it.Title, "Sans titre"), it.ID, "pièce jointe d'aucun article importé : son ancienne page %s ne mène plus nulle part (fichier %s)", p, it.AttachmentURL)
+		}
+	}
+}
+
+// attachmentAddresses are the pages WordPress showed for the files
+// attached to it (/2024/11/13/slug/photo/, /?attachment_id=12): each
+// showed the file within the post, so each leads to the post.
+func (wp *wordpress) attachmentAddresses(it Item) []string {
+	if it.ID == "" {
+		return nil
+	}
+	var out []string
+	for _, a := range wp.children[it.ID] {
+		for _, raw := range []string{a.Link, "/?attachment_id=" + a.ID} {
+			if a.ID == "" && strings.Contains(raw, "attachment_id") {
+				continue
+			}
+			if p, ok := wp.sitePath(raw); ok && !contains(out, p) {
+				out = append(out, p)
+			}
 		}
 	}
 	return out
@@ -628,6 +682,12 @@ func (wp *wordpress) article(p post) error {
 	if fm.Author == "" && it.Creator != "" {
 		fm.Author = it.Creator
 	}
+	if slug := content.AuthorSlug(fm.Author); slug != "" {
+		wp.names[slug] = fm.Author
+		if !contains(wp.credited[slug], it.Creator) {
+			wp.credited[slug] = append(wp.credited[slug], it.Creator)
+		}
+	}
 	date, ok := wp.date(it)
 	if !ok {
 		wp.report.Issue(p.title, it.ID, "date « %s » illisible : date de l'export mise à sa place", it.Date)
@@ -787,6 +847,59 @@ func (wp *wordpress) rubriqueFiles() error {
 			wp.report.Issue(r.title, s, "%s", msg)
 		}
 		wp.report.Count("rubriques", 1)
+	}
+	return nil
+}
+
+// authorFiles writes the file of each author an imported article names,
+// with the address of their WordPress page (/author/login) as an alias, so
+// that it leads to their page here. An author file already there is the
+// site's own: it stays, and the report says what to add.
+func (wp *wordpress) authorFiles() error {
+	slugs := make([]string, 0, len(wp.credited))
+	for s := range wp.credited {
+		slugs = append(slugs, s)
+	}
+	sort.Strings(slugs)
+	for _, s := range slugs {
+		var aliases []string
+		for _, login := range wp.credited[s] {
+			// WordPress's author address holds the login as a slug (its user_nicename).
+			olds := []string{"/author/" + content.Slugify(login)}
+			if id := wp.authorIDs[login]; id != "" {
+				olds = append(olds, "/?author="+id)
+			}
+			for _, old := range olds {
+				if alias, ok := content.Alias(".", old); ok && login != "" && !contains(aliases, alias) {
+					aliases = append(aliases, alias)
+				}
+			}
+		}
+		if len(aliases) == 0 {
+			continue
+		}
+		rel := content.AuthorsDir + "/" + s + ".md"
+		node := struct {
+			Name    string   `yaml:"name"`
+			Aliases []string `yaml:"aliases"`
+		}{wp.names[s], aliases}
+		var out bytes.Buffer
+		out.WriteString("---\n")
+		enc := yaml.NewEncoder(&out)
+		enc.SetIndent(2)
+		if err := enc.Encode(node); err != nil {
+			return fmt.Errorf("author %s: %w", s, err)
+		}
+		out.WriteString("---\n")
+		res, err := wp.w.write(rel, out.Bytes())
+		if err != nil {
+			return err
+		}
+		if res == foreign || res == kept {
+			wp.report.Issue(wp.names[s], "", "fiche d'auteur %s déjà là, laissée telle quelle : ajoutez « aliases: [%s] » à son en-tête pour que son ancienne page redirige", rel, strings.Join(aliases, ", "))
+			continue
+		}
+		wp.report.Count("auteurs", 1)
 	}
 	return nil
 }

@@ -91,6 +91,9 @@ func TestWordPressImport(t *testing.T) {
 			"image_alt: Une urne transparente",
 			"- /2024/05/02/elections-a-l-etranger\n", "- /?p=10\n",
 		}, []string{"draft:"}},
+		{"an author file leads from the WordPress author pages", "auteurs/marie-dupont.md", []string{
+			"name: Marie Dupont\n", "- /author/marie\n", "- /?author=1\n",
+		}, nil},
 		{"paragraphs from blank lines, line breaks kept", "europe/elections-a-l-etranger.md", []string{
 			"Voter depuis l'étranger, c'est possible.  \nDeux lignes dans un paragraphe.",
 		}, []string{"wp:paragraph", "<!--"}},

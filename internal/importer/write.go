@@ -69,16 +69,55 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
+// folder is where an import writes: the content folder on disk, or a map
+// in the fuzz test (which would otherwise spend its time in the file
+// system rather than in the reader and the converter).
+type folder interface {
+	// readFile returns the file at rel (slash-separated); fs.ErrNotExist
+	// when there is none.
+	readFile(rel string) ([]byte, error)
+	// writeFile replaces the file at rel whole, creating its folders.
+	writeFile(rel string, data []byte) error
+	// where names rel for messages.
+	where(rel string) string
+}
+
+// diskFolder is a content folder on disk.
+type diskFolder string
+
+func (d diskFolder) where(rel string) string {
+	return filepath.Join(string(d), filepath.FromSlash(rel))
+}
+
+func (d diskFolder) readFile(rel string) ([]byte, error) { return os.ReadFile(d.where(rel)) }
+
+func (d diskFolder) writeFile(rel string, data []byte) error {
+	full := d.where(rel)
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return fmt.Errorf("create folder for %s: %w", rel, err)
+	}
+	// Written whole then renamed: the server watching the folder never
+	// reads half a file.
+	tmp := full + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", full, err)
+	}
+	if err := os.Rename(tmp, full); err != nil {
+		return fmt.Errorf("write %s: %w", full, err)
+	}
+	return nil
+}
+
 // writer writes files into the content folder under the manifest's rules.
 type writer struct {
-	dir      string
+	dir      folder
 	manifest map[string]string // slash path → hash of what was written
 	report   *Report
 }
 
-func openWriter(dir string, report *Report) (*writer, error) {
+func openWriter(dir folder, report *Report) (*writer, error) {
 	w := &writer{dir: dir, manifest: map[string]string{}, report: report}
-	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	b, err := dir.readFile(ManifestFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return w, nil
 	}
@@ -89,7 +128,7 @@ func openWriter(dir string, report *Report) (*writer, error) {
 		Files map[string]string `json:"files"`
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("read manifest %s: %w", filepath.Join(dir, ManifestFile), err)
+		return nil, fmt.Errorf("read manifest %s: %w", dir.where(ManifestFile), err)
 	}
 	if m.Files != nil {
 		w.manifest = m.Files
@@ -127,13 +166,12 @@ func keptMessage(res outcome, rel string) string {
 // write puts data at rel (slash-separated, in the content folder), unless
 // an editor changed the file there since the last import.
 func (w *writer) write(rel string, data []byte) (outcome, error) {
-	full := filepath.Join(w.dir, filepath.FromSlash(rel))
 	want := hashOf(data)
-	cur, err := os.ReadFile(full)
+	cur, err := w.dir.readFile(rel)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return 0, fmt.Errorf("read %s: %w", full, err)
+		return 0, fmt.Errorf("read %s: %w", w.dir.where(rel), err)
 	default:
 		have := hashOf(cur)
 		if have == want {
@@ -149,17 +187,8 @@ func (w *writer) write(rel string, data []byte) (outcome, error) {
 			return kept, nil
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return 0, fmt.Errorf("create folder for %s: %w", rel, err)
-	}
-	// Written whole then renamed: the server watching the folder never
-	// reads half a file.
-	tmp := full + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return 0, fmt.Errorf("write %s: %w", full, err)
-	}
-	if err := os.Rename(tmp, full); err != nil {
-		return 0, fmt.Errorf("write %s: %w", full, err)
+	if err := w.dir.writeFile(rel, data); err != nil {
+		return 0, err
 	}
 	w.manifest[rel] = want
 	if cur != nil {
@@ -172,7 +201,7 @@ func (w *writer) write(rel string, data []byte) (outcome, error) {
 
 // exists reports whether rel is a file of the content folder.
 func (w *writer) exists(rel string) bool {
-	_, err := os.Stat(filepath.Join(w.dir, filepath.FromSlash(rel)))
+	_, err := w.dir.readFile(rel)
 	return err == nil
 }
 
@@ -193,11 +222,10 @@ func (w *writer) save() error {
 		fmt.Fprintf(&b, "\n    %s: %q", kj, w.manifest[k])
 	}
 	b.WriteString("\n  }\n}\n")
-	full := filepath.Join(w.dir, ManifestFile)
-	if cur, err := os.ReadFile(full); err == nil && string(cur) == b.String() {
+	if cur, err := w.dir.readFile(ManifestFile); err == nil && string(cur) == b.String() {
 		return nil
 	}
-	if err := os.WriteFile(full, []byte(b.String()), 0o644); err != nil {
+	if err := w.dir.writeFile(ManifestFile, []byte(b.String())); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil

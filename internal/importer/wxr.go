@@ -34,6 +34,7 @@ type Export struct {
 
 // Author is a WordPress user.
 type Author struct {
+	ID          string `xml:"author_id"`
 	Login       string `xml:"author_login"`
 	DisplayName string `xml:"author_display_name"`
 }
@@ -191,7 +192,7 @@ func (exp *Export) element(dec *xml.Decoder, start xml.StartElement) error {
 	case "author":
 		var a Author
 		err = dec.DecodeElement(&a, &start)
-		a.Login, a.DisplayName = strings.TrimSpace(a.Login), strings.TrimSpace(a.DisplayName)
+		a.ID, a.Login, a.DisplayName = strings.TrimSpace(a.ID), strings.TrimSpace(a.Login), strings.TrimSpace(a.DisplayName)
 		exp.Authors = append(exp.Authors, a)
 	case "category", "tag", "term":
 		var x xmlTerm

@@ -285,9 +285,18 @@ func (s *Store) Redirect(ctx context.Context, v View, path string) (string, erro
 		LIMIT 1`, v.args(sql.Named("path", path))...).Scan(&category, &slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		// A rubrique's old address (WordPress's /category/slug).
-		err = s.r.QueryRowContext(ctx, `SELECT category FROM category_aliases WHERE path = ?`, path).Scan(&category)
+		// or an author's (WordPress's /author/login).
+		var kind string
+		err = s.r.QueryRowContext(ctx, `
+			SELECT 'category', category FROM category_aliases WHERE path = :path
+			UNION ALL
+			SELECT 'author', author FROM author_aliases WHERE path = :path
+			LIMIT 1`, sql.Named("path", path)).Scan(&kind, &category)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("redirect %s: %w", path, ErrNotFound)
+		}
+		if err == nil && kind == "author" {
+			return content.AuthorPath(category), nil
 		}
 		if err != nil {
 			return "", fmt.Errorf("redirect %s: %w", path, err)

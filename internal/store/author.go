@@ -141,6 +141,16 @@ func (a applier) author(ctx context.Context, au content.Author) error {
 	if err != nil {
 		return fmt.Errorf("save author %s: %w", au.Slug, err)
 	}
+	if _, err := a.tx.ExecContext(ctx, `DELETE FROM author_aliases WHERE author = ?`, au.Slug); err != nil {
+		return fmt.Errorf("save aliases of author %s: %w", au.Slug, err)
+	}
+	for _, alias := range au.Aliases {
+		if _, err := a.tx.ExecContext(ctx, `
+			INSERT INTO author_aliases (path, author) VALUES (?, ?)
+			ON CONFLICT (path) DO UPDATE SET author = excluded.author`, alias, au.Slug); err != nil {
+			return fmt.Errorf("save aliases of author %s: %w", au.Slug, err)
+		}
+	}
 	return nil
 }
 

@@ -37,6 +37,15 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	}
 	// Only reads are sent on to another spelling, as in canonicalPaths.
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		switch target, gone := s.formerAddress(ctx, rq.view, p); {
+		case target != "":
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		case gone:
+			s.errorPage(w, r, rq, http.StatusGone, "Flux retiré",
+				"Ce flux était celui des commentaires de l’ancien site. Ce site n’a pas de commentaires\u00a0: vous trouverez nos articles dans les rubriques ci-dessous.")
+			return
+		}
 		if target := s.respell(ctx, rq, p); target != "" {
 			movedTo(w, r, target)
 			return

@@ -121,13 +121,14 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, rec any) {
 }
 
 // fastCandidate reports whether r may be a cached page that the fast path
-// can answer: a GET or HEAD without a body, of a canonical path that the
-// page cache serves without regard to the query. Search results, which
-// have their own rate limit, take the long way.
+// can answer: a GET or HEAD without a body or a query, of a canonical path.
+// Search results, which have their own rate limit, take the long way; so
+// does any query, which may be an imported site's old address (/?p=123,
+// /?s=mot) that oldAddresses must look up before the page its path names.
 func fastCandidate(r *http.Request) bool {
 	p := r.URL.Path
 	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.ContentLength == 0 &&
-		len(r.RequestURI) <= maxURILength && !readsQuery(p) && !uncachedPath(p) &&
+		r.URL.RawQuery == "" && len(r.RequestURI) <= maxURILength && !readsQuery(p) && !uncachedPath(p) &&
 		canonicalPath(p) == p
 }
 

@@ -19,6 +19,10 @@ func TestImportedAddresses(t *testing.T) {
 	site.Write(t, "monde/_index.md", "---\ntitle: Monde\ndescription: Les nouvelles du monde.\nweight: 10\naliases: [/category/monde/, \"/?cat=3\"]\n---\n")
 	site.WaitFor(t, "/monde/importe", http.StatusOK)
 	site.WaitFor(t, "/category/monde", http.StatusMovedPermanently)
+	// The home page cached first: an old address with a query is still
+	// looked up, not answered as the cached page its path names.
+	site.Get(t, "/")
+	site.Get(t, "/")
 
 	tests := []struct{ path, to string }{
 		{"/?p=123", "/monde/importe"},
@@ -69,5 +73,82 @@ func TestEmbargoAndMetaDescription(t *testing.T) {
 	}
 	if r := site.Get(t, "/tags/embargo"); !strings.Contains(r.Body, "Pour les listes.") || strings.Contains(r.Body, "Sous embargo") {
 		t.Errorf("listing shows the embargoed article or not the summary:\n%s", r.Body)
+	}
+}
+
+// TestFormerWordPressAddresses checks the families of addresses a
+// WordPress site gave its listings and feeds: each answers one 301 to our
+// page for it, 410 for comment feeds, and 404 when we have nothing for it
+// (as WordPress answered for an empty listing).
+func TestFormerWordPressAddresses(t *testing.T) {
+	site := sitetest.Start(t, sitetest.Options{})
+	site.Write(t, "auteurs/camille-martin.md", "---\nname: Camille Martin\nrole: Journaliste, vie pratique\naliases: [/author/cmartin/]\n---\n\nBio.\n")
+	site.Write(t, "monde/_index.md", "---\ntitle: Monde\ndescription: Les nouvelles du monde.\nweight: 10\naliases: [/category/international/monde/]\n---\n")
+	site.Write(t, "monde/importe.md", "---\ntitle: Importé\ndate: 2024-10-01 09:00\ntags: [Must Read]\naliases: [/2024/10/01/importe/]\n---\n\nTexte.\n")
+	site.WaitFor(t, "/monde/importe", http.StatusOK)
+	site.WaitFor(t, "/author/cmartin", http.StatusMovedPermanently)
+	site.WaitFor(t, "/category/international/monde", http.StatusMovedPermanently)
+
+	tests := []struct {
+		path   string
+		status int
+		to     string
+	}{
+		{"/tag/retraite/", 301, "/tags/retraite"},
+		{"/tag/retraite", 301, "/tags/retraite"},
+		{"/tag/securite-sociale-2/", 301, "/tags/securite-sociale"}, // WordPress's suffix for a slug a category had
+		{"/tag/mustread/", 301, "/tags/must-read"},                  // an editor's slug without hyphens
+		{"/tag/retraite/page/3/", 301, "/tags/retraite"},
+		{"/tag/retraite/feed/", 301, "/tags/retraite/atom.xml"},
+		{"/tag/inconnu", 404, ""},
+		{"/author/cmartin/", 301, "/auteurs/camille-martin"}, // the author file's alias
+		{"/author/la-redaction/", 301, "/auteurs/la-redaction"},
+		{"/author/cmartin/feed/", 301, "/auteurs/camille-martin/rss.xml"},
+		{"/author/personne", 404, ""},
+		{"/category/international/monde/page/2/", 301, "/monde"},
+		{"/category/international/monde/feed/", 301, "/monde/rss.xml"},
+		{"/category/international/monde/feed/atom/", 301, "/monde/atom.xml"},
+		{"/category/inconnue/feed", 404, ""},
+		{"/2024/", 301, "/archives"},
+		{"/2024/11/", 301, "/archives/2024/11"},
+		{"/2024/11/05/", 301, "/archives/2024/11"},
+		{"/2024/11/5", 301, "/archives/2024/11"},
+		{"/2024/11/05/page/2/", 301, "/archives/2024/11"},
+		{"/2024/11/feed/", 301, "/rss.xml"},
+		{"/2019", 404, ""},       // nothing published then
+		{"/2024/07", 404, ""},    // nor then
+		{"/2024/13", 404, ""},    // no such month
+		{"/2024/11/32", 404, ""}, // no such day
+		{"/feed/", 301, "/rss.xml"},
+		{"/feed/rss2/", 301, "/rss.xml"},
+		{"/feed/atom/", 301, "/atom.xml"},
+		{"/page/2/", 301, "/"},
+		{"/comments/feed", 410, ""},
+		{"/2024/10/01/importe/feed", 410, ""}, // a post's comments
+		{"/monde/page/99", 404, ""},           // our own listing past its end stays ours
+		{"/?s=retraite+%C3%A0+l%27%C3%A9tranger", 301, "/recherche?q=retraite+%C3%A0+l%27%C3%A9tranger"},
+		{"/?feed=rss2", 301, "/rss.xml"},
+		{"/?feed=atom", 301, "/atom.xml"},
+		{"/?tag=retraite", 301, "/tags/retraite"},
+		{"/?m=202411", 301, "/archives/2024/11"},
+		{"/?m=20241105", 301, "/archives/2024/11"},
+		{"/?m=2024", 301, "/archives"},
+		{"/?utm_source=lettre", 200, ""}, // any other query: the home page
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			for _, method := range []string{http.MethodGet, http.MethodHead} {
+				r := site.Do(t, method, tt.path, nil)
+				if r.StatusCode != tt.status || r.Header.Get("Location") != tt.to {
+					t.Fatalf("%s %s = %d to %q, want %d to %q", method, tt.path, r.StatusCode, r.Header.Get("Location"), tt.status, tt.to)
+				}
+			}
+			if tt.to == "" {
+				return
+			}
+			if r := site.Get(t, tt.to); r.StatusCode != http.StatusOK {
+				t.Errorf("GET %s = %d", tt.to, r.StatusCode)
+			}
+		})
 	}
 }

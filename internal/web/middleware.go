@@ -135,12 +135,21 @@ func (s *Server) oldAddress(r *http.Request, c string, moved bool) (string, bool
 				return target, true
 			}
 		}
+		if c == "/" {
+			if target := s.formerQuery(r.Context(), v, r.URL.Query()); target != "" {
+				return target, true
+			}
+		}
 	}
 	if !moved {
 		return "", false
 	}
-	target, err := s.store.Redirect(r.Context(), v, c)
-	return target, err == nil
+	if target, err := s.store.Redirect(r.Context(), v, c); err == nil {
+		return target, true
+	}
+	// WordPress's listings and feeds, written with its trailing slash.
+	target, _ := s.formerAddress(r.Context(), v, c)
+	return target, target != ""
 }
 
 // canonicalPath returns the canonical spelling of p. It is idempotent, so a

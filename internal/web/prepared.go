@@ -199,14 +199,16 @@ func (e *prepared) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 			}
 		}
 		h["Last-Modified"] = e.lastModText
+		// Each encoding is its own representation with its own tag: a
+		// condition is judged against the one this answer would send.
+		etag := e.etag
 		if gz {
-			h["Etag"] = e.etagGzip
-		} else {
-			h["Etag"] = e.etag
+			etag = e.etagGzip
 		}
-		if notModified(r, e) {
-			w.WriteHeader(http.StatusNotModified)
-			return http.StatusNotModified, 0
+		h["Etag"] = etag
+		if status := preconditions(r, etag[0], e.lastModified); status != 0 {
+			w.WriteHeader(status)
+			return status, 0
 		}
 	} else if !e.private {
 		h["Cache-Control"] = hdrNoCache
@@ -242,23 +244,4 @@ func compressible(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
 	return strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "xml") || strings.HasSuffix(mt, "json") ||
 		mt == "application/javascript" || mt == "image/svg+xml"
-}
-
-// notModified reports whether r's validators match e: If-None-Match when
-// present (any variant of the same body matches), else If-Modified-Since.
-func notModified(r *http.Request, e *prepared) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for tag := range strings.SplitSeq(inm, ",") {
-			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == "*" || strings.TrimSuffix(strings.Trim(tag, `"`), "-gz") == e.hash {
-				return true
-			}
-		}
-		return false
-	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-		t, err := http.ParseTime(ims)
-		return err == nil && !e.lastModified.After(t)
-	}
-	return false
 }
