@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -419,6 +420,13 @@ func TestLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lib.Close()
+	var readyMu sync.Mutex
+	var ready []string
+	lib.OnReady(func(paths []string) {
+		readyMu.Lock()
+		ready = append(ready, paths...)
+		readyMu.Unlock()
+	})
 	refs := []Ref{{Path: "media/a.jpg", Use: UseBody}, {Path: "media/a.jpg", Use: UseCover, Focus: Center}, {Path: "media/bomb.png"}, {Path: "media/logo.svg"}, {Path: "media/absent.jpg"}}
 	problems := lib.Sync(fsys, refs)
 	if KindOf(problems["media/bomb.png"]) != KindTooBig || problems["media/absent.jpg"] == nil || len(problems) != 2 {
@@ -443,6 +451,15 @@ func TestLibrary(t *testing.T) {
 	}
 	if lib.Generation() == gen {
 		t.Error("generation did not move when the variants became ready")
+	}
+	// Two plans of a.jpg (body and cover), each told once when ready.
+	readyMu.Lock()
+	if strings.Join(ready, " ") != "media/a.jpg media/a.jpg" {
+		t.Errorf("ready hooks got %q", ready)
+	}
+	readyMu.Unlock()
+	if st := lib.Stats(); st.Done != 2 || st.Failed != 0 || st.Queued != 0 {
+		t.Errorf("stats %+v, want 2 done", st)
 	}
 	for _, v := range p.Variants() {
 		if file, _, ok := lib.Variant(v.Name); !ok || file == "" {
