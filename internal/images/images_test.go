@@ -395,6 +395,28 @@ func TestCMYK(t *testing.T) {
 	}
 }
 
+// TestCMYKFile reads a real CMYK JPEG (testdata/cmyk.jpg, a flat red
+// made with ImageMagick: convert -size 64x48 xc:'rgb(220,30,30)'
+// -colorspace CMYK -quality 90), as a print workflow exports it: warned
+// about, and its variants still red.
+func TestCMYKFile(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "cmyk.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := Probe("a.jpg", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Warnings) != 1 || !strings.Contains(info.Warnings[0], "CMJN") {
+		t.Errorf("warnings %q", info.Warnings)
+	}
+	_, _, res := render(t, "a.jpg", src, UseBody, Center)
+	if c := res.Color; c.R < 180 || c.G > 80 || c.B > 80 {
+		t.Errorf("CMYK red became %v", c)
+	}
+}
+
 func TestRender16Bit(t *testing.T) {
 	deep := image.NewNRGBA64(image.Rect(0, 0, 400, 300))
 	for i := 0; i < len(deep.Pix); i += 8 {
