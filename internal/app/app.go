@@ -351,6 +351,8 @@ func (a *App) registerMetrics(m *metrics.Metrics) {
 			func() float64 { return float64(a.images.Stats().Done) }),
 		counter("images", "failed_total", "Images whose processing failed since the start (pages show the original).",
 			func() float64 { return float64(a.images.Stats().Failed) }),
+		counter("images", "source_reads_total", "Image files read and hashed since the start; unchanged ones are known from the cache folder's index.",
+			func() float64 { return float64(a.images.Stats().Reads) }),
 		a.imageSeconds,
 	)
 }
@@ -382,6 +384,9 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 	a.tempDir = dir
 	return st, nil
 }
+
+// ImageStats returns the image workers' figures, as /metrics has them.
+func (a *App) ImageStats() images.Stats { return a.images.Stats() }
 
 // WaitImages waits until every image variant in use is made, or ctx is
 // done. Tests use it for pages that name variants; the site never waits.
