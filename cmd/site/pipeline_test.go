@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/horizons-expat/site/internal/sitetest"
 )
@@ -26,6 +27,14 @@ func TestCheckAndServerAgree(t *testing.T) {
 	site.Rename(t, "monde/ancien-nom.md", "monde/nouveau-nom.md")
 	site.WaitFor(t, "/monde/ancien-nom", http.StatusMovedPermanently)
 	statusPage := site.WaitForStatus(t, "monde/nouveau-nom.md: avertissement : l'article a changé d'adresse")
+	// The status is set before the pass's hooks run (images), the log
+	// written after them: wait for the log too.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(site.Logs(), "monde/nouveau-nom.md: avertissement : l'article a changé d'adresse"); {
+		if time.Now().After(deadline) {
+			t.Fatal("the move is on /_status but never logged")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 
 	code, stdout, stderr := runSite(t, "check", "-content", site.ContentDir, "-db", site.DBPath)
 	if code != 1 {
@@ -77,6 +86,7 @@ func TestCheckAndServerAgree(t *testing.T) {
 		"monde/nouveau-nom.md: avertissement : l'article a changé d'adresse : /monde/ancien-nom redirige vers /monde/nouveau-nom",
 		"monde/sans-source.md:1: avertissement : article sans source",
 		"sport/_index.md: fichier manquant ou invalide",
+		"media/casse.png: avertissement : image refusée (aucun article ne l'utilise encore) : image illisible",
 	} {
 		if !slices.ContainsFunc(checked, func(p string) bool { return strings.HasPrefix(p, want) }) {
 			t.Errorf("site check lacks %q", want)

@@ -129,6 +129,10 @@ type App struct {
 	// CardPath, for the purge when the card is drawn.
 	cardMu       sync.Mutex
 	cardArticles map[string][]int64
+	// loggedImageProblems are the unnamed image files' problems already
+	// logged, so that the log names each when it appears and when it is
+	// fixed, as the watcher does for the others (passes run one at a time).
+	loggedImageProblems map[string]bool
 	// imageSeconds is the time each image's variants took to make.
 	imageSeconds prometheus.Histogram
 	watcher      *ingest.Watcher // nil for bundled content, which never changes
@@ -589,4 +593,18 @@ func (a *App) checkUnnamedImages(fsys fs.FS, refs []images.Ref) {
 	}
 	content.SortProblems(problems)
 	a.imageProblems.Store(&problems)
+	now := make(map[string]bool, len(problems))
+	for _, p := range problems {
+		text := p.String()
+		now[text] = true
+		if !a.loggedImageProblems[text] {
+			a.log.Warn("content problem", "problem", text)
+		}
+	}
+	for text := range a.loggedImageProblems {
+		if !now[text] {
+			a.log.Info("content problem fixed", "problem", text)
+		}
+	}
+	a.loggedImageProblems = now
 }
