@@ -81,6 +81,7 @@ func TestCheckAndServerAgree(t *testing.T) {
 		"monde/nouveau-nom.md: avertissement : l'article a changé d'adresse : /monde/ancien-nom redirige vers /monde/nouveau-nom",
 		"monde/sans-source.md:1: avertissement : article sans source",
 		"sport/_index.md: fichier manquant ou invalide",
+		"media/casse.png: avertissement : image refusée (aucun article ne l'utilise encore) : image illisible",
 	} {
 		if !slices.ContainsFunc(checked, func(p string) bool { return strings.HasPrefix(p, want) }) {
 			t.Errorf("site check lacks %q", want)

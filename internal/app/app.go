@@ -129,6 +129,10 @@ type App struct {
 	// CardPath, for the purge when the card is drawn.
 	cardMu       sync.Mutex
 	cardArticles map[string][]int64
+	// loggedImageProblems are the unnamed image files' problems already
+	// logged, so that the log names each when it appears and when it is
+	// fixed, as the watcher does for the others (passes run one at a time).
+	loggedImageProblems map[string]bool
 	// imageSeconds is the time each image's variants took to make.
 	imageSeconds prometheus.Histogram
 	watcher      *ingest.Watcher // nil for bundled content, which never changes
@@ -351,6 +355,8 @@ func (a *App) registerMetrics(m *metrics.Metrics) {
 			func() float64 { return float64(a.images.Stats().Done) }),
 		counter("images", "failed_total", "Images whose processing failed since the start (pages show the original).",
 			func() float64 { return float64(a.images.Stats().Failed) }),
+		counter("images", "source_reads_total", "Image files read and hashed since the start; unchanged ones are known from the cache folder's index.",
+			func() float64 { return float64(a.images.Stats().Reads) }),
 		a.imageSeconds,
 	)
 }
@@ -382,6 +388,9 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 	a.tempDir = dir
 	return st, nil
 }
+
+// ImageStats returns the image workers' figures, as /metrics has them.
+func (a *App) ImageStats() images.Stats { return a.images.Stats() }
 
 // WaitImages waits until every image variant in use is made, or ctx is
 // done. Tests use it for pages that name variants; the site never waits.
@@ -584,4 +593,18 @@ func (a *App) checkUnnamedImages(fsys fs.FS, refs []images.Ref) {
 	}
 	content.SortProblems(problems)
 	a.imageProblems.Store(&problems)
+	now := make(map[string]bool, len(problems))
+	for _, p := range problems {
+		text := p.String()
+		now[text] = true
+		if !a.loggedImageProblems[text] {
+			a.log.Warn("content problem", "problem", text)
+		}
+	}
+	for text := range a.loggedImageProblems {
+		if !now[text] {
+			a.log.Info("content problem fixed", "problem", text)
+		}
+	}
+	a.loggedImageProblems = now
 }

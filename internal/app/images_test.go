@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/horizons-expat/site/internal/app"
+	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/sitetest"
 	"github.com/horizons-expat/site/internal/store"
 )
@@ -154,4 +155,40 @@ func TestImageMetrics(t *testing.T) {
 		t.Errorf("durations observed %v, want one per image done (%v)", n, done)
 	}
 	value("horizons_images_working")
+}
+
+// TestRestartReadsNoImage: a restart over unchanged content reads no image
+// file: the cache folder's index knows their hashes and measures, the
+// variants' manifests that they are made.
+func TestRestartReadsNoImage(t *testing.T) {
+	dir := t.TempDir()
+	contentDir := filepath.Join(dir, "content")
+	sitetest.CopyDir(t, sitetest.Fixture(), contentDir)
+	// A file no article names is checked after each pass: through the
+	// index too.
+	if err := os.WriteFile(filepath.Join(contentDir, "media", "inutile.png"), []byte("pas une image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := app.Config{Addr: "127.0.0.1:0", ContentDir: contentDir, DBPath: filepath.Join(dir, "site.db"),
+		ImageDir: filepath.Join(dir, "images"), Now: sitetest.FixtureNow}
+	start := func() images.Stats {
+		a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := a.WaitImages(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return a.ImageStats()
+	}
+	first := start()
+	if first.Reads < 2 || first.Done == 0 {
+		t.Fatalf("first start: %+v, want the fixture's picture and the unnamed file read, variants made", first)
+	}
+	if second := start(); second.Reads != 0 || second.Done != 0 {
+		t.Errorf("restart: %+v, want no file read and nothing made again", second)
+	}
 }

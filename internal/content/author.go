@@ -65,7 +65,7 @@ func (p *Parser) Author(filePath string, src []byte) (Author, []Problem) {
 	items, line := fm.list("aliases", &problems)
 	for _, a := range items {
 		alias, ok := Alias(".", a)
-		if !ok || isSiteRoute(alias, nil) || alias == AuthorPath(slug) {
+		if !ok || p.isSiteRoute(alias, nil) || alias == AuthorPath(slug) {
 			problems = append(problems, warningf(filePath, line, "alias « %s » invalide : écrivez un chemin du site commençant par / et qui ne soit pas déjà une page du site, par exemple /author/ancien-identifiant", a))
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -394,6 +395,28 @@ func TestCMYK(t *testing.T) {
 	}
 }
 
+// TestCMYKFile reads a real CMYK JPEG (testdata/cmyk.jpg, a flat red
+// made with ImageMagick: convert -size 64x48 xc:'rgb(220,30,30)'
+// -colorspace CMYK -quality 90), as a print workflow exports it: warned
+// about, and its variants still red.
+func TestCMYKFile(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "cmyk.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := Probe("a.jpg", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Warnings) != 1 || !strings.Contains(info.Warnings[0], "CMJN") {
+		t.Errorf("warnings %q", info.Warnings)
+	}
+	_, _, res := render(t, "a.jpg", src, UseBody, Center)
+	if c := res.Color; c.R < 180 || c.G > 80 || c.B > 80 {
+		t.Errorf("CMYK red became %v", c)
+	}
+}
+
 func TestRender16Bit(t *testing.T) {
 	deep := image.NewNRGBA64(image.Rect(0, 0, 400, 300))
 	for i := 0; i < len(deep.Pix); i += 8 {
@@ -419,6 +442,13 @@ func TestLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lib.Close()
+	var readyMu sync.Mutex
+	var ready []string
+	lib.OnReady(func(paths []string) {
+		readyMu.Lock()
+		ready = append(ready, paths...)
+		readyMu.Unlock()
+	})
 	refs := []Ref{{Path: "media/a.jpg", Use: UseBody}, {Path: "media/a.jpg", Use: UseCover, Focus: Center}, {Path: "media/bomb.png"}, {Path: "media/logo.svg"}, {Path: "media/absent.jpg"}}
 	problems := lib.Sync(fsys, refs)
 	if KindOf(problems["media/bomb.png"]) != KindTooBig || problems["media/absent.jpg"] == nil || len(problems) != 2 {
@@ -443,6 +473,15 @@ func TestLibrary(t *testing.T) {
 	}
 	if lib.Generation() == gen {
 		t.Error("generation did not move when the variants became ready")
+	}
+	// Two plans of a.jpg (body and cover), each told once when ready.
+	readyMu.Lock()
+	if strings.Join(ready, " ") != "media/a.jpg media/a.jpg" {
+		t.Errorf("ready hooks got %q", ready)
+	}
+	readyMu.Unlock()
+	if st := lib.Stats(); st.Done != 2 || st.Failed != 0 || st.Queued != 0 {
+		t.Errorf("stats %+v, want 2 done", st)
 	}
 	for _, v := range p.Variants() {
 		if file, _, ok := lib.Variant(v.Name); !ok || file == "" {

@@ -182,6 +182,9 @@ type Stats struct {
 	Working int // plans being processed
 	// Done and Failed count the plans processed since Open.
 	Done, Failed uint64
+	// Reads counts the source files opened to be read and hashed since
+	// Open (see Reads).
+	Reads int64
 }
 
 // Stats returns the workers' figures now.
@@ -189,7 +192,7 @@ func (l *Library) Stats() Stats {
 	l.mu.Lock()
 	queued := len(l.queue)
 	l.mu.Unlock()
-	return Stats{Queued: queued, Working: int(l.working.Load()), Done: l.done.Load(), Failed: l.failed.Load()}
+	return Stats{Queued: queued, Working: int(l.working.Load()), Done: l.done.Load(), Failed: l.failed.Load(), Reads: l.reads.Load()}
 }
 
 // Close stops the workers, letting the images in progress finish.
