@@ -61,6 +61,9 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if _, _, err := s.settle(15 * time.Minute); err != nil {
+		return "", err
+	}
 	visible, _, err := b.changeVisible(s, article)
 	if err != nil {
 		return "", err
@@ -72,6 +75,11 @@ func scaleOne(ctx context.Context, o Options, n int) (string, error) {
 	s.stop()
 	var restart time.Duration
 	if s, restart, err = b.start(ctx); err != nil {
+		return "", err
+	}
+	// What the start left to the background (image variants, share
+	// cards) is done before the loads.
+	if _, _, err := s.settle(15 * time.Minute); err != nil {
 		return "", err
 	}
 	db := fileSize(b.db) + fileSize(b.db+"-wal")
