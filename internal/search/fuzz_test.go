@@ -42,7 +42,7 @@ func FuzzQuery(f *testing.F) {
 	for _, seed := range []string{
 		"securite sociale retraite", `"sécurité sociale" lycée*`, `NEAR("a" "b", 2) OR c AND NOT d`,
 		`title:x {title summary}:y ^z -w +v`, "l'école d’étranger", "\xff\xfe", `"""`, `*"*`,
-		"retraite OR trump -visa", `-"sécurité sociale" OU santé OR`, "OR OU - -- -* a OR -b",
+		"retraite OR trump -visa", `-"sécurité sociale" OU santé OR`, "OR OU - -- -* a OR -b", "droits ret*", `"caisse des"*`, "etranger*",
 	} {
 		f.Add(seed)
 	}
@@ -84,6 +84,15 @@ func FuzzQuery(f *testing.F) {
 		var n int
 		if err := db.QueryRow(`SELECT count(*) FROM article_search WHERE article_search MATCH ?`, q.Match()).Scan(&n); err != nil {
 			t.Fatalf("FTS5 refused %q, translated from %q: %v", q.Match(), s, err)
+		}
+		// The text is a title: looking for the last prefix in titles only
+		// (the search box) finds it as well.
+		var inTitle int
+		if err := db.QueryRow(`SELECT count(*) FROM article_search WHERE article_search MATCH ?`, q.TitlePrefix().Match()).Scan(&inTitle); err != nil {
+			t.Fatalf("FTS5 refused %q, translated from %q: %v", q.TitlePrefix().Match(), s, err)
+		}
+		if inTitle != n {
+			t.Fatalf("query %q finds its own title %d times with its prefix in titles (%s), %d without", s, inTitle, q.TitlePrefix().Match(), n)
 		}
 		var tokens int
 		if err := db.QueryRow(`SELECT count(*) FROM temp.tokens`).Scan(&tokens); err != nil {

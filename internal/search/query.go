@@ -46,6 +46,22 @@ type Term struct {
 	// Or makes the term an alternative to the one before: "retraite OR
 	// pension" finds the articles with either word.
 	Or bool
+	// InTitle looks for the term in the titles only (see TitlePrefix).
+	InTitle bool
+}
+
+// TitlePrefix returns q with its last term, when it is a prefix, looked
+// for in the titles only: what a reader is typing is most often the start
+// of a title's word, and far fewer articles hold a prefix in their title
+// than in their text, so a prefix never searched before is cheap to score.
+func (q Query) TitlePrefix() Query {
+	n := len(q.Terms)
+	if n == 0 || !q.Terms[n-1].Prefix {
+		return q
+	}
+	q.Terms = slices.Clone(q.Terms)
+	q.Terms[n-1].InTitle = true
+	return q
 }
 
 // Empty reports whether q has nothing to search for: exclusions alone
@@ -272,14 +288,22 @@ func (t Term) Phrases() []string {
 		return b.String()
 	}
 	if !t.Prefix {
-		return []string{phrase(t.Words, false)}
+		return []string{t.column(phrase(t.Words, false))}
 	}
-	ps := []string{phrase(t.Words, true)}
+	ps := []string{t.column(phrase(t.Words, true))}
 	head := t.Words[:len(t.Words)-1]
 	for _, s := range t.Stems {
-		ps = append(ps, phrase(append(slices.Clip(head), s), false))
+		ps = append(ps, t.column(phrase(append(slices.Clip(head), s), false)))
 	}
 	return ps
+}
+
+// column applies t's column filter, if any, to one of its phrases.
+func (t Term) column(phrase string) string {
+	if t.InTitle {
+		return "title : " + phrase
+	}
+	return phrase
 }
 
 // Correct returns q with each plain word of the terms that needs (by
@@ -301,5 +325,9 @@ func (q Query) Correct(needs func(term int) bool, fix func(folded string) (strin
 	if !changed {
 		return q, false
 	}
-	return Parse(text), true
+	fixed := Parse(text)
+	if n := len(q.Terms); n > 0 && q.Terms[n-1].InTitle {
+		fixed = fixed.TitlePrefix()
+	}
+	return fixed, true
 }

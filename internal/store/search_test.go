@@ -365,6 +365,51 @@ func TestSearchRanksAsFTS5(t *testing.T) {
 	compare("after the change")
 }
 
+// A prefix looked for in the titles (the search box's last word) finds
+// the articles whose title has it, ranked as FTS5 ranks them, the walk
+// that stops early included.
+func TestSearchTitlePrefix(t *testing.T) {
+	st := loadStore(t, filepath.Join("..", "..", "content"), bundledNow)
+	ctx := context.Background()
+	v := store.View{Now: bundledNow}
+	for _, text := range []string{"retr*", "droits ret*", "fran*", "assurance mal*", "zzz*", "expatri*"} {
+		q := search.Parse(text).TitlePrefix()
+		want, _, err := st.SearchByFullScan(ctx, v, q)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		all, _, err := st.SearchByFullScan(ctx, v, search.Parse(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) > len(all) {
+			t.Errorf("%q: %d in titles, more than the %d in the text", text, len(want), len(all))
+		}
+		got, err := st.Suggest(ctx, v, store.SearchRequest{Query: q, Exact: true, Limit: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != min(8, len(want)) {
+			t.Fatalf("%q: %d suggestions, FTS5 finds %d", text, len(got), len(want))
+		}
+		prefix := strings.TrimSuffix(text[strings.LastIndexByte(text, ' ')+1:], "*")
+		for _, sg := range got {
+			if !strings.Contains(strings.ToLower(sg.Title), prefix) {
+				t.Errorf("%q: suggestion %q has no word starting %q", text, sg.Title, prefix)
+			}
+		}
+		page, _, err := st.Search(ctx, v, q, 8, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range page {
+			if i >= len(got) || got[i].Title != a.Title || a.ID != want[i] {
+				t.Errorf("%q: suggestion %d differs from the full ranking's %q (FTS5's id %d)", text, i, a.Title, want[i])
+			}
+		}
+	}
+}
+
 // TestSearchOddPages checks the pages no link leads to: past the end, at
 // the largest offset, empty, negative.
 func TestSearchOddPages(t *testing.T) {

@@ -29,8 +29,9 @@ type suggestion struct {
 
 // suggestions answers /recherche/suggestions?q=… with the titles of the
 // best articles for what the reader has typed so far, in JSON: the last
-// word as the start of a word (unless a space follows it), the complete
-// words corrected when they find nothing, as on the results page. Like
+// word as the start of a word (unless a space follows it) in the titles,
+// or in the text when no title has it, the complete words corrected when
+// they find nothing, as on the results page. Like
 // every page it is cached, and rate-limited like searches. Whatever q
 // holds, it answers 200.
 func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +49,12 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 		Suggestions []suggestion `json:"suggestions"`
 	}{Query: q.Text, Suggestions: []suggestion{}}
 	if !q.Empty() {
-		found, err := s.store.Suggest(ctx, rq.view, store.SearchRequest{Query: q, Limit: maxSuggestions})
+		// Titles that hold the word being typed first; else the text.
+		titles := q.TitlePrefix()
+		found, err := s.store.Suggest(ctx, rq.view, store.SearchRequest{Query: titles, Limit: maxSuggestions})
+		if err == nil && len(found) == 0 && titles.Terms[len(titles.Terms)-1].InTitle {
+			found, err = s.store.Suggest(ctx, rq.view, store.SearchRequest{Query: q, Limit: maxSuggestions})
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return

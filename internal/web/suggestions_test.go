@@ -172,6 +172,7 @@ func TestSuggestions(t *testing.T) {
 		{"a prefix, accents and case folded", url.QueryEscape("PRÉPA"), "/pratique/retraite"},
 		{"a prefix after a whole word", url.QueryEscape("droits ret"), "/pratique/retraite"},
 		{"a whole word, then a space", url.QueryEscape("étapes "), "/pratique/retraite"},
+		{"a prefix in the text, in no title", url.QueryEscape("étap"), "/pratique/retraite"},
 		{"a typo in the last complete word", url.QueryEscape("retrate "), "/pratique/retraite"},
 		{"a typo before a prefix", url.QueryEscape("retrate sa"), "/pratique/retraite"},
 		{"one letter", "r", ""},
