@@ -194,7 +194,7 @@ func TestAuthorFile(t *testing.T) {
 		{"file name not a slug", "auteurs/Camille Martin.md", "---\nname: Camille Martin\n---\n", Author{}, "auteurs/Camille Martin.md: nom de fichier « Camille Martin.md » invalide pour un auteur"},
 		{"former addresses", "auteurs/cleiss.md", "---\nname: Cleiss\naliases: [/author/cleiss-admin/, \"/?author=3\"]\n---\n",
 			Author{Slug: "cleiss", Name: "Cleiss", Aliases: []string{"/author/cleiss-admin", "/?author=3"}}, ""},
-		{"an alias that is a page of the site", "auteurs/cleiss.md", "---\nname: Cleiss\naliases: [/auteurs/cleiss, /tags]\n---\n",
+		{"an alias that is a page of the site", "auteurs/cleiss.md", "---\nname: Cleiss\naliases: [/auteurs/cleiss, /]\n---\n",
 			Author{Slug: "cleiss", Name: "Cleiss"}, "auteurs/cleiss.md:3: avertissement : alias « /auteurs/cleiss » invalide"},
 		{"unknown key", "auteurs/cleiss.md", "---\nname: Cleiss\nbio: x\n---\n", Author{Slug: "cleiss", Name: "Cleiss"}, "auteurs/cleiss.md:3: avertissement : clé inconnue « bio » ignorée"},
 	}
