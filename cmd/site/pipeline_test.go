@@ -26,10 +26,7 @@ func TestCheckAndServerAgree(t *testing.T) {
 	site.Rename(t, "monde/ancien-nom.md", "monde/nouveau-nom.md")
 	site.WaitFor(t, "/monde/ancien-nom", http.StatusMovedPermanently)
 	statusPage := site.WaitForStatus(t, "monde/nouveau-nom.md: avertissement : l'article a changé d'adresse")
-	// The pass logs its problems once its status is out: wait for both.
-	sitetest.Eventually(t, "the log naming the move", func() bool {
-		return strings.Contains(site.Logs(), "monde/nouveau-nom.md: avertissement : l'article a changé d'adresse")
-	})
+	site.WaitForLog(t, "monde/nouveau-nom.md: avertissement : l'article a changé d'adresse")
 
 	code, stdout, stderr := runSite(t, "check", "-content", site.ContentDir, "-db", site.DBPath)
 	if code != 1 {

@@ -128,3 +128,21 @@ func containsAll(body string, want []string) bool {
 	}
 	return true
 }
+
+// WaitForLog waits until the server's log holds every one of want. A
+// pass publishes its status before its hooks run (the images) and logs
+// its problems after them, so the log may lag /_status a little.
+func (s *Site) WaitForLog(t testing.TB, want ...string) string {
+	t.Helper()
+	var logs string
+	Eventually(t, "the log naming "+strings.Join(want, ", "), func() bool {
+		logs = s.Logs()
+		for _, w := range want {
+			if !strings.Contains(logs, w) {
+				return false
+			}
+		}
+		return true
+	})
+	return logs
+}
