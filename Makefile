@@ -112,7 +112,7 @@ bench-deps: ## Install what make bench needs when missing: wrk, nginx-light and 
 	} || { echo 'Could not install wrk, nginx and hugo. Install them with: sudo apt-get install -y wrk nginx-light hugo'; exit 1; }
 
 bench: build bench-deps ## Go benchmarks, then the binary on a 10,000-article corpus vs nginx and a minimal Go handler
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/bench -bin $(BIN) -n $(BENCH_ARTICLES) -d $(BENCH_DURATION)
 
 .PHONY: bench-scale
