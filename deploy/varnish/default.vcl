@@ -29,7 +29,7 @@ probe healthz {
 }
 
 # backends.vcl defines the replicas (each with .probe = healthz), adds them
-# to the round-robin director "replicas" in vcl_init, and lists in the acl
+# to the shard director "replicas" in vcl_init, and lists in the acl
 # "purgers" the addresses allowed to ban (the replicas themselves).
 include "backends.vcl";
 
@@ -44,7 +44,11 @@ backend acme {
 }
 
 sub vcl_recv {
-    set req.backend_hint = replicas.backend();
+    # The shard director (backends.vcl) spreads addresses over the replicas
+    # by URL; a retry asks it for the next replica in its ring
+    # (vcl_backend_fetch), so that the attempts of one request never meet
+    # the same dead replica twice before the probe notices it.
+    set req.backend_hint = replicas.backend(by=URL);
 
     if (req.method == "BAN" || req.method == "PURGE") {
         if (!client.ip ~ purgers) {
@@ -92,6 +96,12 @@ sub vcl_recv {
         unset req.http.Accept-Encoding;
     }
     return (hash);
+}
+
+sub vcl_backend_fetch {
+    if (bereq.retries > 0 && bereq.backend != acme) {
+        set bereq.backend = replicas.backend(by=URL, alt=bereq.retries);
+    }
 }
 
 sub vcl_backend_response {

@@ -134,11 +134,11 @@ func (c *Cluster) writeBackends() error {
 		host, port, _ := net.SplitHostPort(r.Addr)
 		fmt.Fprintf(&b, "backend replica%d { .host = %q; .port = %q; .probe = healthz; }\n", i+1, host, port)
 	}
-	b.WriteString("\nacl purgers {\n    \"127.0.0.1\";\n    \"::1\";\n}\n\nsub vcl_init {\n    new replicas = directors.round_robin();\n")
+	b.WriteString("\nacl purgers {\n    \"127.0.0.1\";\n    \"::1\";\n}\n\nsub vcl_init {\n    new replicas = directors.shard();\n")
 	for i := range c.Replicas {
 		fmt.Fprintf(&b, "    replicas.add_backend(replica%d);\n", i+1)
 	}
-	b.WriteString("}\n")
+	b.WriteString("    replicas.reconfigure();\n}\n")
 	if err := os.MkdirAll(c.opts.WorkDir, 0o755); err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func TestCluster(t *testing.T) {
 	c, err := cluster.Start(ctx, cluster.Options{
 		Binary: bin, ContentDir: contentDir, VCLDir: "../../deploy/varnish",
 		WorkDir: filepath.Join(work, "cluster"), Log: logFile,
-		ExtraArgs: []string{"-now", boundary.Add(-3 * time.Second).Format(time.RFC3339)},
+		ExtraArgs: []string{"-now", boundary.Add(-3 * time.Second).Format(time.RFC3339), "-status-token", statusToken},
 		Listen:    []string{"http=" + httpAddr, "tls=" + tlsAddr + ",PROXY"},
 		Params:    []string{"feature=+http2"},
 	})
@@ -191,7 +191,7 @@ func TestCluster(t *testing.T) {
 		// Let the cached copy run out, then move the replicas' clocks past
 		// the boundary, as time would.
 		time.Sleep(time.Duration(maxAge+1) * time.Second)
-		if err := c.RestartReplicas(ctx, "-now", boundary.Add(time.Second).Format(time.RFC3339)); err != nil {
+		if err := c.RestartReplicas(ctx, "-now", boundary.Add(time.Second).Format(time.RFC3339), "-status-token", statusToken); err != nil {
 			t.Fatal(err)
 		}
 		after := get(t, client, c.URL+articlePath)
@@ -204,6 +204,10 @@ func TestCluster(t *testing.T) {
 	// that it shows at all and purges only what it changes (the bound is
 	// far above the second editors are promised: the machine is shared).
 	t.Run("edit visible through the proxy", func(t *testing.T) {
+		// Each replica purges the pages of an article whose picture's
+		// variants become ready: let that background work end first, so
+		// that only the edit purges what follows.
+		waitImagesIdle(t, client, c)
 		other := "/actualites-politiques"
 		get(t, client, c.URL+articlePath)
 		get(t, client, c.URL+other)
@@ -469,6 +473,51 @@ func testTLSFront(t *testing.T, dir, tlsAddr string) {
 		if err == nil {
 			conn.Close()
 			t.Errorf("TLS version %x accepted", v)
+		}
+	}
+}
+
+// statusToken opens the replicas' /metrics to the test.
+const statusToken = "jeton-du-test-de-la-grappe"
+
+// waitImagesIdle waits until no replica has image work queued or under
+// way, as their /metrics say (loopback may read it), twice in a row.
+func waitImagesIdle(t *testing.T, client *http.Client, c *cluster.Cluster) {
+	t.Helper()
+	busy := regexp.MustCompile(`(?m)^horizons_images_(queued|working) ([0-9.e+]+)$`)
+	idleOnce := false
+	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
+		idle := true
+		for _, r := range c.Replicas {
+			// Loopback is the trusted proxy here: the token opens /metrics.
+			req, err := http.NewRequest(http.MethodGet, "http://"+r.Addr+"/metrics", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("X-Status-Token", statusToken)
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := busy.FindAllStringSubmatch(string(body), -1)
+			if resp.StatusCode != http.StatusOK || len(found) != 2 {
+				t.Fatalf("replica %s: /metrics %s, without the image gauges:\n%s", r.Addr, resp.Status, body)
+			}
+			for _, f := range found {
+				idle = idle && f[2] == "0"
+			}
+		}
+		if idle && idleOnce {
+			return
+		}
+		idleOnce = idle
+		if time.Since(start) > time.Minute {
+			t.Fatal("the replicas' image work never ended")
 		}
 	}
 }
