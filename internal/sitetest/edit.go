@@ -132,11 +132,10 @@ func containsAll(body string, want []string) bool {
 // WaitForLog waits until the server's log holds every one of want. A
 // pass publishes its status before its hooks run (the images) and logs
 // its problems after them, so the log may lag /_status a little.
-func (s *Site) WaitForLog(t testing.TB, want ...string) string {
+func (s *Site) WaitForLog(t testing.TB, want ...string) {
 	t.Helper()
-	var logs string
 	Eventually(t, "the log naming "+strings.Join(want, ", "), func() bool {
-		logs = s.Logs()
+		logs := s.Logs()
 		for _, w := range want {
 			if !strings.Contains(logs, w) {
 				return false
@@ -144,5 +143,4 @@ func (s *Site) WaitForLog(t testing.TB, want ...string) string {
 		}
 		return true
 	})
-	return logs
 }
