@@ -309,6 +309,36 @@ func (s *Store) Redirect(ctx context.Context, v View, path string) (string, erro
 	return content.ArticlePath(category, slug), nil
 }
 
+// QueryAliasPaths returns the paths of the old addresses that carry a
+// query (WordPress's /?p=123 has "/"): the only paths where a query can
+// lead somewhere else than the page the path names, whether or not the
+// article behind the alias is visible.
+func (s *Store) QueryAliasPaths(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT DISTINCT substr(path, 1, instr(path, '?') - 1) FROM (
+			SELECT path FROM article_aliases
+			UNION ALL SELECT path FROM redirects
+			UNION ALL SELECT path FROM category_aliases
+			UNION ALL SELECT path FROM author_aliases
+		) WHERE instr(path, '?') > 0`)
+	if err != nil {
+		return nil, fmt.Errorf("query alias paths: %w", err)
+	}
+	defer rows.Close()
+	var paths []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("query alias paths: %w", err)
+		}
+		paths = append(paths, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query alias paths: %w", err)
+	}
+	return paths, nil
+}
+
 // Gone reports whether path is the URL of an article that no longer exists:
 // deleted, or expired at the instant v.Now (its URL, an alias or a former
 // URL of it).

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -356,6 +357,21 @@ func TestMovesAndDeletions(t *testing.T) {
 	}
 	if _, err := st.Article(ctx, v, "monde", "ancien"); err != nil {
 		t.Errorf("republished article: %v", err)
+	}
+}
+
+// TestQueryAliasPaths checks that the paths whose query may lead elsewhere
+// are those of the aliases that carry one, each named once.
+func TestQueryAliasPaths(t *testing.T) {
+	a := art("monde", "un", at(1, 9))
+	a.Aliases = []string{"/?p=123", "/?page_id=7", "/index.php?id=4", "/vieux/chemin"}
+	b := art("monde", "deux", at(2, 9))
+	b.Aliases = []string{"/?p=124"}
+	st := seeded(t, a, b, art("monde", "trois", at(3, 9)))
+	got, err := st.QueryAliasPaths(context.Background())
+	slices.Sort(got)
+	if err != nil || !slices.Equal(got, []string{"/", "/index.php"}) {
+		t.Errorf("QueryAliasPaths = %q, %v; want [/ /index.php]", got, err)
 	}
 }
 

@@ -205,7 +205,10 @@ func (c *pageCache) stats() CacheStats {
 // generation with a change of the pages carrying keys (see
 // ingest.Syncer.OnApplied). Until it is called, pages rendered before the
 // change are not served.
-func (s *Server) ContentChanged(generation uint64, keys []string) { s.cache.changed(generation, keys) }
+func (s *Server) ContentChanged(generation uint64, keys []string) {
+	s.loadQueryAliases(context.Background())
+	s.cache.changed(generation, keys)
+}
 
 // fill is what send needs to cache a page that the cache missed: where to
 // put it, and the content generation it was rendered from, read before

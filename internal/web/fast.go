@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"log/slog"
@@ -121,15 +122,50 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, rec any) {
 }
 
 // fastCandidate reports whether r may be a cached page that the fast path
-// can answer: a GET or HEAD without a body or a query, of a canonical path.
-// Search results, which have their own rate limit, take the long way; so
-// does any query, which may be an imported site's old address (/?p=123,
-// /?s=mot) that oldAddresses must look up before the page its path names.
-func fastCandidate(r *http.Request) bool {
+// can answer: a GET or HEAD without a body, of a canonical path, with no
+// query or one that leads nowhere else (see queryLeadsNowhere). Search
+// results, which have their own rate limit, take the long way.
+func (s *Server) fastCandidate(r *http.Request) bool {
 	p := r.URL.Path
 	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.ContentLength == 0 &&
-		r.URL.RawQuery == "" && len(r.RequestURI) <= maxURILength && !readsQuery(p) && !uncachedPath(p) &&
-		canonicalPath(p) == p
+		(r.URL.RawQuery == "" || s.queryLeadsNowhere(p)) && len(r.RequestURI) <= maxURILength &&
+		!readsQuery(p) && !uncachedPath(p) && canonicalPath(p) == p
+}
+
+// queryAliases are the paths, in the store's generation, where a query may
+// lead elsewhere than the page the path names: an imported site's old
+// address with a query (/?p=123, /page.php?id=4) that oldAddresses must
+// look up first.
+type queryAliases struct {
+	generation uint64
+	paths      map[string]bool
+}
+
+// queryLeadsNowhere reports whether a query on path p is known to change
+// nothing (a tracking parameter), so that the page is the one its path
+// names. The home page's queries are WordPress's own (/?s=mot,
+// /?feed=rss2) and always take the long way; so does any query while the
+// aliases of the current generation are not known yet.
+func (s *Server) queryLeadsNowhere(p string) bool {
+	q := s.queryAliases.Load()
+	return p != "/" && q != nil && q.generation == s.cache.generation() && !q.paths[p]
+}
+
+// loadQueryAliases reads the query aliases of the store's generation.
+// Without them, queries take the long way: slower, never wrong.
+func (s *Server) loadQueryAliases(ctx context.Context) {
+	gen := s.store.Generation() // read first: a change meanwhile leaves the set older than the store
+	paths, err := s.store.QueryAliasPaths(ctx)
+	if err != nil {
+		s.log.Error("fast path", "err", err)
+		s.queryAliases.Store(nil)
+		return
+	}
+	q := &queryAliases{generation: gen, paths: make(map[string]bool, len(paths))}
+	for _, p := range paths {
+		q.paths[p] = true
+	}
+	s.queryAliases.Store(q)
 }
 
 // clientAddr is the client's address as clientAddresses finds it (the
@@ -192,7 +228,7 @@ func (s *Server) fastPath(slow http.Handler, slots chan struct{}) http.Handler {
 		trusted = append(trusted, netip.MustParsePrefix(p)) // as clientAddresses does
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !fastCandidate(r) {
+		if !s.fastCandidate(r) {
 			slow.ServeHTTP(w, r)
 			return
 		}

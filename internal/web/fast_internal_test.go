@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -173,5 +175,60 @@ func TestFastPathLogsTheSameClient(t *testing.T) {
 				t.Errorf("trusted %v, peer %s, X-Forwarded-For %q: fast path %q, full stack %q", trusted, tt.remote, tt.xff, got, want)
 			}
 		}
+	}
+}
+
+// TestFastPathTakesQueriesThatLeadNowhere checks that a cached page asked
+// for with a query that no old address carries (a tracking parameter) is
+// answered ahead of the router, while a query that an imported alias
+// carries, and any query of the home page (WordPress's /?p=123, /?s=mot),
+// takes the long way to its redirect.
+func TestFastPathTakesQueriesThatLeadNowhere(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	ts.write(t, "monde/importe.md", "---\ntitle: Importé\ndate: 2024-11-01 09:00\n"+
+		"aliases: [\"/monde/nouvelle-13?id=7\"]\n---\n\nTexte.\n")
+	for _, p := range []string{"/", "/monde/nouvelle-13", "/monde/nouvelle-14"} {
+		if w := ts.do(t, "GET", p); w.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", p, w.Code)
+		}
+	}
+	slow := 0
+	h := ts.srv.fastPath(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slow++
+		ts.handler.ServeHTTP(w, r)
+	}), make(chan struct{}, 1))
+	for _, tt := range []struct {
+		path     string
+		slow     bool
+		status   int
+		location string
+	}{
+		{"/monde/nouvelle-14?utm_source=lettre", false, http.StatusOK, ""},
+		{"/monde/nouvelle-13?fbclid=abc", true, http.StatusOK, ""}, // the path has an alias with a query
+		{"/monde/nouvelle-13?id=7", true, http.StatusMovedPermanently, "/monde/importe"},
+		{"/?x=1", true, http.StatusOK, ""},
+		{"/?s=retraite", true, http.StatusMovedPermanently, "/recherche?q=retraite"},
+	} {
+		slow = 0
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", tt.path, nil))
+		if w.Code != tt.status || w.Header().Get("Location") != tt.location {
+			t.Errorf("GET %s = %d to %q, want %d to %q", tt.path, w.Code, w.Header().Get("Location"), tt.status, tt.location)
+		}
+		if (slow > 0) != tt.slow {
+			t.Errorf("GET %s: the long way %v, want %v", tt.path, slow > 0, tt.slow)
+		}
+	}
+	// Once the alias is gone, its path's queries take the fast path too.
+	if err := os.Remove(filepath.Join(ts.dir, "content", "monde", "importe.md")); err != nil {
+		t.Fatal(err)
+	}
+	ts.write(t, "monde/autre.md", "---\ntitle: Autre\ndate: 2024-11-02 09:00\n---\n\nTexte.\n")
+	ts.do(t, "GET", "/monde/nouvelle-13")
+	slow = 0
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/monde/nouvelle-13?fbclid=abc", nil))
+	if w.Code != http.StatusOK || slow != 0 {
+		t.Errorf("after the alias went: %d, the long way %v", w.Code, slow > 0)
 	}
 }

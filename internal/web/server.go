@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -82,6 +83,8 @@ type Server struct {
 	// previews are the preview tokens of the stored articles.
 	previews previewTokens
 	images   *images.Library
+	// queryAliases tell the fast path which queries it may ignore.
+	queryAliases atomic.Pointer[queryAliases]
 }
 
 // New returns a Server. ready tells whether content is loaded, for /healthz.
@@ -103,6 +106,9 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 		s.cache.images = lib.Generation
 	}
 	s.cache.register(cfg.Metrics)
+	if st != nil {
+		s.loadQueryAliases(context.Background())
+	}
 	return s
 }
 
