@@ -240,7 +240,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 20, 40},
 	})
 	a.images.OnProcessed(func(d time.Duration, _ error) { a.imageSeconds.Observe(d.Seconds()) })
-	a.syncer.OnPass(func(ctx context.Context) { a.syncImages(ctx, fsys) })
+	a.syncer.OnPass(func(ctx context.Context, media []string) { a.syncImages(ctx, fsys, media) })
 	a.syncer.OnChangeKeys(a.purger.Purge)
 	rep, err := a.syncer.Sync(ctx)
 	if err != nil {
@@ -487,7 +487,7 @@ const shareCardMax = 50
 // syncImages tells the image library which images are in use after a
 // pass: the images of the articles' text (in their own proportions), the
 // site-local covers (cropped) and the share cards of articles without one.
-func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
+func (a *App) syncImages(ctx context.Context, fsys fs.FS, media []string) {
 	var refs []images.Ref
 	body, err := a.store.BodyImages(ctx)
 	if err != nil {
@@ -531,7 +531,7 @@ func (a *App) syncImages(ctx context.Context, fsys fs.FS) {
 	a.cardArticles = cards
 	a.cardMu.Unlock()
 	a.images.Sync(fsys, refs)
-	a.checkUnnamedImages(fsys, refs)
+	a.checkUnnamedImages(fsys, refs, media)
 }
 
 // purgeImagePages tells shared caches to drop the pages that show the
@@ -575,18 +575,14 @@ func (a *App) purgeImagePages(paths []string) {
 // article names (a decompression bomb dropped into media/ and not used
 // yet): nothing else reads them. The library's index spares reading the
 // unchanged ones at every pass.
-func (a *App) checkUnnamedImages(fsys fs.FS, refs []images.Ref) {
+func (a *App) checkUnnamedImages(fsys fs.FS, refs []images.Ref, media []string) {
 	named := content.RefusedImages(a.syncer.Status().Problems)
 	for _, r := range refs {
 		if r.Path != "" {
 			named[r.Path] = true
 		}
 	}
-	paths, err := content.UnnamedImages(fsys, named)
-	if err != nil {
-		a.log.Warn("list image files", "err", err)
-		return
-	}
+	paths := content.UnnamedImages(media, named)
 	var problems []content.Problem
 	for p, err := range a.images.Check(fsys, paths) {
 		problems = append(problems, content.UnnamedImageProblem(p, err))

@@ -157,28 +157,18 @@ func RefusedImages(problems []Problem) map[string]bool {
 	return refused
 }
 
-// UnnamedImages lists the image files of fsys that named leaves out: an
-// editor's drop that no article uses yet. Nothing reads them at ingest, so
-// a file the site would refuse (a decompression bomb, an SVG with a
+// UnnamedImages lists the image files among media that named leaves out:
+// an editor's drop that no article uses yet. Nothing reads them at ingest,
+// so a file the site would refuse (a decompression bomb, an SVG with a
 // script) is found only by checking these.
-func UnnamedImages(fsys fs.FS, named map[string]bool) ([]string, error) {
+func UnnamedImages(media []string, named map[string]bool) []string {
 	var out []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p != "." && IgnoredName(d.Name()) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.IsDir() && IsMedia(p) && !named[p] {
+	for _, p := range media {
+		if !named[p] {
 			out = append(out, p)
 		}
-		return nil
-	})
-	return out, err
+	}
+	return out
 }
 
 // UnnamedImageProblem is the problem of an image file that no article
@@ -192,13 +182,10 @@ func UnnamedImageProblem(p string, err error) Problem {
 	return warningf(p, 0, "image refusée (aucun article ne l'utilise encore) : %s", msg)
 }
 
-// UnnamedImageProblems reads and checks the image files of fsys that no
-// article of s names, as `site check` does.
+// UnnamedImageProblems reads and checks the image files of fsys (s.Media)
+// that no article of s names, as `site check` does.
 func (s *Set) UnnamedImageProblems(fsys fs.FS) []Problem {
-	paths, err := UnnamedImages(fsys, s.NamedImages())
-	if err != nil {
-		return []Problem{problemf(".", 0, "dossier de contenu illisible en partie : %v", err)}
-	}
+	paths := UnnamedImages(s.Media, s.NamedImages())
 	var problems []Problem
 	for _, p := range paths {
 		if _, err := images.ReadSource(fsys, p); err != nil {

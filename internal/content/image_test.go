@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/png"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -223,14 +224,19 @@ func TestUnnamedImages(t *testing.T) {
 		"monde/notes.txt":        {Data: []byte("pas une image")},
 	}
 	a, problems := NewParser(WithImages(fsys)).Article("monde/a.md", fsys["monde/a.md"].Data, paris)
-	set := &Set{Articles: []Article{a}, Problems: problems}
+	var media []string
+	if err := Walk(fsys, func(p string, kind Kind, _ fs.DirEntry, err error) {
+		if err == nil && kind == KindMedia {
+			media = append(media, p)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	set := &Set{Articles: []Article{a}, Problems: problems, Media: media}
 	if refused := RefusedImages(problems); !refused["media/bombe-nommee.png"] || !refused["media/piege-nomme.svg"] || len(refused) != 2 {
 		t.Errorf("refused %v", refused)
 	}
-	paths, err := UnnamedImages(fsys, set.NamedImages())
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths := UnnamedImages(media, set.NamedImages())
 	if want := "media/bombe.png media/inutile.png media/sous/piege.svg monde/dossier/faux.jpg"; strings.Join(paths, " ") != want {
 		t.Errorf("unnamed %q, want %q", paths, want)
 	}

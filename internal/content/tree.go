@@ -27,6 +27,7 @@ const (
 	KindArticle               // <category>/<slug>.md, or a bundle's <category>/<slug>/index.md
 	KindMisplaced             // a Markdown file where no article can be
 	KindAuthor                // auteurs/<slug>.md
+	KindMedia                 // an image file (see IsMedia), anywhere outside ignored folders
 )
 
 // Classify tells what the slash-separated path p, relative to content/, is.
@@ -38,6 +39,9 @@ func Classify(p string) Kind {
 		if IgnoredName(seg) {
 			return KindIgnored
 		}
+	}
+	if IsMedia(p) {
+		return KindMedia
 	}
 	if path.Ext(p) != ".md" {
 		return KindIgnored
@@ -196,6 +200,7 @@ type Set struct {
 	Articles   []Article  // valid ones only, in path order
 	Authors    []Author   // valid author files, in path order
 	Problems   []Problem  // every problem, errors and warnings, in path order
+	Media      []string   // the image files of the folder, in path order
 }
 
 // CategoryFile parses a category's _index.md, checking its folder name too.

@@ -18,13 +18,13 @@ import (
 func Check(fsys fs.FS, moves []store.Move, opts ...Option) (*content.Set, error) {
 	s := &Syncer{fsys: fsys, parser: parserFor(fsys, opts), state: newState()}
 	var rep Report
-	in, _, err := s.read(hints{}, &rep)
+	in, seen, err := s.read(hints{}, &rep)
 	if err != nil {
 		return nil, err
 	}
 	ch, cross := s.plan(in)
 	s.commit(ch)
-	set := &content.Set{Site: s.site, Categories: ch.Categories, Articles: ch.Articles, Authors: ch.Authors}
+	set := &content.Set{Site: s.site, Categories: ch.Categories, Articles: ch.Articles, Authors: ch.Authors, Media: seen.media}
 	content.SortCategories(set.Categories)
 	set.Problems = s.problems(cross, moves, s.mediaExists)
 	return set, nil

@@ -70,7 +70,7 @@ type Syncer struct {
 
 	onChangeKeys []func(keys []string)
 	onApplied    []func(generation uint64, keys []string)
-	onPass       []func(ctx context.Context)
+	onPass       []func(ctx context.Context, media []string)
 }
 
 // Option configures a Syncer, or Check.
@@ -159,9 +159,10 @@ func (s *Syncer) OnApplied(fn func(generation uint64, keys []string)) {
 
 // OnPass registers fn to be called at the end of every pass, changed or
 // not, on the pass's goroutine: the images of the content folder are kept
-// in step there, since a replaced image changes no article file. fn must
-// not call Sync. Register before the first Sync.
-func (s *Syncer) OnPass(fn func(ctx context.Context)) {
+// in step there, since a replaced image changes no article file. media are
+// the image files the pass found, in path order. fn must not call Sync.
+// Register before the first Sync.
+func (s *Syncer) OnPass(fn func(ctx context.Context, media []string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onPass = append(s.onPass, fn)
@@ -216,6 +217,9 @@ type walked struct {
 	// clock (file times are real, whatever the site's clock).
 	scan time.Time
 	ids  map[string]fileID // see Syncer.ids
+	// media are the image files found, in path order, for the checks of
+	// the images that no article names (see OnPass).
+	media []string
 }
 
 // read walks the content folder and reads and parses the files whose bytes
@@ -225,7 +229,12 @@ func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
 	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
 	seen := map[string]seenFile{}
 	ids := map[string]fileID{}
+	var media []string
 	err := content.Walk(s.fsys, func(name string, kind content.Kind, d fs.DirEntry, err error) {
+		if kind == content.KindMedia {
+			media = append(media, name)
+			return
+		}
 		var info fs.FileInfo
 		if err == nil {
 			info, err = d.Info()
@@ -313,7 +322,7 @@ func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
 			in.articles[name] = parsed.Article
 		}
 	}
-	return in, walked{scan: scan, ids: ids}, nil
+	return in, walked{scan: scan, ids: ids, media: media}, nil
 }
 
 // readChanged reads the files of seen whose bytes may differ from the last
@@ -428,7 +437,7 @@ func (s *Syncer) write(ctx context.Context, ch store.Changes, cross []content.Pr
 		}
 	}
 	for _, fn := range s.onPass {
-		fn(ctx)
+		fn(ctx, seen.media)
 	}
 	if rep.Changed {
 		for _, fn := range s.onChangeKeys {
