@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,7 +19,7 @@ import (
 func Check(fsys fs.FS, moves []store.Move, opts ...Option) (*content.Set, error) {
 	s := &Syncer{fsys: fsys, parser: parserFor(fsys, opts), state: newState()}
 	var rep Report
-	in, seen, err := s.read(hints{}, &rep)
+	in, seen, err := s.read(context.Background(), hints{}, &rep)
 	if err != nil {
 		return nil, err
 	}

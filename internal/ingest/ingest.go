@@ -54,6 +54,9 @@ type Syncer struct {
 
 	mu    sync.Mutex // one pass at a time
 	state            // what the store holds, guarded by mu
+	// loading, until the first pass, is the stored outlines being read
+	// beside the first pass's walk and parse (see New).
+	loading *loadingOutlines
 
 	// lastScan is when the previous pass began to look at the files, by
 	// the real clock (file times are real, whatever the site's clock).
@@ -102,12 +105,10 @@ func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now
 	if s.files, err = st.Files(ctx); err != nil {
 		return nil, err
 	}
-	if s.entries, err = st.Entries(ctx); err != nil {
-		return nil, err
-	}
-	if s.outlines, err = st.Outlines(ctx); err != nil {
-		return nil, err
-	}
+	// The outlines (every article's address, links, tags, sources…, of
+	// which the entries are a part) are the longest read of a restart:
+	// they load while the first pass walks the folder.
+	s.loading = loadOutlines(ctx, st)
 	authors, err := st.Authors(ctx)
 	if err != nil {
 		return nil, err
@@ -194,7 +195,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	start := time.Now()
 	h := s.takeHints()
 	var rep Report
-	in, seen, err := s.read(h, &rep)
+	in, seen, err := s.read(ctx, h, &rep)
 	if err != nil {
 		s.restoreHints(h)
 		return rep, err
@@ -208,6 +209,49 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// loadingOutlines are the stored outlines being read in the background.
+type loadingOutlines struct {
+	done     chan struct{}
+	outlines map[string]content.Article
+	err      error
+}
+
+func loadOutlines(ctx context.Context, st *store.Store) *loadingOutlines {
+	l := &loadingOutlines{done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.outlines, l.err = st.Outlines(ctx)
+	}()
+	return l
+}
+
+// awaitOutlines waits for the outlines that New began to read, and makes
+// the entries from them. The first pass needs them once it has walked the
+// folder, and they were read before it writes anything: read after, they
+// would already hold what the pass's change applies (a rename would find
+// its article gone). A failed read is tried again here, once per pass.
+func (s *Syncer) awaitOutlines(ctx context.Context) error {
+	if s.loading == nil {
+		return nil
+	}
+	select {
+	case <-s.loading.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	outlines, err := s.loading.outlines, s.loading.err
+	if err != nil {
+		if outlines, err = s.store.Outlines(ctx); err != nil {
+			return err
+		}
+	}
+	s.outlines, s.loading = outlines, nil
+	for p, o := range outlines {
+		s.entries[p] = o.Entry()
+	}
+	return nil
 }
 
 // walked is what a pass remembers of the walk for the next pass, once its
@@ -224,7 +268,7 @@ type walked struct {
 
 // read walks the content folder and reads and parses the files whose bytes
 // may have changed since the last pass. It records what it did in rep.
-func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
+func (s *Syncer) read(ctx context.Context, h hints, rep *Report) (parsed, walked, error) {
 	scan := time.Now()
 	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
 	seen := map[string]seenFile{}
@@ -251,6 +295,9 @@ func (s *Syncer) read(h hints, rep *Report) (parsed, walked, error) {
 		}
 	})
 	if err != nil {
+		return parsed{}, walked{}, err
+	}
+	if err := s.awaitOutlines(ctx); err != nil {
 		return parsed{}, walked{}, err
 	}
 	changed := s.readChanged(seen, &p, rep)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 	"github.com/horizons-expat/site/internal/store"
 )
@@ -187,5 +188,55 @@ func TestDeleteThenNewBrokenFile(t *testing.T) {
 	gone, err := f.store.Gone(context.Background(), store.View{Now: sitetest.FixtureNow}, "/monde/nouvelle-01")
 	if err != nil || !gone {
 		t.Errorf("deleted article: gone %v, %v; redirect %q", gone, err, f.redirect("/monde/nouvelle-01"))
+	}
+}
+
+// TestRenameWhileDown: a file renamed while the server was stopped is the
+// first pass's rename after the restart, whose stored outlines (read in the
+// background while the pass walks the folder) must be those from before
+// the pass. The article keeps its aliases, and the problems are exactly
+// those that site check finds with the database's moves.
+func TestRenameWhileDown(t *testing.T) {
+	f := newFixture(t)
+	f.sync()
+	link := "Voir la [retraite](/pratique/retraite).\n"
+	f.write("monde/lien.md", "---\ntitle: Un lien\ndate: 2024-11-21 09:00\nsources:\n  - \"[Cleiss](https://www.cleiss.fr/)\"\n---\n\n"+link)
+	f.sync()
+	f.store.Close()
+
+	f.rename("pratique/retraite.md", "pratique/retraite-a-l-etranger.md")
+	f.open()
+	if rep := f.sync(); rep.Parsed != 1 {
+		t.Errorf("restart parsed %d files, want the renamed one", rep.Parsed)
+	}
+	if got := f.title("pratique", "retraite-a-l-etranger"); got != "Préparer sa retraite à l’étranger" {
+		t.Fatalf("the renamed article serves %q", got)
+	}
+	for _, from := range []string{"/ancienne/retraite", "/pratique/retraite"} {
+		if got := f.redirect(from); got != "/pratique/retraite-a-l-etranger" {
+			t.Errorf("%s redirects to %q, want the new address", from, got)
+		}
+	}
+	moves, err := f.store.Moves(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := ingest.CheckDir(f.dir, moves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, p := range set.Problems {
+		want = append(want, p.String())
+	}
+	for _, p := range f.syncer.Status().Problems {
+		got = append(got, p.String())
+	}
+	if !slices.Contains(got, "monde/lien.md:8: avertissement : lien vers l'ancienne adresse /pratique/retraite, qui ne redirige vers "+
+		"/pratique/retraite-a-l-etranger que tant que la base s'en souvient : mettez le lien à jour") {
+		t.Errorf("the link to the former address is not noted: %q", got)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("after the restart the server finds\n%s\nsite check finds\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

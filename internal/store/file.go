@@ -39,31 +39,3 @@ func (s *Store) Files(ctx context.Context) (map[string]FileRecord, error) {
 	}
 	return out, rows.Err()
 }
-
-// Entries returns what validation needs of every stored article, by path.
-func (s *Store) Entries(ctx context.Context) (map[string]content.Entry, error) {
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT a.path, a.category, a.slug, coalesce(x.path, '')
-		FROM articles a LEFT JOIN article_aliases x ON x.article_id = a.id
-		ORDER BY a.path, x.path`)
-	if err != nil {
-		return nil, fmt.Errorf("list entries: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]content.Entry{}
-	for rows.Next() {
-		var e content.Entry
-		var alias string
-		if err := rows.Scan(&e.Path, &e.Category, &e.Slug, &alias); err != nil {
-			return nil, fmt.Errorf("scan entry: %w", err)
-		}
-		if prev, ok := out[e.Path]; ok {
-			e.Aliases = prev.Aliases
-		}
-		if alias != "" {
-			e.Aliases = append(e.Aliases, alias)
-		}
-		out[e.Path] = e
-	}
-	return out, rows.Err()
-}
