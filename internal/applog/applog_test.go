@@ -2,7 +2,9 @@ package applog
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -71,15 +73,17 @@ func TestFormatsAndLevels(t *testing.T) {
 		avoid []string // none in the output
 	}{
 		{
-			name:  "JSON by default, info and above",
-			opts:  Options{},
-			want:  []string{`"msg":"content reloaded"`, `"duration_ms":12.346`, `"burst_ms":0.5`, `"articles":3`},
-			avoid: []string{"detail", `"duration":`},
+			name: "JSON by default, info and above",
+			opts: Options{},
+			want: []string{`"msg":"content reloaded"`, `"duration_ms":12.346`, `"burst_ms":0.5`, `"articles":3`,
+				`"pass":{"walk_ms":2,"files":9}`, `"replica":"b","wait_ms":1000`},
+			avoid: []string{"detail", `"duration":`, `"walk":`, `"wait":`},
 		},
 		{
-			name:  "text",
-			opts:  Options{Format: FormatText},
-			want:  []string{"level=INFO", `msg="content reloaded"`, "duration_ms=12.346", "burst_ms=0.5", "articles=3"},
+			name: "text",
+			opts: Options{Format: FormatText},
+			want: []string{"level=INFO", `msg="content reloaded"`, "duration_ms=12.346", "burst_ms=0.5", "articles=3",
+				"pass.walk_ms=2 pass.files=9", "replica=b wait_ms=1000"},
 			avoid: []string{"{", "detail"},
 		},
 		{
@@ -100,6 +104,8 @@ func TestFormatsAndLevels(t *testing.T) {
 			l := NewOptions(&out, tt.opts)
 			l.Debug("detail")
 			l.Info("content reloaded", "articles", 3, "duration", 12345678*time.Nanosecond, "burst", 500*time.Microsecond)
+			l.Info("content reloaded", slog.Group("pass", "walk", 2*time.Millisecond, "files", 9))
+			l.With("replica", "b", "wait", time.Second).Info("content reloaded")
 			l.Warn("slow", "took", 2*time.Second)
 			if err := l.Close(); err != nil {
 				t.Fatal(err)
@@ -154,5 +160,20 @@ func TestDefaultFormat(t *testing.T) {
 	var buf bytes.Buffer
 	if got := DefaultFormat(&buf); got != FormatJSON {
 		t.Errorf("DefaultFormat(buffer) = %q, want json", got)
+	}
+}
+
+// BenchmarkRequestLine is the cost of the access log line that every
+// request writes: the cached hot path pays it.
+func BenchmarkRequestLine(b *testing.B) {
+	l := NewOptions(io.Discard, Options{})
+	defer l.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		l.LogAttrs(ctx, slog.LevelInfo, "request",
+			slog.String("method", "GET"), slog.String("path", "/actualites-politiques/un-article"),
+			slog.Int("status", 200), slog.Int("bytes", 4718), slog.Duration("duration", 123456*time.Nanosecond),
+			slog.String("client", "192.0.2.1"), slog.String("request_id", "host/abcdefghij-000042"))
 	}
 }
