@@ -367,19 +367,23 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		if err != nil {
 			return fmt.Errorf("save article %s: %w", art.Path, err)
 		}
-		if _, err := clearAuthors.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("save authors of %s: %w", art.Path, err)
+		// A new version replaces every list of the stored one. A new
+		// article has none: a first start, which saves thousands, would
+		// run six statements each for nothing.
+		if stored[art.Path] {
+			for _, clear := range []struct {
+				stmt *sql.Stmt
+				what string
+			}{{clearAuthors, "authors"}, {clearTags, "tags"}, {clearImages, "images"}, {clearSources, "sources"}, {clearLinks, "links"}, {clearAliases, "aliases"}} {
+				if _, err := clear.stmt.ExecContext(ctx, id); err != nil {
+					return fmt.Errorf("save %s of %s: %w", clear.what, art.Path, err)
+				}
+			}
 		}
 		for i, name := range art.Authors {
 			if _, err := addAuthor.ExecContext(ctx, id, content.AuthorSlug(name), name, i); err != nil {
 				return fmt.Errorf("save authors of %s: %w", art.Path, err)
 			}
-		}
-		if _, err := clearTags.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("save tags of %s: %w", art.Path, err)
-		}
-		if _, err := clearImages.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("save images of %s: %w", art.Path, err)
 		}
 		for _, img := range art.Images {
 			if _, err := addImage.ExecContext(ctx, id, img); err != nil {
@@ -391,24 +395,15 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 				return fmt.Errorf("save tags of %s: %w", art.Path, err)
 			}
 		}
-		if _, err := clearSources.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("save sources of %s: %w", art.Path, err)
-		}
 		for i, src := range art.Sources {
 			if _, err := addSource.ExecContext(ctx, id, i, src.Title, src.URL); err != nil {
 				return fmt.Errorf("save sources of %s: %w", art.Path, err)
 			}
 		}
-		if _, err := clearLinks.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("save links of %s: %w", art.Path, err)
-		}
 		for i, l := range art.Links {
 			if _, err := addLink.ExecContext(ctx, id, i, l.Target, l.Line, l.Later); err != nil {
 				return fmt.Errorf("save links of %s: %w", art.Path, err)
 			}
-		}
-		if _, err := clearAliases.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("save aliases of %s: %w", art.Path, err)
 		}
 		for _, alias := range art.Aliases {
 			if _, err := addAlias.ExecContext(ctx, alias, id); err != nil {
