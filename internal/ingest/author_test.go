@@ -55,6 +55,9 @@ func TestAuthorFiles(t *testing.T) {
 	if got := role(); got != "Journaliste, vie pratique" {
 		t.Fatalf("role %q, want the file's", got)
 	}
+	if au, err := st.AuthorFile(ctx, "camille-martin"); err != nil || au.Role != "Journaliste, vie pratique" {
+		t.Errorf("AuthorFile = %+v, %v; want the file", au, err)
+	}
 
 	file := filepath.Join(dir, "auteurs", "camille-martin.md")
 	write(t, file, "---\nname: Camille Dupont\nrole: Autre\n---\n")
@@ -77,6 +80,9 @@ func TestAuthorFiles(t *testing.T) {
 	au, err := st.Author(ctx, v, "camille-martin")
 	if err != nil || au.Name != "Camille Martin" || au.Role != "" {
 		t.Errorf("author without file = %+v, %v; want the name of their article", au, err)
+	}
+	if _, err := st.AuthorFile(ctx, "camille-martin"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("AuthorFile of an author without file: %v, want ErrNotFound", err)
 	}
 	if _, err := st.Author(ctx, v, "personne"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown author: %v, want ErrNotFound", err)

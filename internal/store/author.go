@@ -65,16 +65,13 @@ func (s *Store) articleAuthors(ctx context.Context, ids ...int64) (map[int64][]s
 // when there is one, and else the name the newest of their visible
 // articles gives. An author without file nor visible article is not found.
 func (s *Store) Author(ctx context.Context, v View, slug string) (content.Author, error) {
-	var au content.Author
-	err := s.r.QueryRowContext(ctx, `
-		SELECT slug, name, role, bio_html, photo, organization, path, hash FROM authors WHERE slug = ?`, slug).
-		Scan(&au.Slug, &au.Name, &au.Role, &au.BioHTML, &au.Photo, &au.Organization, &au.Path, &au.Hash)
-	if err == nil {
-		return au, nil
+	au, err := s.AuthorFile(ctx, slug)
+	if !errors.Is(err, ErrNotFound) {
+		return au, err
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return au, fmt.Errorf("author %s: %w", slug, err)
-	}
+	// Every article of the author is a candidate: the query reads them
+	// all, which an article page, whose own spelling of the name wins,
+	// does not need (it asks AuthorFile).
 	err = s.r.QueryRowContext(ctx, `
 		SELECT t.name FROM article_authors t JOIN articles a ON a.id = t.article_id
 		WHERE t.author = :author AND `+visible+` ORDER BY a.published_at DESC, a.id DESC LIMIT 1`,
@@ -87,6 +84,22 @@ func (s *Store) Author(ctx context.Context, v View, slug string) (content.Author
 	}
 	au.Slug = slug
 	au.Organization = slug == content.EditorialTeam
+	return au, nil
+}
+
+// AuthorFile returns the author described by the file of slug under
+// auteurs/, or ErrNotFound.
+func (s *Store) AuthorFile(ctx context.Context, slug string) (content.Author, error) {
+	var au content.Author
+	err := s.r.QueryRowContext(ctx, `
+		SELECT slug, name, role, bio_html, photo, organization, path, hash FROM authors WHERE slug = ?`, slug).
+		Scan(&au.Slug, &au.Name, &au.Role, &au.BioHTML, &au.Photo, &au.Organization, &au.Path, &au.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return content.Author{}, fmt.Errorf("author %s: %w", slug, ErrNotFound)
+	}
+	if err != nil {
+		return content.Author{}, fmt.Errorf("author %s: %w", slug, err)
+	}
 	return au, nil
 }
 

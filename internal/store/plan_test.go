@@ -81,6 +81,10 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			_, err := st.Author(ctx, v, "anne-fontaine")
 			return ignoreNotFound(err)
 		}},
+		{"AuthorFile", func(ctx context.Context) error {
+			_, err := st.AuthorFile(ctx, "anne-fontaine")
+			return ignoreNotFound(err)
+		}},
 		{"ByAuthor", func(ctx context.Context) error { _, _, err := st.ByAuthor(ctx, v, "anne-fontaine", 12, 12); return err }},
 		{"AuthorsActivity", func(ctx context.Context) error { _, err := st.AuthorsActivity(ctx, v); return err }},
 		{"Months", func(ctx context.Context) error { _, err := st.Months(ctx, v, time.UTC); return err }},

@@ -77,10 +77,10 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 	authors := make([]content.Author, 0, len(a.Authors))
 	for _, name := range a.Authors {
 		slug := content.AuthorSlug(name)
-		au, err := s.store.Author(ctx, rq.view, slug)
+		au, err := s.store.AuthorFile(ctx, slug)
 		if err != nil {
-			// An author whose articles are all unpublished (a preview)
-			// still has a name and an address.
+			// An author without a file (or whose file cannot be read
+			// now) still has a name and an address.
 			au = content.Author{Slug: slug, Name: name, Organization: slug == content.EditorialTeam}
 		}
 		au.Name = name // as this article writes it
