@@ -98,8 +98,7 @@ func NewOptions(out io.Writer, opts Options) *Logger {
 func milliseconds(a slog.Attr) (slog.Attr, bool) {
 	switch a.Value.Kind() {
 	case slog.KindDuration:
-		ms := float64(a.Value.Duration().Round(time.Microsecond)) / float64(time.Millisecond)
-		return slog.Float64(msKey(a.Key), ms), true
+		return Milliseconds(a.Key, a.Value.Duration()), true
 	case slog.KindGroup:
 		group := a.Value.Group()
 		var out []slog.Attr
@@ -116,6 +115,13 @@ func milliseconds(a slog.Attr) (slog.Attr, bool) {
 		}
 	}
 	return a, false
+}
+
+// Milliseconds is the attribute that a duration d under key becomes in
+// the log. A line written at every request passes it rather than d, which
+// would make the handler copy the line to convert it.
+func Milliseconds(key string, d time.Duration) slog.Attr {
+	return slog.Float64(msKey(key), float64(d.Round(time.Microsecond))/float64(time.Millisecond))
 }
 
 // msKeys are the keys with "_ms" added, made once per key rather than

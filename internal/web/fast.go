@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/horizons-expat/site/internal/applog"
 )
 
 // The cached hot path. Nearly every request of a news site asks for a page
@@ -97,7 +99,7 @@ func (s *Server) logRequest(r *http.Request, client netip.Addr, status, bytes in
 		slog.String("path", r.URL.Path),
 		slog.Int("status", status),
 		slog.Int("bytes", bytes),
-		slog.Duration("duration", d),
+		applog.Milliseconds("duration", d),
 		slog.String("client", addrString(client)),
 		slog.String("request_id", s.ids.next(r)),
 	)

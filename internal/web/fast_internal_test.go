@@ -66,7 +66,7 @@ func TestFastPathKeepsEveryProtection(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("%d request log lines, want 2", len(lines))
 	}
-	for _, field := range []string{"method", "path", "status", "bytes", "duration", "client", "request_id"} {
+	for _, field := range []string{"method", "path", "status", "bytes", "duration_ms", "client", "request_id"} {
 		if _, ok := lines[1][field]; !ok {
 			t.Errorf("the hit's log line lacks %s: %v", field, lines[1])
 		}
