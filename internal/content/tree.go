@@ -143,15 +143,20 @@ func (prs *Parser) Validate(categories map[string]bool, entries []Entry) (reject
 		}
 		owner[url] = e.Path
 	}
-	aliasesOf := map[string]map[string]bool{} // path → its aliases, to tell loops apart
+	// path → its aliases, to tell loops apart; most articles have none,
+	// and this runs at every pass over every article.
+	aliasesOf := map[string]map[string]bool{}
 	for _, e := range entries {
+		if len(e.Aliases) == 0 {
+			continue
+		}
 		aliasesOf[e.Path] = map[string]bool{}
 		for _, a := range e.Aliases {
 			aliasesOf[e.Path][a] = true
 		}
 	}
 	for i, e := range entries {
-		if rejected[e.Path] {
+		if rejected[e.Path] || len(e.Aliases) == 0 {
 			continue
 		}
 		target := ArticlePath(e.Category, e.Slug)
