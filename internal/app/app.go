@@ -228,7 +228,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if imageDir == "" {
 		imageDir = filepath.Join(filepath.Dir(a.dbPath), "images")
 	}
-	a.purger = purge.New(cfg.PurgeURLs, log)
+	a.purger = purge.New(cfg.PurgeURLs, web.AllPagesKey, log)
 	if a.images, err = images.Open(imageDir, images.Options{}, log); err != nil {
 		a.Close()
 		return nil, err
@@ -241,7 +241,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	})
 	a.images.OnProcessed(func(d time.Duration, _ error) { a.imageSeconds.Observe(d.Seconds()) })
 	a.syncer.OnPass(func(ctx context.Context, media []string) { a.syncImages(ctx, fsys, media) })
-	a.syncer.OnChangeKeys(a.purger.Purge)
+	a.syncer.OnChange(func(c ingest.Change) { a.purger.Purge(web.ChangeKeys(c)) })
 	rep, err := a.syncer.Sync(ctx)
 	if err != nil {
 		a.Close()
@@ -289,7 +289,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Metrics:       reg,
 	}, clock, log, a.ready.Load)
 	// The page cache drops only the pages that a change touches.
-	a.syncer.OnApplied(srv.ContentChanged)
+	a.syncer.OnChange(srv.ContentChanged)
 	handler := srv.Handler()
 	if cfg.Wrap != nil {
 		handler = cfg.Wrap(handler)
@@ -535,17 +535,16 @@ func (a *App) syncImages(ctx context.Context, fsys fs.FS, media []string) {
 }
 
 // purgeImagePages tells shared caches to drop the pages that show the
-// images at paths, whose variants were just made: those pages named the
-// originals, and now name the variants. Browsers, which no purge reaches,
-// keep such pages a short while only (see web's pendingValidity).
+// images at paths, whose variants were just made (web.ImagesReadyKeys).
+// Browsers, which no purge reaches, keep such pages a short while only
+// (see web's pendingValidity).
 func (a *App) purgeImagePages(paths []string) {
-	var ids, files []string
+	var ids []int64
+	var files []string
 	a.cardMu.Lock()
 	for _, p := range paths {
 		if cardIDs, ok := a.cardArticles[p]; ok {
-			for _, id := range cardIDs {
-				ids = append(ids, store.ArticleKey(id))
-			}
+			ids = append(ids, cardIDs...)
 		} else {
 			files = append(files, p)
 		}
@@ -558,17 +557,9 @@ func (a *App) purgeImagePages(paths []string) {
 		if err != nil {
 			a.log.Warn("articles of images made", "err", err)
 		}
-		for _, id := range found {
-			ids = append(ids, store.ArticleKey(id))
-		}
+		ids = append(ids, found...)
 	}
-	if len(ids) == 0 {
-		return
-	}
-	// Cards on the home page, listings and related articles carry the
-	// key of the article they show: the article keys name them all. Feeds
-	// name a cover's variant too (media:content).
-	a.purger.Purge(append(ids, store.KeyFeeds))
+	a.purger.Purge(web.ImagesReadyKeys(ids))
 }
 
 // checkUnnamedImages finds the problems of the image files that no

@@ -10,10 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"maps"
-	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -71,9 +68,8 @@ type Syncer struct {
 	statusMu sync.RWMutex
 	status   Status
 
-	onChangeKeys []func(keys []string)
-	onApplied    []func(generation uint64, keys []string)
-	onPass       []func(ctx context.Context, media []string)
+	onChange []func(Change)
+	onPass   []func(ctx context.Context, media []string)
 }
 
 // Option configures a Syncer, or Check.
@@ -132,30 +128,6 @@ func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now
 		return nil, err
 	}
 	return s, nil
-}
-
-// OnChangeKeys registers fn to be called after every pass that changed what
-// readers see, with the surrogate keys of every page the pass changed (see
-// store.KeySite), for shared caches to purge. fn runs on the pass's
-// goroutine, after the change is committed; it must not call Sync. Register
-// before the first Sync.
-func (s *Syncer) OnChangeKeys(fn func(keys []string)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.onChangeKeys = append(s.onChangeKeys, fn)
-}
-
-// OnApplied registers fn to be called after every pass that wrote to the
-// store, readers' changes or not, with the store's generation the pass
-// made and the surrogate keys of the pages it changed (none when readers
-// see no change: a file touched, a problem noted). A cache of pages keyed
-// by generation learns from it which of its pages are still exact. fn runs
-// on the pass's goroutine, after the change is committed and before any
-// later pass; it must not call Sync. Register before the first Sync.
-func (s *Syncer) OnApplied(fn func(generation uint64, keys []string)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.onApplied = append(s.onApplied, fn)
 }
 
 // OnPass registers fn to be called at the end of every pass, changed or
@@ -428,23 +400,11 @@ func (s *Syncer) readChanged(seen map[string]seenFile, p *pass, rep *Report) map
 // Status in step, then tells the callbacks. committed says whether the
 // store has the change, even when a later step failed.
 func (s *Syncer) write(ctx context.Context, ch store.Changes, cross []content.Problem, seen walked, start time.Time, rep *Report) (committed bool, err error) {
-	var keysBefore []string
-	var inPlace map[string]int64
-	wantKeys := len(s.onChangeKeys)+len(s.onApplied) > 0
-	if wantKeys {
-		if inPlace, err = s.store.InPlace(ctx, ch.Articles); err != nil {
+	var facts *changeFacts
+	if len(s.onChange) > 0 {
+		if facts, err = s.factsBefore(ctx, ch); err != nil {
 			return false, err
 		}
-		if keysBefore, err = s.store.SurrogateKeys(ctx, changedPaths(ch, inPlace)); err != nil {
-			return false, err
-		}
-		// An edit in place may still change its authors, whose pages
-		// list it: their keys, before and after, are named too.
-		authorsBefore, err := s.store.SurrogateKeys(ctx, slices.Collect(maps.Keys(inPlace)))
-		if err != nil {
-			return false, err
-		}
-		keysBefore = append(keysBefore, authorKeys(authorsBefore)...)
 	}
 	applied := !ch.Empty()
 	var generation uint64
@@ -472,95 +432,19 @@ func (s *Syncer) write(ctx context.Context, ch store.Changes, cross []content.Pr
 	s.statusMu.Lock()
 	s.status = Status{Problems: problems, LastSync: ch.Now, Duration: rep.Duration, Articles: len(s.entries), Passes: s.status.Passes + 1}
 	s.statusMu.Unlock()
-	var keys []string
-	if rep.Changed && wantKeys {
-		if keys, err = s.changedKeys(ctx, ch, inPlace, keysBefore); err != nil {
+	if applied && facts != nil {
+		c, err := s.change(ctx, ch, generation, facts)
+		if err != nil {
 			return true, err
 		}
-	}
-	if applied {
-		for _, fn := range s.onApplied {
-			fn(generation, keys)
+		for _, fn := range s.onChange {
+			fn(c)
 		}
 	}
 	for _, fn := range s.onPass {
 		fn(ctx, seen.media)
 	}
-	if rep.Changed {
-		for _, fn := range s.onChangeKeys {
-			fn(keys)
-		}
-	}
 	return true, nil
-}
-
-// changedPaths are the article files a change saves, moves or deletes,
-// but those edited in place, with both sides of each move: before the
-// change the stored article is found under its former path only, with its
-// former rubrique, whose pages showed it and must be purged too.
-func changedPaths(ch store.Changes, inPlace map[string]int64) []string {
-	paths := append([]string(nil), ch.DeletedArticles...)
-	for _, a := range ch.Articles {
-		if _, ok := inPlace[a.Path]; !ok {
-			paths = append(paths, a.Path)
-		}
-	}
-	for _, r := range ch.Renames {
-		paths = append(paths, r.From, r.To)
-	}
-	return paths
-}
-
-// authorKeys are the authors' keys among keys.
-func authorKeys(keys []string) []string {
-	var out []string
-	for _, k := range keys {
-		if strings.HasPrefix(k, store.AuthorKey("")) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// changedKeys names every page a committed change may have altered: the
-// pages of its articles as they were (keysBefore) and as they are now, and
-// the lists of newest articles, feeds and sitemaps. Site settings and
-// categories show on every page. An article edited in place (see
-// store.InPlace) names only the pages showing it, and the feeds, sitemaps
-// and search results, which show more of it than its card.
-func (s *Syncer) changedKeys(ctx context.Context, ch store.Changes, inPlace map[string]int64, keysBefore []string) ([]string, error) {
-	after, err := s.store.SurrogateKeys(ctx, changedPaths(ch, inPlace))
-	if err != nil {
-		return nil, err
-	}
-	keys := append(keysBefore, after...)
-	authorsAfter, err := s.store.SurrogateKeys(ctx, slices.Collect(maps.Keys(inPlace)))
-	if err != nil {
-		return nil, err
-	}
-	keys = append(keys, authorKeys(authorsAfter)...)
-	for _, id := range inPlace {
-		keys = append(keys, store.ArticleKey(id))
-	}
-	switch {
-	case len(ch.Articles)-len(inPlace)+len(ch.DeletedArticles)+len(ch.Renames) > 0:
-		keys = append(keys, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap, store.KeyTags, store.KeySearch)
-	case len(inPlace) > 0:
-		keys = append(keys, store.KeyFeeds, store.KeySitemap, store.KeySearch)
-	}
-	if ch.Site != nil || len(ch.Categories)+len(ch.DeletedCategories) > 0 {
-		keys = append(keys, store.KeySite)
-	}
-	// An author's file shows on their page and in their feeds, which
-	// carry their key; articles name authors by name, not by file.
-	for _, au := range ch.Authors {
-		keys = append(keys, store.AuthorKey(au.Slug))
-	}
-	for _, slug := range ch.DeletedAuthors {
-		keys = append(keys, store.AuthorKey(slug))
-	}
-	sort.Strings(keys)
-	return slices.Compact(keys), nil
 }
 
 // pass holds what one Sync learns about files.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -89,8 +90,8 @@ func TestRenameThenBreak(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			var keys []string
-			f.syncer.OnChangeKeys(func(k []string) { keys = k })
+			var change ingest.Change
+			f.syncer.OnChange(func(c ingest.Change) { change = c })
 			f.sync()
 			f.write("monde/ajoutee.md", good)
 			f.sync()
@@ -98,7 +99,7 @@ func TestRenameThenBreak(t *testing.T) {
 				t.Fatalf("added article serves %q", got)
 			}
 			id := entryID(t, f.store, "monde/ajoutee.md")
-			keys = nil
+			change = ingest.Change{}
 
 			// Within one pass: renamed, then broken; the watcher sees
 			// the old name go by a rename, and perhaps the new one come.
@@ -129,11 +130,14 @@ func TestRenameThenBreak(t *testing.T) {
 			if n := f.syncer.Status().Articles; n != 18 {
 				t.Errorf("status counts %d articles, want 18", n)
 			}
-			// Caches forget the page at both addresses and both rubriques.
-			for _, want := range []string{store.ArticleKey(id), "c-monde", "c-" + category, store.KeyHome, store.KeyLatest, store.KeyFeeds, store.KeySitemap} {
-				if !slices.Contains(keys, want) {
-					t.Errorf("purged keys %v lack %q", keys, want)
-				}
+			// The change names the article in both rubriques, as moved
+			// in lists (not in place), for caches to forget its pages at
+			// both addresses and both rubriques' lists.
+			if want := (ingest.Places{
+				Before: []store.ArticlePlace{{ID: id, Category: "monde"}},
+				After:  []store.ArticlePlace{{ID: id, Category: category}},
+			}); !reflect.DeepEqual(change.Listed, want) {
+				t.Errorf("change lists %+v, want %+v", change.Listed, want)
 			}
 
 			// A pass with nothing new changes nothing.

@@ -27,16 +27,16 @@ var validKey = regexp.MustCompile(`^[a-z0-9-]+$`)
 // than send a header no proxy would accept.
 const maxKeys = 200
 
-// allPages is the key that every page of the site carries (store.KeySite).
-const allPages = "site"
-
 // Purger sends surrogate-key bans to proxies.
 type Purger struct {
-	urls    []string
-	client  *http.Client
-	log     *slog.Logger
-	retries int
-	backoff time.Duration
+	urls []string
+	// allPages is the key that every page of the site carries: a ban of
+	// more than maxKeys bans it instead.
+	allPages string
+	client   *http.Client
+	log      *slog.Logger
+	retries  int
+	backoff  time.Duration
 
 	mu      sync.Mutex
 	pending map[string]bool
@@ -50,15 +50,18 @@ type Purger struct {
 func (p *Purger) Stats() (sent, failed uint64) { return p.sent.Load(), p.failed.Load() }
 
 // New returns a Purger for the given purge URLs (none: it does nothing).
-func New(urls []string, log *slog.Logger) *Purger {
+// allPages is the key that every page carries (the web package names
+// keys; a purger only carries them).
+func New(urls []string, allPages string, log *slog.Logger) *Purger {
 	return &Purger{
-		urls:    urls,
-		client:  &http.Client{Timeout: 5 * time.Second},
-		log:     log,
-		retries: 4,
-		backoff: 200 * time.Millisecond,
-		pending: map[string]bool{},
-		wake:    make(chan struct{}, 1),
+		urls:     urls,
+		allPages: allPages,
+		client:   &http.Client{Timeout: 5 * time.Second},
+		log:      log,
+		retries:  4,
+		backoff:  200 * time.Millisecond,
+		pending:  map[string]bool{},
+		wake:     make(chan struct{}, 1),
 	}
 }
 
@@ -98,7 +101,7 @@ func (p *Purger) Run(ctx context.Context) {
 		p.pending = map[string]bool{}
 		p.mu.Unlock()
 		if len(keys) > maxKeys {
-			keys = []string{allPages}
+			keys = []string{p.allPages}
 		}
 		sort.Strings(keys)
 		var wg sync.WaitGroup

@@ -2,6 +2,7 @@ package purge
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -58,7 +59,7 @@ func TestPurgeRetriesAndReachesEveryProxy(t *testing.T) {
 	defer s2.Close()
 	var logs strings.Builder
 	var logMu sync.Mutex
-	p := New([]string{s1.URL, s2.URL}, slog.New(slog.NewTextHandler(writerFunc(func(b []byte) (int, error) {
+	p := New([]string{s1.URL, s2.URL}, "toutes", slog.New(slog.NewTextHandler(writerFunc(func(b []byte) (int, error) {
 		logMu.Lock()
 		defer logMu.Unlock()
 		return logs.Write(b)
@@ -86,7 +87,7 @@ func TestPurgeRefusesUnsafeKeys(t *testing.T) {
 	pr := &proxy{}
 	srv := httptest.NewServer(pr)
 	defer srv.Close()
-	p := New([]string{srv.URL}, slog.New(slog.DiscardHandler))
+	p := New([]string{srv.URL}, "toutes", slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go p.Run(ctx)
@@ -97,8 +98,47 @@ func TestPurgeRefusesUnsafeKeys(t *testing.T) {
 	}
 }
 
+// TestPurgeTooManyKeysBansAllPages checks that a change naming more keys
+// than one ban should carry (a first start, a big pull) bans the key that
+// every page carries, the one New was given, and that a smaller one lists
+// its keys.
+func TestPurgeTooManyKeysBansAllPages(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		keys int
+		want string
+	}{
+		{"as many as one ban carries", maxKeys, ""},
+		{"one more", maxKeys + 1, "toutes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pr := &proxy{}
+			srv := httptest.NewServer(pr)
+			defer srv.Close()
+			p := New([]string{srv.URL}, "toutes", slog.New(slog.DiscardHandler))
+			var keys []string
+			for i := range tc.keys {
+				keys = append(keys, fmt.Sprintf("a%03d", i))
+			}
+			want := tc.want
+			if want == "" {
+				want = strings.Join(keys, " ")
+			}
+			// Queued before the worker runs: one ban takes them all.
+			p.Purge(keys)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go p.Run(ctx)
+			waitFor(t, func() bool { return len(pr.received()) == 1 })
+			if got := pr.received()[0]; got != want {
+				t.Errorf("ban keys = %.60q…, want %.60q…", got, want)
+			}
+		})
+	}
+}
+
 func TestPurgeNeverBlocksWhenProxyIsDown(t *testing.T) {
-	p := New([]string{"http://127.0.0.1:1/"}, slog.New(slog.DiscardHandler))
+	p := New([]string{"http://127.0.0.1:1/"}, "toutes", slog.New(slog.DiscardHandler))
 	done := make(chan struct{})
 	go func() {
 		for range 10_000 {

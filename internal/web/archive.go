@@ -18,7 +18,7 @@ func (s *Server) archives(w http.ResponseWriter, r *http.Request, rq *request) e
 	ctx := r.Context()
 	// Any article change may change a month's count: the page is one of
 	// those that list the newest articles of the whole site.
-	rq.key(store.KeyLatest)
+	rq.key(keyLatest)
 	months, err := s.store.Months(ctx, rq.view, rq.site.Location)
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func (s *Server) month(w http.ResponseWriter, r *http.Request, rq *request) erro
 	if !ok || !okMonth {
 		return store.ErrNotFound
 	}
-	rq.key(store.KeyLatest)
+	rq.key(keyLatest)
 	from := time.Date(year, month, 1, 0, 0, 0, 0, rq.site.Location)
 	list, total, err := s.store.InMonth(ctx, rq.view, from, from.AddDate(0, 1, 0), perPage, (n-1)*perPage)
 	if err != nil {

@@ -35,13 +35,13 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	// The page shows the article and its "À lire aussi" list, which draws
 	// on articles of the same category or tags, and else on the newest.
-	rq.key(store.ArticleKey(a.ID), store.CategoryKey(a.Category))
+	rq.key(articleKey(a.ID), categoryKey(a.Category))
 	for _, t := range a.Tags {
-		rq.key(store.TagKey(t.Slug))
+		rq.key(tagKey(t.Slug))
 	}
 	for _, r := range related {
 		if r.Category != a.Category {
-			rq.key(store.KeyLatest)
+			rq.key(keyLatest)
 			break
 		}
 	}
@@ -85,7 +85,7 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 		}
 		au.Name = name // as this article writes it
 		authors = append(authors, au)
-		rq.key(store.AuthorKey(slug))
+		rq.key(authorKey(slug))
 		page.Authors = append(page.Authors, templates.AuthorLink{Name: name, URL: content.AuthorPath(slug)})
 	}
 	switch label := rq.unpublished(a); {

@@ -23,7 +23,7 @@ func (s *Server) author(w http.ResponseWriter, r *http.Request, rq *request) err
 	if err != nil {
 		return err
 	}
-	rq.key(store.AuthorKey(slug))
+	rq.key(authorKey(slug))
 	list, total, err := s.store.ByAuthor(ctx, rq.view, slug, perPage, (n-1)*perPage)
 	if err != nil {
 		return err

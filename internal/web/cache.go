@@ -13,8 +13,8 @@ import (
 	"github.com/maypok86/otter/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/metrics"
-	"github.com/horizons-expat/site/internal/store"
 )
 
 // DefaultCacheBytes bounds the memory of rendered pages. Pages are kept
@@ -158,7 +158,7 @@ func (c *pageCache) put(key string, e *prepared) {
 
 // changed applies the change that made generation gen: the pages showing
 // any of keys go, the others stay. A change of the site settings or of the
-// categories (store.KeySite: the menu of every page), or a generation whose
+// categories (keySite: the menu of every page), or a generation whose
 // keys never came, empties the whole cache.
 func (c *pageCache) changed(gen uint64, keys []string) {
 	c.changeMu.Lock()
@@ -167,7 +167,7 @@ func (c *pageCache) changed(gen uint64, keys []string) {
 	switch {
 	case gen <= known:
 		return // already applied
-	case gen != known+1 || slices.Contains(keys, store.KeySite):
+	case gen != known+1 || slices.Contains(keys, keySite):
 		c.pages.InvalidateAll()
 	case len(keys) > 0:
 		touched := make(map[string]bool, len(keys))
@@ -202,12 +202,12 @@ func (c *pageCache) stats() CacheStats {
 }
 
 // ContentChanged tells the page cache that the store's generation moved to
-// generation with a change of the pages carrying keys (see
-// ingest.Syncer.OnApplied). Until it is called, pages rendered before the
-// change are not served.
-func (s *Server) ContentChanged(generation uint64, keys []string) {
+// c.Generation with change c: the pages it altered (ChangeKeys) go, the
+// others stay (see ingest.Syncer.OnChange). Until it is called, pages
+// rendered before the change are not served.
+func (s *Server) ContentChanged(c ingest.Change) {
 	s.loadQueryAliases(context.Background())
-	s.cache.changed(generation, keys)
+	s.cache.changed(c.Generation, ChangeKeys(c))
 }
 
 // fill is what send needs to cache a page that the cache missed: where to

@@ -86,7 +86,7 @@ func newTestSite(t testing.TB, contentDir string, cacheBytes uint64) *testSite {
 		t.Fatal(err)
 	}
 	srv := New(st, assets, Config{CacheBytes: cacheBytes}, c.now, discardLog(), func() bool { return true })
-	sy.OnApplied(srv.ContentChanged)
+	sy.OnChange(srv.ContentChanged)
 	return &testSite{srv: srv, handler: srv.Handler(), syncer: sy, clock: c, dir: dir}
 }
 
@@ -451,7 +451,7 @@ func TestEditKeepsUntouchedPages(t *testing.T) {
 		keys[p] = strings.Fields(w.Header().Get("Surrogate-Key"))
 	}
 	var changed []string
-	ts.syncer.OnChangeKeys(func(k []string) { changed = k })
+	ts.syncer.OnChange(func(c ingest.Change) { changed = ChangeKeys(c) })
 	edit := func(name, old, new, shows string) {
 		t.Helper()
 		src, err := os.ReadFile(filepath.Join(ts.dir, "content", name))

@@ -8,7 +8,7 @@ import (
 // The site's cache policy: every lifetime that a response gives browsers
 // and shared caches, or that the page cache keeps a page for, is written
 // here and nowhere else. (Which pages a content change purges is said by
-// their surrogate keys, named in internal/store/surrogate.go.)
+// their surrogate keys, named in keys.go with the mapping from a change.)
 
 // maxAge bounds how long a browser may keep a page without asking again.
 const maxAge = 5 * time.Minute

@@ -25,7 +25,7 @@ func (s *Server) category(w http.ResponseWriter, r *http.Request, rq *request) e
 		movedTo(w, r, content.CategoryPath(c.Slug))
 		return nil
 	}
-	rq.key(store.CategoryKey(c.Slug))
+	rq.key(categoryKey(c.Slug))
 	list, total, err := s.store.InCategory(ctx, rq.view, c.Slug, perPage, (n-1)*perPage)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func (s *Server) scope(r *http.Request, rq *request) (feedScope, error) {
 		if c.Description != "" {
 			sc.description = c.Description
 		}
-		sc.keys = append(sc.keys, store.CategoryKey(c.Slug))
+		sc.keys = append(sc.keys, categoryKey(c.Slug))
 	}
 	if slug := chi.URLParam(r, "tag"); slug != "" {
 		label, err := s.store.Tag(r.Context(), rq.view, slug)
@@ -62,7 +62,7 @@ func (s *Server) scope(r *http.Request, rq *request) (feedScope, error) {
 		}
 		sc.Tag, sc.title, sc.link = slug, rq.site.Title+" – "+label, content.TagPath(slug)
 		sc.description = "Les articles sur le thème « " + label + " »."
-		sc.keys = append(sc.keys, store.TagKey(slug))
+		sc.keys = append(sc.keys, tagKey(slug))
 	}
 	if slug := chi.URLParam(r, "author"); slug != "" {
 		au, err := s.store.Author(r.Context(), rq.view, slug)
@@ -71,7 +71,7 @@ func (s *Server) scope(r *http.Request, rq *request) (feedScope, error) {
 		}
 		sc.Author, sc.title, sc.link = slug, rq.site.Title+" – "+au.Name, content.AuthorPath(slug)
 		sc.description = "Les articles de " + au.Name + "."
-		sc.keys = append(sc.keys, store.AuthorKey(slug))
+		sc.keys = append(sc.keys, authorKey(slug))
 	}
 	return sc, nil
 }
@@ -256,7 +256,7 @@ func (s *Server) feedArticles(r *http.Request, rq *request) (sc feedScope, list 
 	if sc, err = s.scope(r, rq); err != nil {
 		return sc, nil, err
 	}
-	rq.key(store.KeyFeeds)
+	rq.key(keyFeeds)
 	rq.key(sc.keys...)
 	list, err = s.store.FeedArticles(r.Context(), rq.view, sc.FeedScope, feedItems)
 	return sc, list, err

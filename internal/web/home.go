@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/horizons-expat/site/internal/content"
-	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -21,7 +20,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, rq *request) error
 	if err != nil {
 		return err
 	}
-	rq.key(store.KeyHome, store.KeyLatest)
+	rq.key(keyHome, keyLatest)
 	page := templates.HomePage{Layout: rq.layout("/", "", "", "")}
 	if len(latest) > 0 {
 		lead := rq.card(latest[0])
@@ -41,7 +40,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, rq *request) error
 		if err != nil {
 			return err
 		}
-		rq.key(store.CategoryKey(c.Slug))
+		rq.key(categoryKey(c.Slug))
 		var cards []templates.Card
 		for _, a := range list {
 			if len(cards) == homeSection || shown[a.ID] {

@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-
-	"github.com/horizons-expat/site/internal/store"
 )
 
 // robots is /robots.txt: crawl the whole site but search results and the
@@ -21,7 +19,7 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request, rq *request) err
 	b.WriteString("\nSitemap: " + rq.abs("/sitemap.xml") + "\n")
 	// The news sitemap exists while there is news (newsSitemap): the file
 	// changes when an article is published or the newest turns two days old.
-	rq.key(store.KeySitemap)
+	rq.key(keySitemap)
 	news, err := s.newsArticles(r.Context(), rq)
 	if err != nil {
 		return err

@@ -42,7 +42,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		n = min(p, math.MaxInt/perPage) // past the end anyway; (n-1)*perPage must not wrap
 	}
 	// Results change with any article, which ingest purges under this key.
-	rq.key(store.KeySearch)
+	rq.key(keySearch)
 	var res store.SearchResults
 	if !q.Empty() {
 		req := sp.request(q)

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/horizons-expat/site/internal/sitetest"
-	"github.com/horizons-expat/site/internal/store"
+	"github.com/horizons-expat/site/internal/web"
 )
 
 // resultLinks returns the article links of a results page, in order.
@@ -224,7 +224,7 @@ func TestSearchSurrogateKey(t *testing.T) {
 			t.Fatalf("%s: status %d", path, resp.StatusCode)
 		}
 		keys := strings.Fields(resp.Header.Get("Surrogate-Key"))
-		if !slices.Contains(keys, store.KeySearch) || !slices.Contains(keys, store.KeySite) {
+		if !slices.Contains(keys, web.KeySearch) || !slices.Contains(keys, web.KeySite) {
 			t.Errorf("%s: Surrogate-Key %q, want the search and site keys", path, keys)
 		}
 	}
@@ -249,7 +249,7 @@ func TestOpenSearch(t *testing.T) {
 			t.Errorf("opensearch.xml lacks %s", want)
 		}
 	}
-	if keys := strings.Fields(resp.Header.Get("Surrogate-Key")); !slices.Contains(keys, store.KeySite) {
+	if keys := strings.Fields(resp.Header.Get("Surrogate-Key")); !slices.Contains(keys, web.KeySite) {
 		t.Errorf("opensearch.xml: Surrogate-Key %q, want the site key", keys)
 	}
 	home := site.Get(t, "/")

@@ -126,7 +126,7 @@ type request struct {
 	// validUntil is the first instant at which the page's text would
 	// change: a relative date moving on, a scheduled article appearing.
 	validUntil time.Time
-	// keys are the surrogate keys of what the page shows (store.KeySite…),
+	// keys are the surrogate keys of what the page shows (keySite…),
 	// for shared caches to purge exactly the pages a change affects.
 	keys []string
 	// private marks an editors' page, see response.private.
@@ -138,7 +138,7 @@ type request struct {
 func (s *Server) begin(ctx context.Context) (*request, error) {
 	now := s.now()
 	rq := &request{now: now, view: store.View{Now: now, Unpublished: s.cfg.Drafts}, validUntil: now.Add(maxValidity), assets: s.assets,
-		keys: []string{store.KeySite}, images: s.images}
+		keys: []string{keySite}, images: s.images}
 	var err error
 	if rq.site, err = s.store.Site(ctx); err != nil {
 		return nil, err
@@ -197,7 +197,7 @@ func (rq *request) date(t time.Time) templates.Date {
 }
 
 func (rq *request) card(a store.Article) templates.Card {
-	rq.key(store.ArticleKey(a.ID))
+	rq.key(articleKey(a.ID))
 	return templates.Card{
 		URL:         a.URLPath(),
 		Title:       a.Title,

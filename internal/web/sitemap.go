@@ -204,7 +204,7 @@ func (s *Server) sitemapChild(w http.ResponseWriter, r *http.Request, rq *reques
 
 // sitemapDoc answers the index (part 0) or a part of the sitemap.
 func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, rq *request, part int) error {
-	rq.key(store.KeySitemap)
+	rq.key(keySitemap)
 	entries, err := s.sitemapEntries(r, rq)
 	if err != nil {
 		return err
@@ -279,7 +279,7 @@ type newsPublication struct {
 // With none, there is no news sitemap: a <urlset> needs at least one <url>,
 // so an empty one is invalid; robots.txt stops naming it meanwhile.
 func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request, rq *request) error {
-	rq.key(store.KeySitemap)
+	rq.key(keySitemap)
 	articles, err := s.newsArticles(r.Context(), rq)
 	if err != nil {
 		return err

@@ -41,7 +41,7 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rq.key(store.KeySearch)
+	rq.key(keySearch)
 	raw := queryParam(r.URL.RawQuery, "q")
 	q := suggestionQuery(raw)
 	out := struct {

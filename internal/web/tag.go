@@ -26,7 +26,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request, rq *request) error 
 		movedTo(w, r, content.TagPath(slug))
 		return nil
 	}
-	rq.key(store.TagKey(slug))
+	rq.key(tagKey(slug))
 	list, total, err := s.store.WithTag(ctx, rq.view, slug, perPage, (n-1)*perPage)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request, rq *request) error 
 // tags lists every tag in use.
 func (s *Server) tags(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	rq.key(store.KeyTags)
+	rq.key(keyTags)
 	list, err := s.store.Tags(ctx, rq.view)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -10,13 +11,15 @@ import (
 	"github.com/horizons-expat/site/internal/store"
 )
 
-// TestSurrogateKeys checks that the keys of a set of files name each of
-// their articles, categories and tags exactly once, and nothing of the
-// articles not asked about.
-func TestSurrogateKeys(t *testing.T) {
+// TestPlaces checks that the places of a set of files give each of their
+// articles once, with its rubrique, tags and authors in the article's
+// order, and nothing of the articles not asked about.
+func TestPlaces(t *testing.T) {
 	st := open(t, dbPath(t))
+	retraite := art("pratique", "retraite", at(20, 9), "Sécurité sociale", "Retraite")
+	retraite.Authors = []string{"Camille Martin", "La Rédaction"}
 	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: []content.Article{
-		art("pratique", "retraite", at(20, 9), "Retraite", "Sécurité sociale"),
+		retraite,
 		art("pratique", "impots", at(21, 9), "Retraite", "Impôts"),
 		art("monde", "sans-tag", at(22, 9)),
 		art("monde", "autre", at(23, 9), "Visa"),
@@ -29,28 +32,30 @@ func TestSurrogateKeys(t *testing.T) {
 		}
 		return a.ID
 	}
-	got, err := st.SurrogateKeys(ctx, []string{"pratique/retraite.md", "pratique/impots.md", "monde/sans-tag.md", "monde/absent.md"})
+	// A path asked twice, as both sides of a move may be, and a path with
+	// no article.
+	got, err := st.Places(ctx, []string{"pratique/retraite.md", "pratique/impots.md", "monde/sans-tag.md", "monde/absent.md", "pratique/retraite.md"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
-		store.ArticleKey(id("pratique", "retraite")), store.ArticleKey(id("pratique", "impots")), store.ArticleKey(id("monde", "sans-tag")),
-		store.CategoryKey("monde"), store.CategoryKey("pratique"),
-		store.TagKey("impots"), store.TagKey("retraite"), store.TagKey("securite-sociale"),
+	want := []store.ArticlePlace{
+		{ID: id("pratique", "retraite"), Category: "pratique", Tags: []string{"securite-sociale", "retraite"}, Authors: []string{"camille-martin", "la-redaction"}},
+		{ID: id("pratique", "impots"), Category: "pratique", Tags: []string{"retraite", "impots"}},
+		{ID: id("monde", "sans-tag"), Category: "monde"},
 	}
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("keys = %q, want %q", got, want)
+	slices.SortFunc(want, func(a, b store.ArticlePlace) int { return int(a.ID - b.ID) })
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("places = %+v, want %+v", got, want)
 	}
-	if keys, err := st.SurrogateKeys(ctx, []string{"monde/absent.md"}); err != nil || keys != nil {
-		t.Errorf("keys of a missing file = %q, %v; want none", keys, err)
+	if places, err := st.Places(ctx, []string{"monde/absent.md"}); err != nil || places != nil {
+		t.Errorf("places of a missing file = %+v, %v; want none", places, err)
 	}
 }
 
-// TestSurrogateKeysManyPaths checks that a pass changing more files than
-// SQLite binds variables in one statement (32,766) still gets its keys: a
+// TestPlacesManyPaths checks that a pass changing more files than SQLite
+// binds variables in one statement (32,766) still gets their places: a
 // first start on a large archive or a big pull does.
-func TestSurrogateKeysManyPaths(t *testing.T) {
+func TestPlacesManyPaths(t *testing.T) {
 	st := open(t, dbPath(t))
 	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: []content.Article{
 		art("pratique", "retraite", at(20, 9), "Retraite"),
@@ -62,13 +67,15 @@ func TestSurrogateKeysManyPaths(t *testing.T) {
 		paths = append(paths, fmt.Sprintf("monde/absent-%d.md", i))
 	}
 	paths = append(paths, "pratique/retraite.md", "monde/autre.md")
-	got, err := st.SurrogateKeys(context.Background(), paths)
+	got, err := st.Places(context.Background(), paths)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Two articles, two categories, one tag.
-	if len(got) != 5 || !slices.Contains(got, store.TagKey("retraite")) || !slices.Contains(got, store.CategoryKey("monde")) {
-		t.Errorf("keys = %q, want the two articles', their categories and one tag", got)
+	// Two articles, in two categories, one of them with a tag.
+	if len(got) != 2 || !slices.ContainsFunc(got, func(p store.ArticlePlace) bool {
+		return p.Category == "pratique" && slices.Equal(p.Tags, []string{"retraite"})
+	}) || !slices.ContainsFunc(got, func(p store.ArticlePlace) bool { return p.Category == "monde" && p.Tags == nil }) {
+		t.Errorf("places = %+v, want the two articles with their categories and one tag", got)
 	}
 }
 
