@@ -68,8 +68,8 @@ func TestChangeReported(t *testing.T) {
 	for _, tc := range []struct{ front, tags string }{
 		{"title: Retraite anticipée\ndate: 2024-11-20\ntags: [pension]", "pension"},
 		{"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension]", "pension"},
-		{"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension, impots]", "pension impots"},
-		{"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension, impots]\ndraft: true", "pension impots"},
+		{"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension, impots]", "impots pension"},
+		{"title: Retraite anticipée\ndate: 2024-11-21\ntags: [pension, impots]\ndraft: true", "impots pension"},
 	} {
 		write(t, filepath.Join(dir, "pratique", "retraite.md"), "---\n"+tc.front+"\nauthors: [Camille Martin]\n---\n\nTexte corrigé.\n")
 		after := store.ArticlePlace{ID: retraite, Category: "pratique", Tags: fields(tc.tags), Authors: []string{"camille-martin"}}

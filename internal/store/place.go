@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,8 +18,8 @@ import (
 type ArticlePlace struct {
 	ID       int64
 	Category string
-	Tags     []string // slugs, in the article's order
-	Authors  []string // slugs, in the article's order
+	Tags     []string // slugs, sorted
+	Authors  []string // slugs, sorted
 }
 
 // Places returns the places of the articles stored for the given file
@@ -54,36 +55,62 @@ func (s *Store) appendPlaces(ctx context.Context, out []ArticlePlace, paths []st
 	for i, p := range paths {
 		args[i] = p
 	}
-	// Tags and authors as slugs joined by US (char 31), which no slug holds.
+	// Two plain joins, put together here by id.
+	first := len(out)
+	at := map[int64]int{}
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT a.id, a.category,
-			coalesce((SELECT group_concat(t.tag, char(31))
-				FROM (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position) t), ''),
-			coalesce((SELECT group_concat(u.author, char(31))
-				FROM (SELECT author FROM article_authors WHERE article_id = a.id ORDER BY position) u), '')
-		FROM articles a WHERE a.path IN (`+placeholders(len(paths))+`)`, args...)
+		SELECT a.id, a.category, t.tag
+		FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id
+		WHERE a.path IN (`+placeholders(len(paths))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p ArticlePlace
-		var tags, authors string
-		if err := rows.Scan(&p.ID, &p.Category, &tags, &authors); err != nil {
+		var id int64
+		var category string
+		var tag sql.NullString
+		if err := rows.Scan(&id, &category, &tag); err != nil {
 			return nil, err
 		}
-		p.Tags, p.Authors = slugList(tags), slugList(authors)
-		out = append(out, p)
+		i, ok := at[id]
+		if !ok {
+			i = len(out)
+			at[id] = i
+			out = append(out, ArticlePlace{ID: id, Category: category})
+		}
+		if tag.Valid {
+			out[i].Tags = append(out[i].Tags, tag.String)
+		}
 	}
-	return out, rows.Err()
-}
-
-// slugList splits what appendPlaces's query joins.
-func slugList(joined string) []string {
-	if joined == "" {
-		return nil
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	return strings.Split(joined, "\x1f")
+	authors, err := s.r.QueryContext(ctx, `
+		SELECT t.article_id, t.author FROM articles a JOIN article_authors t ON t.article_id = a.id
+		WHERE a.path IN (`+placeholders(len(paths))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer authors.Close()
+	for authors.Next() {
+		var id int64
+		var slug string
+		if err := authors.Scan(&id, &slug); err != nil {
+			return nil, err
+		}
+		if i, ok := at[id]; ok {
+			out[i].Authors = append(out[i].Authors, slug)
+		}
+	}
+	if err := authors.Err(); err != nil {
+		return nil, err
+	}
+	for i := first; i < len(out); i++ {
+		slices.Sort(out[i].Tags)
+		slices.Sort(out[i].Authors)
+	}
+	return out, nil
 }
 
 // InPlace returns, among arts, the articles whose stored version sits in

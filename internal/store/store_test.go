@@ -36,7 +36,7 @@ func at(day, hour int) time.Time { return time.Date(2024, 11, day, hour, 0, 0, 0
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func open(t *testing.T, path string) *store.Store {
+func open(t testing.TB, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), path, quiet)
 	if err != nil {
@@ -50,7 +50,7 @@ func open(t *testing.T, path string) *store.Store {
 	return st
 }
 
-func dbPath(t *testing.T) string { return filepath.Join(t.TempDir(), "data", "site.db") }
+func dbPath(t testing.TB) string { return filepath.Join(t.TempDir(), "data", "site.db") }
 
 var site = content.Site{Title: "Horizons", BaseURL: "https://horizons.example", Language: "fr", TimeZone: "Europe/Paris", Location: paris}
 
@@ -71,7 +71,7 @@ func art(cat, slug string, date time.Time, tags ...string) content.Article {
 	return a
 }
 
-func apply(t *testing.T, st *store.Store, ch store.Changes) {
+func apply(t testing.TB, st *store.Store, ch store.Changes) {
 	t.Helper()
 	if ch.Now.IsZero() {
 		ch.Now = at(30, 12)
