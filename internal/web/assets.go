@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// staticPrefix is where the static files are served.
+const staticPrefix = "/static/"
+
 // Assets serves the static files under fingerprinted URLs
 // ("/static/style.1a2b3c4d.css"), so that browsers and caches may keep them
 // for a year: a changed file gets a new URL.
@@ -57,7 +60,7 @@ func NewAssets(fsys fs.FS, modified time.Time) (*Assets, error) {
 			f.gzipped = compress(body)
 		}
 		a.files[name] = f
-		a.urls[p] = "/static/" + name
+		a.urls[p] = staticPrefix + name
 		return nil
 	})
 	if err != nil {
@@ -74,7 +77,7 @@ func (a *Assets) URL(name string) string { return a.urls[name] }
 // http.ServeContent does what RFC 9110 asks of conditional and range
 // requests: entity-tag lists, "*", If-Modified-Since, If-Range, 412, 416.
 func (a *Assets) serve(w http.ResponseWriter, r *http.Request) bool {
-	f, ok := a.files[strings.TrimPrefix(r.URL.Path, "/static/")]
+	f, ok := a.files[strings.TrimPrefix(r.URL.Path, staticPrefix)]
 	if !ok {
 		return false
 	}

@@ -213,3 +213,18 @@ func BenchmarkHitRatioWithEdits(b *testing.B) {
 		b.ReportMetric(float64(after.Renders-before.Renders)/float64(edits), "renders/edit")
 	}
 }
+
+// BenchmarkFastCandidate is what the fast path asks of every request
+// before it looks in the cache: whether its path may be a cached page.
+func BenchmarkFastCandidate(b *testing.B) {
+	s := &Server{traits: siteTraits()}
+	for _, p := range []string{"/monde/nouvelle-14", "/static/style.1a2b3c4d.css", "/monde/mon-article/photo.jpg"} {
+		r := httptest.NewRequest("GET", p, nil)
+		b.Run(p, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.fastCandidate(r)
+			}
+		})
+	}
+}

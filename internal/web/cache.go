@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -230,11 +229,11 @@ type fillKey struct{}
 // the others through with what send needs to fill it.
 func (s *Server) cachePages(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || uncachedPath(r.URL.Path) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || s.traits.of(r.URL.Path)&uncached != 0 {
 			next.ServeHTTP(w, r)
 			return
 		}
-		key := cacheKey(r)
+		key := s.traits.cacheKey(r)
 		now := s.now()
 		if e := s.cache.get(key, now); e != nil {
 			s.serveCached(w, r, e, now)
@@ -288,15 +287,6 @@ func (c *pageCache) register(m *metrics.Metrics) {
 	)
 }
 
-// uncachedPath reports whether p is served without the page cache: static
-// files have their own, media are read from disk at each request so that a
-// replaced image shows at once, health and status must be live, and
-// previews are for their link's holders only.
-func uncachedPath(p string) bool {
-	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || strings.HasPrefix(p, variantPrefix) ||
-		p == "/healthz" || p == "/_status" || p == "/metrics" || isImagePath(p) || strings.HasPrefix(p, previewPrefix)
-}
-
 // cacheKey is what changes the page: the path, and the query for the
 // pages that read one (search results). Elsewhere the query is ignored
 // rather than redirected away: links shared on social networks and in
@@ -305,17 +295,11 @@ func uncachedPath(p string) bool {
 // canonical link already names the address without a query. Ignoring it
 // also means that varying it cannot make every request a render. HEAD
 // shares GET's pages.
-func cacheKey(r *http.Request) string {
-	if r.URL.RawQuery == "" || !readsQuery(r.URL.Path) {
+func (rt *routeTraits) cacheKey(r *http.Request) string {
+	if r.URL.RawQuery == "" || rt.of(r.URL.Path)&readsQuery == 0 {
 		return r.URL.Path
 	}
 	return r.URL.Path + "?" + r.URL.RawQuery
-}
-
-// readsQuery reports whether the page at p depends on its query string:
-// the search page and whatever lives under it.
-func readsQuery(p string) bool {
-	return p == searchPath || strings.HasPrefix(p, searchPath+"/")
 }
 
 // cacheable reports whether resp may be kept for later requests like r.

@@ -283,7 +283,7 @@ func TestCacheKey(t *testing.T) {
 		{"/recherche/suggestions?q=ret", "/recherche/suggestions?q=ret"},
 		{"/rechercher?q=ret", "/rechercher"},
 	} {
-		if got := cacheKey(httptest.NewRequest("GET", tt.url, nil)); got != tt.want {
+		if got := siteTraits().cacheKey(httptest.NewRequest("GET", tt.url, nil)); got != tt.want {
 			t.Errorf("cacheKey(%s) = %q, want %q", tt.url, got, tt.want)
 		}
 	}

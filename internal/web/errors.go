@@ -24,7 +24,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	}
 	p := r.URL.Path
 	if respellable(p) {
-		p = canonicalPath(strings.ToLower(p)) // aliases are kept in lower case
+		p = s.traits.canonical(strings.ToLower(p)) // aliases are kept in lower case
 	}
 	if target, err := s.store.Redirect(ctx, rq.view, p); err == nil {
 		http.Redirect(w, r, target, http.StatusMovedPermanently)
@@ -94,7 +94,7 @@ func (s *Server) staticError(w http.ResponseWriter, r *http.Request, status int,
 // there. It returns "" when the folded path is no page either, so that a
 // redirect never leads to a 404.
 func (s *Server) respell(ctx context.Context, rq *request, p string) string {
-	folded, ok := slugPath(p)
+	folded, ok := s.traits.slugPath(p)
 	if !ok || folded == p {
 		return ""
 	}

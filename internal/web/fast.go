@@ -131,7 +131,7 @@ func (s *Server) fastCandidate(r *http.Request) bool {
 	p := r.URL.Path
 	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.ContentLength == 0 &&
 		(r.URL.RawQuery == "" || s.queryLeadsNowhere(p)) && len(r.RequestURI) <= maxURILength &&
-		!readsQuery(p) && !uncachedPath(p) && canonicalPath(p) == p
+		s.traits.cachedPage(p)
 }
 
 // queryAliases are the paths, in the store's generation, where a query may

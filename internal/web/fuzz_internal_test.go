@@ -22,9 +22,10 @@ func FuzzCanonicalPath(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	paths := siteTraits()
 	f.Fuzz(func(t *testing.T, p string) {
-		c := canonicalPath(p)
-		if again := canonicalPath(c); again != c {
+		c := paths.canonical(p)
+		if again := paths.canonical(c); again != c {
 			t.Fatalf("not idempotent, a redirect would lead to another: %q → %q → %q", p, c, again)
 		}
 		if !utf8.ValidString(p) {
@@ -83,12 +84,13 @@ func FuzzSlugPath(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	paths := siteTraits()
 	f.Fuzz(func(t *testing.T, p string) {
-		folded, ok := slugPath(p)
+		folded, ok := paths.slugPath(p)
 		if !ok {
 			return
 		}
-		if again, ok := slugPath(folded); !ok || again != folded {
+		if again, ok := paths.slugPath(folded); !ok || again != folded {
 			t.Fatalf("not a fixed point, a redirect could lead to another: %q → %q → %q (%v)", p, folded, again, ok)
 		}
 		if respellable(folded) {
@@ -110,7 +112,7 @@ func FuzzCanonicalRedirect(f *testing.F) {
 		f.Add(seed)
 	}
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
-	h := canonicalPaths(ok)
+	h := (&Server{traits: siteTraits()}).canonicalPaths(ok)
 	f.Fuzz(func(t *testing.T, target string) {
 		u, err := url.ParseRequestURI(target)
 		if err != nil || !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") {

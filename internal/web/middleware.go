@@ -14,7 +14,6 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/horizons-expat/site/internal/content"
-	"github.com/horizons-expat/site/internal/images"
 	"github.com/horizons-expat/site/internal/store"
 )
 
@@ -34,8 +33,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rc := chi.RouteContext(r.Context()); rc != nil {
 			pattern = rc.RoutePattern()
 		}
-		if pattern == "" && r.URL.Path == "/healthz" { // answered before routing
-			pattern = "/healthz"
+		if pattern == "" && r.URL.Path == healthzPath { // answered before routing
+			pattern = healthzPath
 		}
 		s.metrics.Route(pattern).Observe(status, d)
 		s.logRequest(r, middleware.GetClientIPAddr(r.Context()), status, ww.BytesWritten(), d)
@@ -60,10 +59,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // case, no percent-encoded letter ("/%6Donde" is "/monde"). Spellings that
 // only the database can resolve (a file name's accents and spaces) are
 // left to notFound.
-func canonicalPaths(next http.Handler) http.Handler {
+func (s *Server) canonicalPaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		c := canonicalPath(p)
+		c := s.traits.canonical(p)
 		if (c != p || encodedOtherwise(r.URL)) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			movedTo(w, r, c)
 			return
@@ -77,13 +76,14 @@ func canonicalPaths(next http.Handler) http.Handler {
 // page in one redirect, before canonicalPaths would send it to its
 // canonical spelling first. It costs a query only for such requests: a
 // canonical path without a query goes on at once (the router's own
-// redirect lookup answers it), and so do searches, whose query is theirs.
+// redirect lookup answers it), and so do the pages that read their query
+// (searches), whose query is theirs.
 func (s *Server) oldAddresses(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := canonicalPath(r.URL.Path)
+		c := s.traits.canonical(r.URL.Path)
 		moved := c != r.URL.Path || encodedOtherwise(r.URL)
 		get := r.Method == http.MethodGet || r.Method == http.MethodHead
-		if get && (moved || r.URL.RawQuery != "") && c != searchPath {
+		if get && (moved || r.URL.RawQuery != "") && s.traits.of(c)&readsQuery == 0 {
 			if target, ok := s.oldAddress(r, c, moved); ok {
 				http.Redirect(w, r, target, http.StatusMovedPermanently)
 				return
@@ -152,14 +152,15 @@ func (s *Server) oldAddress(r *http.Request, c string, moved bool) (string, bool
 	return target, target != ""
 }
 
-// canonicalPath returns the canonical spelling of p. It is idempotent, so a
-// redirect never leads to another. A path that is not valid UTF-8 is left
-// alone: no page has such an address, and lowering it would invent one.
-func canonicalPath(p string) string {
+// canonicalPath returns the canonical spelling of p, whose traits are t.
+// It is idempotent, so a redirect never leads to another. A path that is
+// not valid UTF-8 is left alone: no page has such an address, and lowering
+// it would invent one.
+func canonicalPath(p string, t traits) string {
 	if !utf8.ValidString(p) {
 		return p
 	}
-	if !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, content.MediaPrefix) && !respellable(p) && !isImagePath(p) {
+	if t&exactNames == 0 && !respellable(p) {
 		p = strings.ToLower(p) // file names are exact
 	}
 	for {
@@ -199,8 +200,8 @@ func respellable(p string) bool {
 // in the form of an address already becomes its slug, as file names and
 // tags do ("/vie-pratique/Mon Article Été" → "/vie-pratique/mon-article-ete").
 // It reports false when a segment has no slug at all, or p is a file's.
-func slugPath(p string) (string, bool) {
-	if strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, content.MediaPrefix) || isImagePath(p) || !utf8.ValidString(p) {
+func (rt *routeTraits) slugPath(p string) (string, bool) {
+	if rt.of(p)&exactNames != 0 || !utf8.ValidString(p) {
 		return "", false
 	}
 	if strings.ContainsFunc(p, unicode.IsControl) {
@@ -227,11 +228,14 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "Méthode non autorisée.")
 }
 
+// healthzPath is where probes ask whether the server is ready.
+const healthzPath = "/healthz"
+
 // answerHealthz answers /healthz itself, ahead of the in-flight limit and
 // of the page cache.
 func (s *Server) answerHealthz(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" {
+		if r.URL.Path == healthzPath {
 			switch r.Method {
 			case http.MethodGet, http.MethodHead:
 				s.healthz(w, r)
@@ -254,10 +258,4 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintln(w, "ok")
-}
-
-// isImagePath reports whether p names an image file (a bundle's picture,
-// a variant): file names are exact, no page ends that way.
-func isImagePath(p string) bool {
-	return strings.HasPrefix(p, variantPrefix) || (strings.Count(p, "/") == 3 && images.Supported(p))
 }

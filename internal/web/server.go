@@ -68,13 +68,16 @@ type Config struct {
 
 // Server answers the site's HTTP requests.
 type Server struct {
-	store   *store.Store
-	assets  *Assets
-	cfg     Config
-	now     func() time.Time
-	log     *slog.Logger
-	ready   func() bool
-	scheme  baseScheme
+	store  *store.Store
+	assets *Assets
+	cfg    Config
+	now    func() time.Time
+	log    *slog.Logger
+	ready  func() bool
+	scheme baseScheme
+	// traits are what the route table says of each path, for the layers
+	// ahead of the router.
+	traits  *routeTraits
 	cache   *pageCache
 	metrics *metrics.Metrics
 	ids     *requestIDs
@@ -102,6 +105,7 @@ func New(st *store.Store, assets *Assets, cfg Config, now func() time.Time, log 
 	s := &Server{store: st, assets: assets, cfg: cfg, now: now, log: log, ready: ready,
 		cache: newPageCache(cfg.CacheBytes, st.Generation, gen), metrics: cfg.Metrics, ids: newRequestIDs(),
 		private: newPrivateGuard(cfg.StatusToken, cfg.TrustedProxies), images: cfg.Images}
+	s.traits = newRouteTraits(s.routeTable())
 	if lib := cfg.Images; lib != nil {
 		s.cache.images = lib.Generation
 	}
