@@ -36,8 +36,7 @@ func (s *Server) archives(w http.ResponseWriter, r *http.Request, rq *request) e
 		last.Months = append(last.Months, templates.ArchiveMonth{Label: frdate.MonthYear(m.Year, m.Month), URL: content.MonthPath(m.Year, m.Month), Count: m.Count})
 	}
 	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
-	s.render(w, r, http.StatusOK, rq, templates.Archives(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.Archives(page))
 }
 
 // monthParams reads /archives/{year}/{month} in its one canonical
@@ -86,6 +85,5 @@ func (s *Server) month(w http.ResponseWriter, r *http.Request, rq *request) erro
 		Pager:   pager,
 	}
 	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
-	s.render(w, r, http.StatusOK, rq, templates.List(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.List(page))
 }

@@ -20,18 +20,16 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, rq *request) er
 	if err != nil {
 		return err
 	}
-	s.showArticle(w, r, rq, a, false)
-	return nil
+	return s.showArticle(w, r, rq, a, false)
 }
 
 // showArticle renders article a, for readers or, with preview, for whoever
 // holds its preview link.
-func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request, a store.Article, preview bool) {
+func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request, a store.Article, preview bool) error {
 	ctx := r.Context()
 	related, err := s.store.Related(ctx, rq.view, a, 4)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// The page shows the article and its "À lire aussi" list, which draws
 	// on articles of the same category or tags, and else on the newest.
@@ -47,8 +45,7 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	sameCategory, otherCategory, err := s.store.Namesakes(ctx, rq.view, a)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// Every page's <title> is unique: namesakes are told apart by their
 	// rubrique, then by their date.
@@ -117,7 +114,7 @@ func (s *Server) showArticle(w http.ResponseWriter, r *http.Request, rq *request
 		rq.newsArticle(a, authors, page.Meta, page.Canonical),
 		rq.breadcrumbList(page.Crumbs, page.Canonical),
 	}
-	s.render(w, r, http.StatusOK, rq, templates.Article(page))
+	return s.render(w, r, http.StatusOK, rq, templates.Article(page))
 }
 
 // contents turns an article's headings into its « Sommaire »: sections and

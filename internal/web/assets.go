@@ -100,10 +100,11 @@ func (a *Assets) serve(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // static is /static/*: the fingerprinted files, or the site's 404 page.
-func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	if !s.assets.serve(w, r) {
-		s.notFound(w, r)
+		return errNoFile
 	}
+	return nil
 }
 
 // acceptsGzip reports whether r's Accept-Encoding takes gzip.

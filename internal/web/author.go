@@ -56,6 +56,5 @@ func (s *Server) author(w http.ResponseWriter, r *http.Request, rq *request) err
 	page.Meta.Type = "profile"
 	page.Meta.Feeds = append(page.Meta.Feeds, rq.feedLinks(rq.site.Title+" – "+au.Name, authorFeedPath(slug), authorAtomPath(slug))...)
 	page.Meta.JSONLD = []any{rq.profilePage(au), rq.breadcrumbList(page.Crumbs, page.Canonical)}
-	s.render(w, r, http.StatusOK, rq, templates.Author(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.Author(page))
 }

@@ -51,6 +51,5 @@ func (s *Server) category(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	page.Meta.Feeds = append(page.Meta.Feeds, rq.categoryFeeds(c.Slug, c.Title)...)
 	page.Meta.JSONLD = []any{rq.breadcrumbList(page.Crumbs, page.Canonical)}
-	s.render(w, r, http.StatusOK, rq, templates.List(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.List(page))
 }

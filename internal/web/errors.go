@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/templates"
 )
 
@@ -60,7 +62,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, rq *request, 
 	l.Noindex = true
 	// The menu, with no rubrique current, lists every rubrique.
 	page := templates.ErrorPage{Layout: l, Heading: heading, Message: message, Suggestions: l.Menu}
-	s.render(w, r, status, rq, templates.Error(page))
+	if err := s.render(w, r, status, rq, templates.Error(page)); err != nil {
+		s.broken(w, r, err)
+	}
 }
 
 // serverError is the French 500 page. It needs nothing from the database,
@@ -120,7 +124,8 @@ func (s *Server) respell(ctx context.Context, rq *request, p string) string {
 }
 
 // pageFunc is a page handler that returns what went wrong rather than
-// answering it: store.ErrNotFound when the address names nothing.
+// answering it: store.ErrNotFound when the address names nothing. It has
+// written nothing when it returns an error.
 type pageFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
 
 // page makes h a handler: it begins the request (clock, settings, view),
@@ -128,13 +133,28 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
 // (fail: 404 and its redirects for store.ErrNotFound, nothing for a client
 // gone, else the logged 500).
 func (s *Server) page(h pageFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return s.file(func(w http.ResponseWriter, r *http.Request) error {
 		rq, err := s.begin(r.Context())
-		if err == nil {
-			err = h(w, r, rq)
-		}
 		if err != nil {
+			return err
+		}
+		return h(w, r, rq)
+	})
+}
+
+// fileFunc is a handler of files (assets, media, variants), which need
+// nothing of the site's settings: it returns errors as a pageFunc does.
+type fileFunc func(w http.ResponseWriter, r *http.Request) error
+
+// file makes h a handler, its errors mapped by fail as page's are.
+func (s *Server) file(h fileFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
 			s.fail(w, r, err)
 		}
 	}
 }
+
+// errNoFile is what a file handler returns for a name that no file
+// answers: the site's 404 page, as for any address that names nothing.
+var errNoFile = fmt.Errorf("no such file: %w", store.ErrNotFound)

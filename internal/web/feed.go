@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -133,8 +134,7 @@ func (s *Server) rss(w http.ResponseWriter, r *http.Request, rq *request) error 
 		XMLNSAtom:    "http://www.w3.org/2005/Atom",
 		XMLNSMedia:   "http://search.yahoo.com/mrss/",
 	}
-	s.sendXML(w, r, rq, "application/rss+xml; charset=utf-8", doc)
-	return nil
+	return s.sendXML(w, r, rq, "application/rss+xml; charset=utf-8", doc)
 }
 
 func (rq *request) rssItem(a store.Article) rssItem {
@@ -222,14 +222,15 @@ func hasClass(t html.Token, c string) bool {
 	return false
 }
 
-// sendXML encodes doc as an XML document and sends it.
-func (s *Server) sendXML(w http.ResponseWriter, r *http.Request, rq *request, contentType string, doc any) {
+// sendXML encodes doc as an XML document and sends it. An error is the
+// encoder's, before anything is written.
+func (s *Server) sendXML(w http.ResponseWriter, r *http.Request, rq *request, contentType string, doc any) error {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	if err := xml.NewEncoder(&buf).Encode(doc); err != nil {
-		s.fail(w, r, err)
-		return
+		return fmt.Errorf("encode %s: %w", contentType, err)
 	}
 	buf.WriteByte('\n')
 	s.send(w, r, rq.response(contentType, buf.Bytes()))
+	return nil
 }

@@ -171,8 +171,7 @@ func (s *Server) atom(w http.ResponseWriter, r *http.Request, rq *request) error
 		f.Entries = append(f.Entries, e)
 	}
 	f.Updated = rq.iso(last)
-	s.sendXML(w, r, rq, typeAtom+"; charset=utf-8", f)
-	return nil
+	return s.sendXML(w, r, rq, typeAtom+"; charset=utf-8", f)
 }
 
 // JSON Feed 1.1 documents.

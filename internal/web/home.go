@@ -55,6 +55,5 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, rq *request) error
 		}
 	}
 	page.Meta.JSONLD = []any{rq.webSite(), rq.organization()}
-	s.render(w, r, http.StatusOK, rq, templates.Home(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.Home(page))
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -24,48 +25,43 @@ const maxSVGBytes = 2 << 20
 const svgPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 
 // media serves the images of content/media/ at /media/…
-func (s *Server) media(w http.ResponseWriter, r *http.Request) {
-	s.serveOriginal(w, r, strings.TrimPrefix(r.URL.Path, "/"))
+func (s *Server) media(w http.ResponseWriter, r *http.Request) error {
+	return s.serveOriginal(w, r, strings.TrimPrefix(r.URL.Path, "/"))
 }
 
 // bundleMedia serves an image beside a bundle's index.md, at
 // /<rubrique>/<slug>/<file>.
-func (s *Server) bundleMedia(w http.ResponseWriter, r *http.Request) {
+func (s *Server) bundleMedia(w http.ResponseWriter, r *http.Request) error {
 	name := path.Join(chi.URLParam(r, "category"), chi.URLParam(r, "slug"), chi.URLParam(r, "file"))
 	if _, err := fs.Stat(s.cfg.Media, path.Join(chi.URLParam(r, "category"), chi.URLParam(r, "slug"), content.BundleFile)); s.cfg.Media == nil || err != nil {
-		s.notFound(w, r)
-		return
+		return errNoFile
 	}
-	s.serveOriginal(w, r, name)
+	return s.serveOriginal(w, r, name)
 }
 
 // serveOriginal serves the image file name of the content folder as it is,
 // streamed with http.ServeContent (ranges, If-Range, Last-Modified and
 // conditional requests), never held whole in memory.
-func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, name string) {
+func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, name string) error {
 	if s.cfg.Media == nil || !fs.ValidPath(name) || !content.IsMedia(name) || hidden(name) {
-		s.notFound(w, r)
-		return
+		return errNoFile
 	}
 	f, err := s.cfg.Media.Open(name)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.log.Warn("media", "path", name, "err", err)
 		}
-		s.notFound(w, r)
-		return
+		return errNoFile
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || st.IsDir() || st.Size() > images.MaxBytes {
-		s.notFound(w, r)
-		return
+		return errNoFile
 	}
 	rs, ok := f.(io.ReadSeeker)
 	if !ok {
 		s.log.Warn("media: file cannot seek", "path", name)
-		s.notFound(w, r)
-		return
+		return errNoFile
 	}
 	h := w.Header()
 	format := images.FormatOf(name)
@@ -74,16 +70,14 @@ func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, name stri
 		// that one with a script never reaches a reader, named by an
 		// article or not (the policy below forbids scripts as well).
 		if st.Size() > maxSVGBytes {
-			s.notFound(w, r)
-			return
+			return errNoFile
 		}
 		src, err := io.ReadAll(io.LimitReader(rs, maxSVGBytes))
 		if err == nil {
 			_, err = images.Probe(name, src)
 		}
 		if err != nil {
-			s.notFound(w, r)
-			return
+			return errNoFile
 		}
 		rs = bytes.NewReader(src)
 	}
@@ -100,37 +94,34 @@ func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, name stri
 		h.Set("Content-Security-Policy", svgPolicy)
 	}
 	http.ServeContent(w, r, name, st.ModTime(), rs)
+	return nil
 }
 
 // variant serves an image variant at /img/<name>: immutable once written;
 // while it is still being made, a temporary redirect to its original, so
 // that a page naming it is never broken.
-func (s *Server) variant(w http.ResponseWriter, r *http.Request) {
+func (s *Server) variant(w http.ResponseWriter, r *http.Request) error {
 	name := chi.URLParam(r, "name")
 	if s.images == nil {
-		s.notFound(w, r)
-		return
+		return errNoFile
 	}
 	file, pending, ok := s.images.Variant(name)
 	switch {
 	case !ok:
-		s.notFound(w, r)
-		return
+		return errNoFile
 	case file == "":
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, "/"+pending, http.StatusTemporaryRedirect)
-		return
+		return nil
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNoFile
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return fmt.Errorf("variant %s: %w", name, err)
 	}
 	h := w.Header()
 	h.Set("Content-Type", images.ContentType(images.FormatOf(name)))
@@ -138,6 +129,7 @@ func (s *Server) variant(w http.ResponseWriter, r *http.Request) {
 	// The name is the fingerprint of the bytes: a strong validator.
 	h.Set("ETag", `"`+strings.TrimSuffix(name, path.Ext(name))+`"`)
 	http.ServeContent(w, r, name, st.ModTime(), f)
+	return nil
 }
 
 // hidden reports whether a path goes through a name that editors' tools

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -108,40 +109,35 @@ func (s *Server) previewLookup(ctx context.Context, tok string) (string, error) 
 // preview shows an unpublished article to whoever holds its link, and
 // sends them to the article once it is published. A wrong token gets the
 // site's ordinary 404, as a page that does not exist.
-func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
+func (s *Server) preview(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if len(s.cfg.PreviewSecret) == 0 {
-		s.notFound(w, r)
-		return
+		return errNoPreview
 	}
 	ctx := r.Context()
 	path, err := s.previewLookup(ctx, chi.URLParam(r, "token"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if path == "" {
-		s.notFound(w, r)
-		return
+		return errNoPreview
 	}
 	a, err := s.store.ArticleByPath(ctx, path)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if rq.unpublished(a) == "" {
 		// Published: the link now leads to the article itself. Not
 		// cached by anyone, since the article may be unpublished again.
 		w.Header().Set("Cache-Control", "private, no-store")
 		http.Redirect(w, r, a.URLPath(), http.StatusMovedPermanently)
-		return
+		return nil
 	}
-	s.showArticle(w, r, rq, a, true)
+	return s.showArticle(w, r, rq, a, true)
 }
+
+// errNoPreview answers a wrong token, or any token on a server without
+// preview links, with the site's ordinary 404.
+var errNoPreview = fmt.Errorf("no such preview: %w", store.ErrNotFound)
 
 // previewMessage says why the previewed article is not on the site.
 func previewMessage(rq *request, a store.Article) string {

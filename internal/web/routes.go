@@ -94,9 +94,9 @@ func (s *Server) routeTable() []route {
 		{pattern: healthzPath, handler: s.healthz, traits: uncached},
 		{pattern: "/_status", handler: s.privateOnly(s.page(s.status)), traits: uncached},
 		{pattern: "/metrics", handler: s.privateOnly(s.metricsPage), traits: uncached},
-		{pattern: staticPrefix + "*", handler: s.static, traits: files},
-		{pattern: content.MediaPrefix + "*", handler: s.media, traits: files},
-		{pattern: variantPrefix + "{name}", handler: s.variant, traits: files},
+		{pattern: staticPrefix + "*", handler: s.file(s.static), traits: files},
+		{pattern: content.MediaPrefix + "*", handler: s.file(s.media), traits: files},
+		{pattern: variantPrefix + "{name}", handler: s.file(s.variant), traits: files},
 
 		{pattern: "/robots.txt", handler: s.page(s.robots)},
 		{pattern: "/sitemap.xml", handler: s.page(s.sitemap)},
@@ -111,9 +111,9 @@ func (s *Server) routeTable() []route {
 		{pattern: "/auteurs/{author}/rss.xml", handler: s.page(s.rss)},
 		{pattern: "/auteurs/{author}/atom.xml", handler: s.page(s.atom)},
 
-		{pattern: searchPath, handler: s.search, traits: readsQuery},
-		{pattern: suggestionsPath, handler: s.suggestions, traits: readsQuery},
-		{pattern: "/opensearch.xml", handler: s.openSearch},
+		{pattern: searchPath, handler: s.page(s.search), traits: readsQuery},
+		{pattern: suggestionsPath, handler: s.page(s.suggestions), traits: readsQuery},
+		{pattern: "/opensearch.xml", handler: s.page(s.openSearch)},
 		{pattern: "/", handler: s.page(s.home)},
 		{pattern: "/tags", handler: s.page(s.tags)},
 		{pattern: "/tags/{tag}", handler: s.page(s.tag)},
@@ -123,11 +123,11 @@ func (s *Server) routeTable() []route {
 		{pattern: "/archives", handler: s.page(s.archives)},
 		{pattern: "/archives/{year}/{month}", handler: s.page(s.month)},
 		{pattern: "/archives/{year}/{month}/page/{page}", handler: s.page(s.month)},
-		{pattern: previewPrefix + "{token}", handler: s.preview, traits: uncached},
+		{pattern: previewPrefix + "{token}", handler: s.page(s.preview), traits: uncached},
 		{pattern: "/{category}", handler: s.page(s.category)},
 		{pattern: "/{category}/page/{page}", handler: s.page(s.category)},
 		{pattern: "/{category}/{slug}", handler: s.page(s.article)},
-		{pattern: "/{category}/{slug}/{file}", handler: s.bundleMedia, traits: files, names: images.Supported},
+		{pattern: "/{category}/{slug}/{file}", handler: s.file(s.bundleMedia), traits: files, names: images.Supported},
 	}
 }
 

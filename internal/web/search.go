@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/xml"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -28,13 +29,8 @@ const snippetWords = 30
 // text (quotes, *, OR, -), never as FTS5 syntax. The filters (rubrique,
 // periode, tri) are plain links and hidden fields of the form, so that
 // every results page is a GET that caches can keep.
-func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+func (s *Server) search(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	sp := readSearchParams(r.URL.RawQuery, rq.categories)
 	q := search.Parse(sp.q)
 	n := 1
@@ -44,6 +40,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	// Results change with any article, which ingest purges under this key.
 	rq.key(keySearch)
 	var res store.SearchResults
+	var err error
 	if !q.Empty() {
 		req := sp.request(q)
 		req.Limit, req.Offset = perPage, (n-1)*perPage
@@ -57,8 +54,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			res, err = s.store.Find(ctx, rq.view, req)
 		}
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		if !res.ValidUntil.IsZero() {
 			rq.until(res.ValidUntil) // an article leaves the period
@@ -101,7 +97,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if q.Text != "" && res.Total == 0 {
 		page.Suggestions = l.Menu // every rubrique, none current
 	}
-	s.render(w, r, http.StatusOK, rq, templates.Search(page))
+	return s.render(w, r, http.StatusOK, rq, templates.Search(page))
 }
 
 // searchNotice is what the page says of a corrected or widened search:
@@ -310,12 +306,7 @@ func isHex(c byte) bool {
 
 // openSearch is /opensearch.xml, which lets browsers add the site's
 // search to theirs.
-func (s *Server) openSearch(w http.ResponseWriter, r *http.Request) {
-	rq, err := s.begin(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *Server) openSearch(w http.ResponseWriter, r *http.Request, rq *request) error {
 	type urlTemplate struct {
 		Type     string `xml:"type,attr"`
 		Method   string `xml:"method,attr,omitempty"`
@@ -349,11 +340,11 @@ func (s *Server) openSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return fmt.Errorf("encode OpenSearch: %w", err)
 	}
 	s.send(w, r, rq.response("application/opensearchdescription+xml; charset=utf-8",
 		append([]byte(xml.Header), append(body, '\n')...)))
+	return nil
 }
 
 // shortName fits the site's name in OpenSearch's 16 characters.

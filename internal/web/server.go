@@ -286,16 +286,17 @@ type response struct {
 }
 
 // render renders a page into memory, so that a template failure still gets
-// a clean 500 instead of half a page, then sends it.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *request, page templ.Component) {
+// a clean 500 instead of half a page, then sends it. An error is the
+// template's, before anything is written.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, rq *request, page templ.Component) error {
 	var buf bytes.Buffer
 	if err := page.Render(r.Context(), &buf); err != nil {
-		s.fail(w, r, err)
-		return
+		return fmt.Errorf("render %s: %w", r.URL.Path, err)
 	}
 	resp := rq.response("text/html; charset=utf-8", buf.Bytes())
 	resp.status = status
 	s.send(w, r, resp)
+	return nil
 }
 
 // send writes resp with its caching headers, compressed when the client
@@ -322,14 +323,21 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, resp *response) {
 	newPrepared(resp, false).serve(w, r, resp.now)
 }
 
-// fail answers a request that could not be served: a missing thing is a
-// 404 (or a redirect or 410 when the database remembers it), anything
-// else a 500 with the details in the log only.
+// fail answers a request that could not be served, for the wrappers that
+// run handlers (page, file): a missing thing is a 404 (or a redirect or
+// 410 when the database remembers it), anything else is broken.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return
 	}
+	s.broken(w, r, err)
+}
+
+// broken answers a request that failed: nothing to a client gone, else a
+// 500 with the details in the log only. The 404 page itself ends here when
+// it fails, since it cannot be not found.
+func (s *Server) broken(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return // the client went away
 	}

@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -82,5 +84,57 @@ func TestDatabaseFailureGivesFrench500(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "database is closed") {
 		t.Errorf("the log does not give the cause:\n%s", logs.String())
+	}
+}
+
+// TestWrappersMapErrors: a handler returns what went wrong, and the
+// wrappers (page, and file for handlers that need no settings) answer it
+// in one place: the 404 page for a thing not found, nothing for a client
+// gone, the French 500 with the cause in the log only for anything else.
+func TestWrappersMapErrors(t *testing.T) {
+	ts := newTestSite(t, fixture, 0)
+	var logs bytes.Buffer
+	ts.srv.log = slog.New(slog.NewTextHandler(&logs, nil))
+	for _, tt := range []struct {
+		name   string
+		err    error
+		status int
+		body   string // in the page, "" for no page at all
+		logged bool
+	}{
+		{"not found", fmt.Errorf("article x: %w", store.ErrNotFound), http.StatusNotFound, "Page introuvable", false},
+		{"client gone", fmt.Errorf("query: %w", context.Canceled), http.StatusOK, "", false},
+		{"broken", errors.New("disk on fire"), http.StatusInternalServerError, "Erreur du serveur", true},
+	} {
+		for _, wrapped := range []struct {
+			kind    string
+			handler http.HandlerFunc
+		}{
+			{"page", ts.srv.page(func(w http.ResponseWriter, r *http.Request, rq *request) error {
+				if rq == nil || rq.site.Title == "" {
+					t.Error("page ran its handler without the request's settings")
+				}
+				return tt.err
+			})},
+			{"file", ts.srv.file(func(w http.ResponseWriter, r *http.Request) error { return tt.err })},
+		} {
+			t.Run(tt.name+"/"+wrapped.kind, func(t *testing.T) {
+				logs.Reset()
+				rec := httptest.NewRecorder()
+				wrapped.handler(rec, httptest.NewRequest(http.MethodGet, "/nulle-part", nil))
+				if rec.Code != tt.status {
+					t.Errorf("status %d, want %d", rec.Code, tt.status)
+				}
+				if body := rec.Body.String(); (tt.body == "") != (body == "") || !strings.Contains(body, tt.body) {
+					t.Errorf("body %.200q, want one with %q", body, tt.body)
+				}
+				if got := strings.Contains(logs.String(), "disk on fire"); got != tt.logged {
+					t.Errorf("cause logged: %v, want %v (log %q)", got, tt.logged, logs.String())
+				}
+				if strings.Contains(rec.Body.String(), "disk on fire") {
+					t.Error("the page shows the cause")
+				}
+			})
+		}
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -214,7 +215,7 @@ func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, rq *request,
 	const contentType = "application/xml; charset=utf-8"
 	switch {
 	case part == 0 && len(parts) == 1:
-		s.sendXML(w, r, rq, contentType, urlSet{XMLNS: sitemapNS, URLs: parts[0]})
+		return s.sendXML(w, r, rq, contentType, urlSet{XMLNS: sitemapNS, URLs: parts[0]})
 	case part == 0:
 		idx := sitemapIndex{XMLNS: sitemapNS}
 		for i, p := range parts {
@@ -228,13 +229,11 @@ func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, rq *request,
 			child.LastMod = last
 			idx.Sitemaps = append(idx.Sitemaps, child)
 		}
-		s.sendXML(w, r, rq, contentType, idx)
+		return s.sendXML(w, r, rq, contentType, idx)
 	case len(parts) > 1 && part <= len(parts):
-		s.sendXML(w, r, rq, contentType, urlSet{XMLNS: sitemapNS, URLs: parts[part-1]})
-	default:
-		s.notFound(w, r)
+		return s.sendXML(w, r, rq, contentType, urlSet{XMLNS: sitemapNS, URLs: parts[part-1]})
 	}
-	return nil
+	return fmt.Errorf("sitemap part %d of %d: %w", part, len(parts), store.ErrNotFound)
 }
 
 func (s *Server) sitemapMaxURLs() int {
@@ -308,8 +307,7 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request, rq *request
 			},
 		})
 	}
-	s.sendXML(w, r, rq, "application/xml; charset=utf-8", doc)
-	return nil
+	return s.sendXML(w, r, rq, "application/xml; charset=utf-8", doc)
 }
 
 // newsArticles are the articles of the news sitemap, newest first.

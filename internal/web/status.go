@@ -94,8 +94,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, rq *request) err
 		}
 	}
 	rq.private = true // never cached, never indexed: it is for editors only
-	s.render(w, r, http.StatusOK, rq, templates.Status(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.Status(page))
 }
 
 // metricsPage serves the metrics in the Prometheus text format (the route

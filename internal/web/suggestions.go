@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -34,13 +35,8 @@ type suggestion struct {
 // they find nothing, as on the results page. Like
 // every page it is cached, and rate-limited like searches. Whatever q
 // holds, it answers 200.
-func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
+func (s *Server) suggestions(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	rq, err := s.begin(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	rq.key(keySearch)
 	raw := queryParam(r.URL.RawQuery, "q")
 	q := suggestionQuery(raw)
@@ -56,8 +52,7 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 			found, err = s.store.Suggest(ctx, rq.view, store.SearchRequest{Query: q, Limit: maxSuggestions})
 		}
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		for _, a := range found {
 			out.Suggestions = append(out.Suggestions, suggestion{Title: a.Title, URL: a.URL})
@@ -65,10 +60,10 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := json.Marshal(out)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return fmt.Errorf("encode suggestions: %w", err)
 	}
 	s.send(w, r, rq.response("application/json; charset=utf-8", body))
+	return nil
 }
 
 // suggestionQuery reads what a reader has typed so far: its last word, if

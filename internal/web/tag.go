@@ -49,8 +49,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request, rq *request) error 
 		Pager:   pager,
 	}
 	page.Meta.Feeds = append(page.Meta.Feeds, templates.FeedLink{Title: rq.site.Title + " – " + label + " (Atom)", URL: rq.abs(tagAtomPath(slug)), Type: typeAtom})
-	s.render(w, r, http.StatusOK, rq, templates.List(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.List(page))
 }
 
 // tags lists every tag in use.
@@ -65,6 +64,5 @@ func (s *Server) tags(w http.ResponseWriter, r *http.Request, rq *request) error
 	for _, t := range list {
 		page.Tags = append(page.Tags, templates.TagCount{Label: t.Label, URL: content.TagPath(t.Slug), Count: t.Count})
 	}
-	s.render(w, r, http.StatusOK, rq, templates.Tags(page))
-	return nil
+	return s.render(w, r, http.StatusOK, rq, templates.Tags(page))
 }
