@@ -10,8 +10,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/horizons-expat/site/internal/corpus"
 	"github.com/horizons-expat/site/internal/store"
@@ -227,4 +229,64 @@ func BenchmarkFastCandidate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkMissFlight measures what the page cache's flight is for: one
+// page missed by several readers at once, rendered once. In slow-leader,
+// the reader that renders it takes slowWrite to receive it (a phone on a
+// poor network), and waiters readers ask for the same page meanwhile:
+// waiter-ms is how long they wait, which is a render when they are
+// released as soon as the page is cached, and slowWrite more when they are
+// released only when the leader's answer is written. In miss, one reader
+// misses the page alone: what the flight adds to a render.
+func BenchmarkMissFlight(b *testing.B) {
+	const (
+		waiters   = 8
+		slowWrite = 20 * time.Millisecond
+	)
+	ts := newTestSite(b, benchContent(b), 0)
+	article, _, _ := benchPages(b, ts)
+	get := func(w http.ResponseWriter) {
+		r := httptest.NewRequest("GET", article, nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		ts.handler.ServeHTTP(w, r)
+	}
+	b.Run("slow-leader", func(b *testing.B) {
+		var waited time.Duration
+		for b.Loop() {
+			ts.srv.cache.pages.InvalidateAll()
+			var leader, readers sync.WaitGroup
+			leader.Go(func() { get(&slowWriter{ResponseRecorder: httptest.NewRecorder(), delay: slowWrite}) })
+			// Until the leader renders (or has cached the page already,
+			// which a waiter then reads as any reader would).
+			for !ts.srv.cache.inFlight(article) && ts.srv.cache.peek(article, ts.clock.now()) == nil {
+				runtime.Gosched()
+			}
+			start := time.Now()
+			for range waiters {
+				readers.Go(func() {
+					w := httptest.NewRecorder()
+					get(w)
+					if w.Code != http.StatusOK {
+						b.Errorf("a waiter got %d", w.Code)
+					}
+				})
+			}
+			readers.Wait()
+			waited += time.Since(start)
+			leader.Wait()
+		}
+		b.ReportMetric(float64(waited.Microseconds())/1000/float64(b.N), "waiter-ms")
+	})
+	b.Run("miss", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ts.srv.cache.pages.InvalidateAll()
+			w := httptest.NewRecorder()
+			get(w)
+			if w.Code != http.StatusOK {
+				b.Fatal(w.Code)
+			}
+		}
+	})
 }

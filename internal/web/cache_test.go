@@ -546,3 +546,22 @@ func TestPageCacheBetweenChangeAndKeys(t *testing.T) {
 		t.Error("a page survived a change whose keys are unknown")
 	}
 }
+
+// slowWriter is a client that takes delay to receive each write.
+type slowWriter struct {
+	*httptest.ResponseRecorder
+	delay time.Duration
+}
+
+func (w *slowWriter) Write(b []byte) (int, error) {
+	time.Sleep(w.delay)
+	return w.ResponseRecorder.Write(b)
+}
+
+// inFlight reports whether a request for key is rendering its page.
+func (c *pageCache) inFlight(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.flights[key]
+	return ok
+}
