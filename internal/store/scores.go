@@ -39,8 +39,7 @@ const entryCost = 256
 // and 4, and its order of entries is its policy's guess of what it will
 // keep, not what readers searched last: warming the 32 phrases it puts
 // first served 0.2% of the searches after a change (29% when its budget
-// is tight) where recency served 72.7%. Its shared loads also lack the
-// retry of a load that its search abandoned (loaded.abandoned).
+// is tight) where recency served 72.7%.
 type scoreCache struct {
 	budget  int // bytes; scoreBudget but in tests
 	mu      sync.Mutex
