@@ -19,6 +19,7 @@ func FuzzCanonicalPath(f *testing.F) {
 		"/INDEX.HTML", "/static/Style.ABC.css", "/STATIC/x", "/media/Photo.PNG", "/\xff\xfe",
 		"/İstanbul", "/K", "//", "/index.html/", "/static/", "/a/b/c/", "/ÉTÉ",
 		"//evil.example", "//Evil.example/", "///x", "/static//x", "/\\evil.example", "//0A",
+		"/monde/nouvelle-14", "/a/index.html", "/a_b.c/d", "/monde/", "/a//b",
 	} {
 		f.Add(seed)
 	}
@@ -27,6 +28,11 @@ func FuzzCanonicalPath(f *testing.F) {
 		c := paths.canonical(p)
 		if again := paths.canonical(c); again != c {
 			t.Fatalf("not idempotent, a redirect would lead to another: %q → %q → %q", p, c, again)
+		}
+		if alreadyCanonical(p) {
+			if long := respelled(p, paths.of(p)); long != p {
+				t.Fatalf("%q taken as canonical, but its canonical spelling is %q", p, long)
+			}
 		}
 		if !utf8.ValidString(p) {
 			if c != p {

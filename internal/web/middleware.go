@@ -157,6 +157,36 @@ func (s *Server) oldAddress(r *http.Request, c string, moved bool) (string, bool
 // not valid UTF-8 is left alone: no page has such an address, and lowering
 // it would invent one.
 func canonicalPath(p string, t traits) string {
+	if alreadyCanonical(p) {
+		return p // most requests: one pass over the bytes
+	}
+	return respelled(p, t)
+}
+
+// alreadyCanonical reports whether p is its own canonical spelling
+// whatever its traits: lower-case ASCII of the characters addresses use,
+// no doubled or trailing slash, no index.html. FuzzCanonicalPath holds it
+// to respelled.
+func alreadyCanonical(p string) bool {
+	if p == "/" {
+		return true
+	}
+	if p == "" || p[0] != '/' || p[len(p)-1] == '/' || strings.HasSuffix(p, "index.html") {
+		return false
+	}
+	for i := 1; i < len(p); i++ {
+		switch c := p[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '.', c == '_':
+		case c == '/' && p[i-1] != '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// respelled is canonicalPath the long way.
+func respelled(p string, t traits) string {
 	if !utf8.ValidString(p) {
 		return p
 	}
