@@ -174,7 +174,7 @@ func (s *Server) snapshot(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, release, err := s.store.Snapshot(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
+			s.broken(w, r, err) // a database that cannot begin has nothing to find
 			return
 		}
 		defer release()
