@@ -30,7 +30,7 @@ func FuzzCanonicalPath(f *testing.F) {
 			t.Fatalf("not idempotent, a redirect would lead to another: %q → %q → %q", p, c, again)
 		}
 		if alreadyCanonical(p) {
-			if long := respelled(p, paths.of(p)); long != p {
+			if long := respelled(p, paths.of); long != p {
 				t.Fatalf("%q taken as canonical, but its canonical spelling is %q", p, long)
 			}
 		}

@@ -152,15 +152,15 @@ func (s *Server) oldAddress(r *http.Request, c string, moved bool) (string, bool
 	return target, target != ""
 }
 
-// canonicalPath returns the canonical spelling of p, whose traits are t.
-// It is idempotent, so a redirect never leads to another. A path that is
-// not valid UTF-8 is left alone: no page has such an address, and lowering
-// it would invent one.
-func canonicalPath(p string, t traits) string {
+// canonicalPath returns the canonical spelling of p, of giving the traits
+// of a path. It is idempotent, so a redirect never leads to another. A path
+// that is not valid UTF-8 is left alone: no page has such an address, and
+// lowering it would invent one.
+func canonicalPath(p string, of func(string) traits) string {
 	if alreadyCanonical(p) {
 		return p // most requests: one pass over the bytes
 	}
-	return respelled(p, t)
+	return respelled(p, of)
 }
 
 // alreadyCanonical reports whether p is its own canonical spelling
@@ -185,17 +185,31 @@ func alreadyCanonical(p string) bool {
 	return true
 }
 
-// respelled is canonicalPath the long way.
-func respelled(p string, t traits) string {
+// respelled is canonicalPath the long way. Whether the case is kept
+// depends on the traits of the path once its slashes are collapsed, which
+// are not always those of the path as asked ("///.PNG" has the shape of a
+// bundle's image, "/.PNG" does not).
+func respelled(p string, of func(string) traits) string {
 	if !utf8.ValidString(p) {
 		return p
 	}
-	if t&exactNames == 0 && !respellable(p) {
-		p = strings.ToLower(p) // file names are exact
-	}
 	for {
-		// Runs of slashes become one: "//host" in a Location header would
-		// send the reader to another site.
+		c := collapsed(p)
+		if of(c)&exactNames == 0 && !respellable(c) {
+			c = strings.ToLower(c) // file names are exact
+		}
+		if c == p {
+			return c
+		}
+		p = c
+	}
+}
+
+// collapsed is p with its runs of slashes made one ("//host" in a Location
+// header would send the reader to another site), without index.html nor a
+// trailing slash.
+func collapsed(p string) string {
+	for {
 		c := strings.ReplaceAll(p, "//", "/")
 		c = strings.TrimSuffix(c, "index.html")
 		if len(c) > 1 {

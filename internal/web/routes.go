@@ -287,8 +287,8 @@ func (sh *shape) match(p string) bool {
 // canonically.
 func (rt *routeTraits) cachedPage(p string) bool {
 	t := rt.of(p)
-	return t&(uncached|readsQuery) == 0 && canonicalPath(p, t) == p
+	return t&(uncached|readsQuery) == 0 && canonicalPath(p, rt.of) == p
 }
 
 // canonical returns the canonical spelling of p (see canonicalPath).
-func (rt *routeTraits) canonical(p string) string { return canonicalPath(p, rt.of(p)) }
+func (rt *routeTraits) canonical(p string) string { return canonicalPath(p, rt.of) }
