@@ -103,19 +103,27 @@ func TestPictures(t *testing.T) {
 			}
 			tb.open(site.URL+"/monde/photo", 200)
 			// The layout shifts of the whole load, once the cover is in.
-			cls := eval[float64](tb, `new Promise(done => {
+			// Each shift comes with what moved, so that a failure says
+			// which element to look at.
+			shifts := eval[[]string](tb, `new Promise(done => {
 			  const img = document.querySelector('.article-cover img');
 			  const settle = () => {
-			    let cls = 0;
+			    const shifts = [];
+			    const rect = r => Math.round(r.x) + ',' + Math.round(r.y) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height);
 			    new PerformanceObserver(list => {
-			      for (const e of list.getEntries()) if (!e.hadRecentInput) cls += e.value;
+			      for (const e of list.getEntries()) {
+			        if (e.hadRecentInput) continue;
+			        const moved = (e.sources || []).map(s => (s.node ? s.node.nodeName + (s.node.className ? '.' + s.node.className : '') : '?') +
+			          ' ' + rect(s.previousRect) + ' → ' + rect(s.currentRect));
+			        shifts.push(e.value.toFixed(4) + ' at ' + Math.round(e.startTime) + ' ms: ' + (moved.join('; ') || 'no source'));
+			      }
 			    }).observe({type: 'layout-shift', buffered: true});
-			    setTimeout(() => done(cls), 300);
+			    setTimeout(() => done(shifts), 300);
 			  };
 			  img.complete ? settle() : img.addEventListener('load', settle);
 			})`)
-			if cls != 0 {
-				t.Errorf("cumulative layout shift %.4f, want 0", cls)
+			if len(shifts) != 0 {
+				t.Errorf("layout shifts, want none:\n%s", strings.Join(shifts, "\n"))
 			}
 			src := eval[string](tb, `document.querySelector('.article-cover img').currentSrc`)
 			shown := eval[float64](tb, `document.querySelector('.article-cover img').getBoundingClientRect().width * devicePixelRatio`)
