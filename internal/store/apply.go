@@ -126,6 +126,7 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.checkpointSoon()
 	s.vocab.changed(version, vocabulary)
 	s.generation.Add(1)
 	s.warmSearch()
@@ -223,15 +224,37 @@ func (a applier) deleteArticle(ctx context.Context, p string) error {
 	return a.search.unindex(ctx, id)
 }
 
-func (a applier) articles(ctx context.Context, list []content.Article) error {
+func (a applier) articles(ctx context.Context, list []content.Article) (err error) {
 	if len(list) == 0 {
 		return nil
+	}
+	fill, err := a.firstFill(ctx)
+	if err != nil {
+		return err
+	}
+	if fill.noArticles {
+		// Built again once the rows are in: one sort per index rather than
+		// a walk down each of them per row, which at 100,000 articles
+		// outgrows the page cache and writes the same pages again and
+		// again. The statements below only use the tables' own keys.
+		indexes, err := a.dropIndexes(ctx, fillTables)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err == nil {
+				err = a.createIndexes(ctx, indexes)
+			}
+		}()
 	}
 	// Articles that move get a provisional slug first, so that two articles
 	// swapping URLs in one change never collide on the way.
 	moves := map[string]string{} // path → former URL
 	stored := map[string]bool{}  // paths saved before: they may have an index row
 	for _, art := range list {
+		if fill.noArticles {
+			break // none is stored
+		}
 		var category, slug string
 		err := a.tx.QueryRowContext(ctx, `SELECT category, slug FROM articles WHERE path = ?`, art.Path).Scan(&category, &slug)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -411,6 +434,9 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 			}
 		}
 		for _, p := range append([]string{art.URLPath()}, art.Aliases...) {
+			if fill.noFormerURLs {
+				break // nobody has one (see firstFill)
+			}
 			if _, err := forget.ExecContext(ctx, p); err != nil {
 				return fmt.Errorf("forget former URL %s: %w", p, err)
 			}
@@ -438,6 +464,77 @@ func (a applier) articles(ctx context.Context, list []content.Article) error {
 		}
 	}
 	return a.search.writeRows(ctx, pending)
+}
+
+// fillMode says what a change saving articles need not do: when no article
+// is stored (a first start, or a rebuilt database), none is looked up and
+// the indexes are built once the rows are in; when, besides, no former
+// URL is remembered, no saved URL can be one. A saved article gets a
+// former URL only by moving, which a stored article alone can do.
+type fillMode struct {
+	noArticles   bool // no article is stored
+	noFormerURLs bool // and no former URL either
+}
+
+func (a applier) firstFill(ctx context.Context) (fillMode, error) {
+	var f fillMode
+	err := a.tx.QueryRowContext(ctx, `
+		SELECT NOT EXISTS (SELECT 1 FROM articles),
+			NOT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM gone) AND NOT EXISTS (SELECT 1 FROM redirects)`).
+		Scan(&f.noArticles, &f.noFormerURLs)
+	if err != nil {
+		return fillMode{}, fmt.Errorf("count stored articles: %w", err)
+	}
+	return f, nil
+}
+
+// fillTables are the tables that saving articles writes rows to, whose
+// indexes a first fill builds at the end.
+var fillTables = []string{"articles", "article_tags", "article_authors", "article_aliases", "article_sources", "article_links", "article_images"}
+
+// dropIndexes drops the indexes of tables that are not part of a table's
+// definition (its primary key and UNIQUE constraints stay), and returns
+// the statements that create them again. They are read from the schema,
+// which the migrations alone define.
+func (a applier) dropIndexes(ctx context.Context, tables []string) ([]string, error) {
+	list, err := json.Marshal(tables)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.tx.QueryContext(ctx, `
+		SELECT name, sql FROM sqlite_schema
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
+		ORDER BY name`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("read indexes: %w", err)
+	}
+	var names, create []string
+	for rows.Next() {
+		var name, stmt string
+		if err := rows.Scan(&name, &stmt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read indexes: %w", err)
+		}
+		names, create = append(names, name), append(create, stmt)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("read indexes: %w", err)
+	}
+	for _, name := range names {
+		if _, err := a.tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return nil, fmt.Errorf("drop index %s: %w", name, err)
+		}
+	}
+	return create, nil
+}
+
+func (a applier) createIndexes(ctx context.Context, create []string) error {
+	for _, stmt := range create {
+		if _, err := a.tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("build index (%s): %w", stmt, err)
+		}
+	}
+	return nil
 }
 
 // keptMove is a stored article moving to a new URL without a new version.

@@ -49,6 +49,7 @@ type Store struct {
 	warm       warmer     // scores anew after a change what searches asked
 	vocab      vocabularyCache
 	zone       zone // the site's time zone, loaded once
+	ckpt       checkpointer
 }
 
 // Generation changes after every applied change: a page rendered while it
@@ -72,6 +73,7 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Add("_pragma", "cache_size(-16000)")
+		q.Add("_pragma", "wal_autocheckpoint(0)") // see checkpointer
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
@@ -85,7 +87,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
-	s, err := open(ctx, path)
+	s, err := open(ctx, path, log)
 	if err == nil {
 		return s, nil
 	}
@@ -98,10 +100,10 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 			return nil, fmt.Errorf("remove unusable database: %w (after: %w)", rmErr, err)
 		}
 	}
-	return open(ctx, path)
+	return open(ctx, path, log)
 }
 
-func open(ctx context.Context, path string) (*Store, error) {
+func open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	trusted := sealed(path)
 	// The seal vouches for the file as Close left it: the first write
 	// voids it, so it goes before anything is written.
@@ -139,6 +141,8 @@ func open(ctx context.Context, path string) (*Store, error) {
 	}
 	rdb.SetMaxIdleConns(8)
 	s.r = readers{db: rdb, stmts: &sync.Map{}}
+	s.startCheckpoints(log)
+	s.checkpointSoon() // what the migrations and a rebuilt index wrote
 	return s, nil
 }
 
@@ -192,6 +196,7 @@ func (s *Store) up(ctx context.Context) error {
 // Close closes the database, checkpointing the WAL into the main file.
 func (s *Store) Close() error {
 	s.stopWarming()
+	s.stopCheckpoints()
 	s.r.close()
 	_, cerr := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	if err := errors.Join(cerr, s.r.db.Close(), s.w.Close()); err != nil {

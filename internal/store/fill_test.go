@@ -1,0 +1,128 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/store"
+)
+
+// indexes lists the indexes of the database at path, with their
+// definitions, as another connection reads them.
+func indexes(t *testing.T, path string) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name || ': ' || coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var list []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+// TestFirstFillKeepsTheIndexes: a change saving articles into an empty
+// store builds the indexes after the rows (see firstFill); the schema it
+// leaves is the one it found, and the lists read from them are right.
+func TestFirstFillKeepsTheIndexes(t *testing.T) {
+	ctx, v := context.Background(), store.View{Now: at(30, 0)}
+	path := dbPath(t)
+	st := open(t, path)
+	before := indexes(t, path)
+	if len(before) < 10 {
+		t.Fatalf("only %d indexes before the fill: %q", len(before), before)
+	}
+	a := art("monde", "a", at(1, 9), "Visa", "Retraite")
+	a.Authors = []string{"Claire Martin"}
+	a.Aliases = []string{"/ancien/a"}
+	a.Sources = []content.Source{{Title: "Source", URL: "https://example.org/a"}}
+	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: []content.Article{
+		a, art("monde", "b", at(2, 9), "Visa"), art("pratique", "c", at(3, 9)),
+	}})
+	if after := indexes(t, path); !slices.Equal(after, before) {
+		t.Errorf("indexes after the first fill:\n%q\nwant\n%q", after, before)
+	}
+	if list, total, err := st.WithTag(ctx, v, "visa", 10, 0); err != nil || total != 2 || slugs(list) != "b a" {
+		t.Errorf("articles tagged visa: %q (%d), %v; want b a", slugs(list), total, err)
+	}
+	if target, err := st.Redirect(ctx, v, "/ancien/a"); err != nil || target != "/monde/a" {
+		t.Errorf("alias: %q, %v", target, err)
+	}
+	// A second change is not a first fill: the indexes are kept as they are.
+	apply(t, st, store.Changes{Articles: []content.Article{art("monde", "d", at(4, 9), "Visa")}})
+	if after := indexes(t, path); !slices.Equal(after, before) {
+		t.Errorf("indexes after a second change:\n%q\nwant\n%q", after, before)
+	}
+	if list, total, err := st.WithTag(ctx, v, "visa", 10, 0); err != nil || total != 3 || slugs(list) != "d b a" {
+		t.Errorf("articles tagged visa: %q (%d), %v; want d b a", slugs(list), total, err)
+	}
+}
+
+// TestRefillAtAGoneURL: when every article was deleted, the next change
+// saves into an empty table, but the deleted URLs are remembered; one
+// published again at such a URL is live, not gone.
+func TestRefillAtAGoneURL(t *testing.T) {
+	ctx, v := context.Background(), store.View{Now: at(30, 0)}
+	a := art("monde", "a", at(1, 9))
+	st := seeded(t, a)
+	apply(t, st, store.Changes{DeletedArticles: []string{a.Path}})
+	if gone, err := st.Gone(ctx, v, "/monde/a"); err != nil || !gone {
+		t.Fatalf("Gone after deletion = %v, %v; want true", gone, err)
+	}
+	apply(t, st, store.Changes{Articles: []content.Article{a}})
+	if gone, err := st.Gone(ctx, v, "/monde/a"); err != nil || gone {
+		t.Errorf("Gone after publishing again = %v, %v; want false", gone, err)
+	}
+	if _, err := st.Article(ctx, v, "monde", "a"); err != nil {
+		t.Errorf("article published again: %v", err)
+	}
+}
+
+// TestCheckpointsAfterAChange: the writer does not copy the log into the
+// database file as it commits; the store's checkpoints do it soon after,
+// without Close.
+func TestCheckpointsAfterAChange(t *testing.T) {
+	path := dbPath(t)
+	st := open(t, path)
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	var list []content.Article
+	for i := range 300 {
+		a := art("monde", "article-"+strconv.Itoa(i), at(1, 9))
+		a.BodyText = strings.Repeat("texte ", 700)
+		list = append(list, a)
+	}
+	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: list})
+	// The schema alone takes about 170 kB.
+	for deadline := time.Now().Add(10 * time.Second); size() < 1<<20; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file still %d bytes 10 s after a change of 1.2 MB", size())
+		}
+	}
+}
