@@ -132,7 +132,8 @@ FUZZ_TARGETS ?= internal/frdate:FuzzNextChange internal/content:FuzzArticle inte
 	internal/content:FuzzSlugify internal/web:FuzzCanonicalPath internal/web:FuzzPageNumber \
 	internal/web:FuzzRequestPath internal/search:FuzzQuery internal/search:FuzzCorrect \
 	internal/content:FuzzFrench internal/content:FuzzAuthor internal/images:FuzzProbe \
-	internal/importer:FuzzReadWXR internal/importer:FuzzConvert internal/web:FuzzSlugPath internal/web:FuzzCanonicalRedirect
+	internal/importer:FuzzReadWXR internal/importer:FuzzConvert internal/web:FuzzSlugPath internal/web:FuzzCanonicalRedirect \
+	internal/applog:FuzzPlainLine
 
 .PHONY: soak
 soak: ## Soak test: the real site under loopback load while articles change (SOAK=5m)

@@ -83,10 +83,11 @@ func NewOptions(out io.Writer, opts Options) *Logger {
 	// durations into milliseconds itself, only where a line has one.
 	ho := &slog.HandlerOptions{Level: opts.Level}
 	var h slog.Handler = slog.NewJSONHandler(w, ho)
+	format := FormatJSON
 	if opts.Format == FormatText {
-		h = slog.NewTextHandler(w, ho)
+		h, format = slog.NewTextHandler(w, ho), FormatText
 	}
-	l.Logger = slog.New(handler{Handler: h, w: w})
+	l.Logger = slog.New(handler{Handler: h, w: w, plain: format})
 	go l.flushLoop()
 	return l
 }
@@ -169,6 +170,21 @@ func (w *writer) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
+// writePlain writes r in format if it is a plain line (see appendPlain),
+// straight into the buffer, and reports whether it did.
+func (w *writer) writePlain(format string, r slog.Record) bool {
+	if format == "" {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	line, ok := appendPlain(w.buf.AvailableBuffer(), format, r)
+	if ok {
+		w.buf.Write(line) // an error stays in w.buf, for Flush to report
+	}
+	return ok
+}
+
 func (w *writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -181,6 +197,10 @@ func (w *writer) Flush() error {
 type handler struct {
 	slog.Handler
 	w *writer
+	// plain is the format of the lines that appendPlain writes for the
+	// handler; "" once attributes or groups are added to it, which it
+	// leaves to slog.
+	plain string
 }
 
 func (h handler) Handle(ctx context.Context, r slog.Record) error {
@@ -198,7 +218,10 @@ func (h handler) Handle(ctx context.Context, r slog.Record) error {
 		})
 		r = out
 	}
-	err := h.Handler.Handle(ctx, r)
+	var err error
+	if !h.w.writePlain(h.plain, r) {
+		err = h.Handler.Handle(ctx, r)
+	}
 	if r.Level >= slog.LevelWarn {
 		if ferr := h.w.Flush(); err == nil {
 			err = ferr
