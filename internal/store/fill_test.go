@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/horizons-expat/site/internal/content"
+	"github.com/horizons-expat/site/internal/search"
 	"github.com/horizons-expat/site/internal/store"
 )
 
@@ -68,6 +69,9 @@ func TestFirstFillKeepsTheIndexes(t *testing.T) {
 	}
 	if target, err := st.Redirect(ctx, v, "/ancien/a"); err != nil || target != "/monde/a" {
 		t.Errorf("alias: %q, %v", target, err)
+	}
+	if list, total, err := st.Search(ctx, v, search.Parse("corps"), 10, 0); err != nil || total != 3 {
+		t.Errorf("search after the first fill: %q (%d), %v; want the 3 articles", slugs(list), total, err)
 	}
 	// A second change is not a first fill: the indexes are kept as they are.
 	apply(t, st, store.Changes{Articles: []content.Article{art("monde", "d", at(4, 9), "Visa")}})

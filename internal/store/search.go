@@ -730,10 +730,12 @@ type searchIndexer struct {
 	insert   *sql.Stmt
 	remove   *sql.Stmt
 	show     *sql.Stmt // saves an article's visibility
+	showNew  *sql.Stmt // the same, for an article that has none (see writeRows)
 	hide     *sql.Stmt // forgets it
 	words    *sql.Stmt // reads the vocabulary forms of an indexed article
-	// empty is set while the index is rebuilt from nothing: rows need not
-	// be removed before they are written.
+	// empty is set while the index is built from nothing (a rebuild, a
+	// first fill): rows need not be removed before they are written, and
+	// none is there to replace.
 	empty bool
 	// vocabulary is how the changes made so far change the counts of the
 	// vocabulary's forms, written by flush.
@@ -753,6 +755,12 @@ func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
 	}
 	if ix.show, err = tx.PrepareContext(ctx, `
 		INSERT OR REPLACE INTO article_search_visibility (id, draft, published_at, expires_at, category, words)
+		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("prepare search index: %w", err)
+	}
+	if ix.showNew, err = tx.PrepareContext(ctx, `
+		INSERT INTO article_search_visibility (id, draft, published_at, expires_at, category, words)
 		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("prepare search index: %w", err)
@@ -777,7 +785,7 @@ func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
 
 // Close releases the prepared statements.
 func (ix *searchIndexer) Close() {
-	for _, st := range []*sql.Stmt{ix.load, ix.insert, ix.remove, ix.show, ix.hide, ix.words} {
+	for _, st := range []*sql.Stmt{ix.load, ix.insert, ix.remove, ix.show, ix.showNew, ix.hide, ix.words} {
 		if st != nil {
 			st.Close()
 		}
@@ -934,11 +942,18 @@ const writeBatch = 256
 // writeRows adds rows to the index. The full-text rows are inserted one
 // after the other with no other statement in between: FTS5 keeps them in
 // memory until a statement that may need to roll back alone (an upsert, an
-// INSERT OR REPLACE) begins, and then writes them out as a new segment of
-// the index, which later merges read and write again. Writing each
-// article's row between its other statements made one segment per
-// article, and merging them was most of the index's cost.
+// INSERT OR REPLACE, any RETURNING) begins, and then writes them out as a
+// new segment of the index, which later merges read and write again.
+// Writing each article's row between its other statements made one
+// segment per article, and merging them was most of the index's cost. An
+// index built from nothing avoids such statements altogether (showNew, and
+// the plain inserts of a first fill): its rows are written out only when
+// FTS5's memory is full.
 func (ix *searchIndexer) writeRows(ctx context.Context, rows []indexRow) error {
+	show := ix.show
+	if ix.empty {
+		show = ix.showNew
+	}
 	for _, row := range rows {
 		list := make([]string, 0, len(row.words))
 		for w := range row.words {
@@ -947,7 +962,7 @@ func (ix *searchIndexer) writeRows(ctx context.Context, rows []indexRow) error {
 		}
 		slices.Sort(list)
 		d := row.doc
-		if _, err := ix.show.ExecContext(ctx, row.id, d.draft, d.published, d.expires, d.slug, strings.Join(list, " ")); err != nil {
+		if _, err := show.ExecContext(ctx, row.id, d.draft, d.published, d.expires, d.slug, strings.Join(list, " ")); err != nil {
 			return fmt.Errorf("index article %d for search: %w", row.id, err)
 		}
 	}
