@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/horizons-expat/site/internal/content"
 )
 
@@ -86,10 +88,14 @@ func (s *Store) Outlines(ctx context.Context) (map[string]content.Article, error
 			return err
 		}},
 	}
+	// Each list fills its own field of the articles, so they are read at
+	// once, on as many reader connections: a restart waits for them.
+	g, gctx := errgroup.WithContext(ctx)
 	for _, l := range lists {
-		if err := s.eachRow(ctx, l.query, l.add); err != nil {
-			return nil, err
-		}
+		g.Go(func() error { return s.eachRow(gctx, l.query, l.add) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	out := make(map[string]content.Article, len(byID))
 	for _, a := range byID {
