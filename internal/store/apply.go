@@ -240,11 +240,11 @@ func (a applier) articles(ctx context.Context, list []content.Article) (err erro
 		// a walk down each of them per row, which at 100,000 articles
 		// outgrows the page cache and writes the same pages again and
 		// again. The statements below only use the tables' own keys.
-		indexes, err := a.dropIndexes(ctx, fillTables)
-		if err != nil {
+		var indexes []string
+		if indexes, err = a.dropIndexes(ctx, fillTables); err != nil {
 			return err
 		}
-		defer func() {
+		defer func() { // err is the result: a failed build fails the change
 			if err == nil {
 				err = a.createIndexes(ctx, indexes)
 			}
