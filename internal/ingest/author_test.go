@@ -3,14 +3,11 @@ package ingest_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
 	"github.com/horizons-expat/site/internal/store"
 )
@@ -22,20 +19,7 @@ func TestAuthorFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "content")
 	sitetest.CopyDir(t, sitetest.Fixture(), dir)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	s, err := ingest.New(ctx, root.FS(), st, slog.New(slog.DiscardHandler), func() time.Time { return sitetest.FixtureNow })
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, s := sitetest.Syncer(t, dir)
 	sync := func() {
 		t.Helper()
 		if _, err := s.Sync(ctx); err != nil {

@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -149,20 +148,7 @@ func changeSyncer(t *testing.T) (string, *store.Store, *ingest.Syncer, *[]ingest
 	dir := filepath.Join(t.TempDir(), "content")
 	sitetest.CopyDir(t, sitetest.Fixture(), dir)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { root.Close() })
-	s, err := ingest.New(ctx, root.FS(), st, slog.New(slog.DiscardHandler), func() time.Time { return sitetest.FixtureNow })
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, s := sitetest.Syncer(t, dir)
 	got := new([]ingest.Change)
 	s.OnChange(func(c ingest.Change) { *got = append(*got, c) })
 	if _, err := s.Sync(ctx); err != nil {

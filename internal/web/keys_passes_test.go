@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/horizons-expat/site/internal/ingest"
 	"github.com/horizons-expat/site/internal/sitetest"
-	"github.com/horizons-expat/site/internal/store"
 	"github.com/horizons-expat/site/internal/web"
 )
 
@@ -30,20 +28,7 @@ func TestChangeKeysOfPasses(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "content")
 	sitetest.CopyDir(t, sitetest.Fixture(), dir)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { root.Close() })
-	s, err := ingest.New(ctx, root.FS(), st, slog.New(slog.DiscardHandler), func() time.Time { return sitetest.FixtureNow })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := sitetest.Syncer(t, dir)
 	var out strings.Builder
 	s.OnChange(func(c ingest.Change) { fmt.Fprintf(&out, "%s\n", strings.Join(web.ChangeKeys(c), " ")) })
 	step := func(name string, do func()) {
