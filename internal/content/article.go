@@ -288,8 +288,17 @@ func CanonicalQuery(q string) string {
 	return strings.Join(parts, "&")
 }
 
+// countWords counts the words of s, for the reading time: the runs between
+// spaces and apostrophes ("l’école" is two words). It counts as it goes
+// rather than cut the fields out: a first start counts every article.
 func countWords(s string) int {
-	return len(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\'' || r == '’'
-	}))
+	n, inWord := 0, false
+	for _, r := range s {
+		apart := unicode.IsSpace(r) || r == '\'' || r == '’'
+		if !apart && !inWord {
+			n++
+		}
+		inWord = !apart
+	}
+	return n
 }

@@ -413,3 +413,25 @@ func TestDescription(t *testing.T) {
 		})
 	}
 }
+
+func TestCountWords(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"", 0},
+		{"   \n\t ", 0},
+		{"un", 1},
+		{"  deux  mots ", 2},
+		{"l’école d'été", 4},
+		{"’'", 0},
+		{"fin.\nDébut", 2},
+		{"a\u00a0b\u202fc", 3}, // non-breaking spaces part words
+		{"\xff\xfe x", 2},      // bytes that are not UTF-8 make a word
+	}
+	for _, tt := range tests {
+		if got := countWords(tt.text); got != tt.want {
+			t.Errorf("countWords(%q) = %d, want %d", tt.text, got, tt.want)
+		}
+	}
+}
