@@ -73,16 +73,37 @@ func (f *frenchState) apply(in []byte) []byte {
 		}
 		return bytes.Clone(in)
 	}
-	out := make([]rune, 0, len(in)+8)
-	rs := []rune(string(in))
+	// The pass reads and writes UTF-8 as it goes: a first start runs it
+	// over every article, and converting each piece to runes and back cost
+	// as much as the pass itself.
+	out := make([]byte, 0, len(in)+16)
+	// runeAt is the rune at byte i of in, 0 past its end. A byte that is
+	// not UTF-8 reads as U+FFFD and is written as one.
+	runeAt := func(i int) (rune, int) {
+		if i >= len(in) {
+			return 0, 0
+		}
+		if c := in[i]; c < utf8.RuneSelf {
+			return rune(c), 1
+		}
+		return utf8.DecodeRune(in[i:])
+	}
+	lastOut := func() rune {
+		r, _ := utf8.DecodeLastRune(out)
+		return r
+	}
 	// trimBack removes the spaces before a mark, in this piece or at the
 	// end of the previous one, and returns the rune they followed.
 	trimBack := func() rune {
-		for len(out) > 0 && isSpace(out[len(out)-1]) {
-			out = out[:len(out)-1]
+		for len(out) > 0 {
+			r, size := utf8.DecodeLastRune(out)
+			if !isSpace(r) {
+				break
+			}
+			out = out[:len(out)-size]
 		}
 		if len(out) > 0 {
-			return out[len(out)-1]
+			return lastOut()
 		}
 		if f.soft != nil {
 			f.soft.SetSoftLineBreak(false)
@@ -112,113 +133,140 @@ func (f *frenchState) apply(in []byte) []byte {
 	// before is the rune before the current position.
 	before := func() rune {
 		if len(out) > 0 {
-			return out[len(out)-1]
+			return lastOut()
 		}
 		if f.soft != nil {
 			return ' '
 		}
 		return f.last
 	}
+	// skipSpaces returns the first byte from i that is not a space.
 	skipSpaces := func(i int) int {
-		for i+1 < len(rs) && isSpace(rs[i+1]) {
-			i++
-		}
-		return i
-	}
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		switch {
-		case f.markdown && r == '\\' && i+1 < len(rs) && rs[i+1] < utf8.RuneSelf && unicode.IsPunct(rs[i+1]):
-			out = append(out, r, rs[i+1])
-			i++
-		case f.markdown && r == '&':
-			if n := entityLen(rs[i:]); n > 0 {
-				out = append(out, rs[i:i+n]...)
-				i += n - 1
-			} else {
-				out = append(out, r)
+		for {
+			r, size := runeAt(i)
+			if size == 0 || !isSpace(r) {
+				return i
 			}
+			i += size
+		}
+	}
+	for i := 0; i < len(in); {
+		if c := in[i]; c < utf8.RuneSelf && !asciiTriggers[c] {
+			// Runs of ASCII prose are copied at once.
+			j := i + 1
+			for j < len(in) && in[j] < utf8.RuneSelf && !asciiTriggers[in[j]] {
+				j++
+			}
+			out = append(out, in[i:j]...)
+			i = j
+			continue
+		}
+		r, size := runeAt(i)
+		next, nextSize := runeAt(i + size)
+		switch {
+		case f.markdown && r == '\\' && nextSize == 1 && next < utf8.RuneSelf && unicode.IsPunct(next):
+			out = append(out, '\\', byte(next))
+			size++
+		case f.markdown && r == '&':
+			n := entityLen(in[i:])
+			if n == 0 {
+				n = 1
+			}
+			out = append(out, in[i:i+n]...)
+			size = n
 		case r == '\'':
-			out = append(out, '’')
+			out = utf8.AppendRune(out, '’')
 		case r == '"':
 			// After a space, a quote closes an open quotation when no word
 			// follows it: "dit " bonjour " ici".
-			closes := f.depth > 0 && (i+1 == len(rs) || !unicode.IsLetter(rs[i+1]) && !unicode.IsDigit(rs[i+1]))
+			closes := f.depth > 0 && (nextSize == 0 || !unicode.IsLetter(next) && !unicode.IsDigit(next))
 			if opensQuote(before()) && !(isSpace(before()) && closes) {
 				if f.depth%2 == 0 {
-					out = append(out, '«', nbsp)
+					out = utf8.AppendRune(utf8.AppendRune(out, '«'), nbsp)
 				} else {
-					out = append(out, '“')
+					out = utf8.AppendRune(out, '“')
 				}
 				f.depth++
-				i = skipSpaces(i)
+				i = skipSpaces(i + size)
 				continue
 			}
 			if f.depth > 0 {
 				f.depth--
 			}
 			if f.depth%2 == 1 {
-				out = append(out, '”')
-				continue
+				out = utf8.AppendRune(out, '”')
+				break
 			}
 			trimBack()
-			out = append(out, nbsp, '»')
+			out = utf8.AppendRune(utf8.AppendRune(out, nbsp), '»')
 		case r == '«':
 			f.depth++
-			out = append(out, '«', nbsp)
-			i = skipSpaces(i)
+			out = utf8.AppendRune(utf8.AppendRune(out, '«'), nbsp)
+			i = skipSpaces(i + size)
+			continue
 		case r == '»':
 			if f.depth > 0 {
 				f.depth--
 			}
 			if b := trimBack(); b != 0 {
-				out = append(out, nbsp)
+				out = utf8.AppendRune(out, nbsp)
 			}
-			out = append(out, '»')
-		case isMark(r) && spacedMark(r, rs, i):
+			out = utf8.AppendRune(out, '»')
+		case isMark(r) && spacedMark(r, next, nextSize == 0):
 			b := trimBack()
 			if b != 0 && !isMark(b) && b != '(' && b != '[' {
-				out = append(out, nbsp)
+				out = utf8.AppendRune(out, nbsp)
 			}
-			out = append(out, r)
+			out = append(out, byte(r))
 		case r == '.':
 			n := 1
-			for i+n < len(rs) && rs[i+n] == '.' {
+			for i+n < len(in) && in[i+n] == '.' {
 				n++
 			}
 			if n == 3 {
-				out = append(out, '…')
+				out = utf8.AppendRune(out, '…')
 			} else {
-				out = append(out, rs[i:i+n]...)
+				out = append(out, in[i:i+n]...)
 			}
-			i += n - 1
-		case r == '-' && i+1 < len(rs) && rs[i+1] == '-':
-			if i+2 < len(rs) && rs[i+2] == '-' {
-				out = append(out, '—')
-				i += 2
+			size = n
+		case r == '-' && next == '-':
+			if i+2 < len(in) && in[i+2] == '-' {
+				out = utf8.AppendRune(out, '—')
+				size = 3
 			} else {
-				out = append(out, '–')
-				i++
+				out = utf8.AppendRune(out, '–')
+				size = 2
 			}
-		case r == '\u202f' && i+1 < len(rs) && (isMark(rs[i+1]) || rs[i+1] == '»'):
+		case r == '\u202f' && (isMark(next) || next == '»'):
 			// The mark's own case writes the one space it takes.
 		default:
-			out = append(out, r)
+			out = utf8.AppendRune(out, r)
 		}
+		i += size
 	}
 	if len(out) > 0 {
-		f.last = out[len(out)-1]
+		f.last = lastOut()
 	}
-	return []byte(string(out))
+	return out
 }
 
-// spacedMark reports whether the mark at rs[i] is punctuation of prose
-// rather than part of a time, an address or a query.
-func spacedMark(r rune, rs []rune, i int) bool {
-	if i+1 == len(rs) {
+// asciiTriggers are the ASCII bytes of triggers.
+var asciiTriggers = func() (t [utf8.RuneSelf]bool) {
+	for _, r := range triggers {
+		if r < utf8.RuneSelf {
+			t[r] = true
+		}
+	}
+	return t
+}()
+
+// spacedMark reports whether the mark r, followed by next (or by nothing
+// when atEnd), is punctuation of prose rather than part of a time, an
+// address or a query.
+func spacedMark(r, next rune, atEnd bool) bool {
+	if atEnd {
 		return true
 	}
-	next := rs[i+1]
 	if r == ':' {
 		return unicode.IsSpace(next) || isSpace(next) || next == '»' || next == ')' || next == '"'
 	}
@@ -226,16 +274,16 @@ func spacedMark(r rune, rs []rune, i int) bool {
 }
 
 // entityLen is the length of the HTML character reference at the start of
-// rs (&amp; &#39; &#x2019;), 0 when there is none.
-func entityLen(rs []rune) int {
-	for i := 1; i < len(rs) && i < 32; i++ {
-		switch r := rs[i]; {
-		case r == ';':
+// b (&amp; &#39; &#x2019;), 0 when there is none.
+func entityLen(b []byte) int {
+	for i := 1; i < len(b) && i < 32; i++ {
+		switch c := b[i]; {
+		case c == ';':
 			if i > 1 {
 				return i + 1
 			}
 			return 0
-		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '#' && i == 1)):
+		case c < utf8.RuneSelf && (unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c)) || (c == '#' && i == 1)):
 		default:
 			return 0
 		}
