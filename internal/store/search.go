@@ -842,8 +842,8 @@ func (ix *searchIndexer) index(ctx context.Context, id int64) error {
 // column, and the forms of its vocabulary words.
 type indexRow struct {
 	id    int64
-	terms []any // id, then the terms of each column
-	words map[string]bool
+	terms []any    // id, then the terms of each column
+	words []string // sorted
 	doc   *indexed
 }
 
@@ -852,15 +852,18 @@ func (ix *searchIndexer) analyze(d indexed) indexRow {
 	return analyze(ix.analyzer, &d)
 }
 
+// analyze runs where the analysis runs, on the other cores in a first
+// start (analyzeAhead): the writer only writes what it returns.
 func analyze(a *search.Analyzer, d *indexed) indexRow {
 	words := map[string]bool{}
-	return indexRow{
+	row := indexRow{
 		id: d.id,
 		terms: []any{d.id, a.TermsAndWords(d.title, words), a.TermsAndWords(d.summary, words), a.TermsAndWords(d.body, words),
 			a.TermsAndWords(d.category, words), a.TermsAndWords(d.tags, words)},
-		words: words,
-		doc:   d,
+		doc: d,
 	}
+	row.words = slices.Sorted(maps.Keys(words))
+	return row
 }
 
 // analysis analyses documents ahead of the goroutine that writes them, on
@@ -878,7 +881,7 @@ type analysis struct {
 // analysisAhead is how many rows may wait for the writer: enough to keep
 // the analysers busy, few enough that their terms stay a small part of a
 // first start's memory.
-const analysisAhead = 64
+const analysisAhead = 2 * writeBatch
 
 // analyzeAhead starts analysing docs. Take their rows with row, in order,
 // then call close.
@@ -955,14 +958,11 @@ func (ix *searchIndexer) writeRows(ctx context.Context, rows []indexRow) error {
 		show = ix.showNew
 	}
 	for _, row := range rows {
-		list := make([]string, 0, len(row.words))
-		for w := range row.words {
-			list = append(list, w)
+		for _, w := range row.words {
 			ix.vocabulary[w]++
 		}
-		slices.Sort(list)
 		d := row.doc
-		if _, err := show.ExecContext(ctx, row.id, d.draft, d.published, d.expires, d.slug, strings.Join(list, " ")); err != nil {
+		if _, err := show.ExecContext(ctx, row.id, d.draft, d.published, d.expires, d.slug, strings.Join(row.words, " ")); err != nil {
 			return fmt.Errorf("index article %d for search: %w", row.id, err)
 		}
 	}
