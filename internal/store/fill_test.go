@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"slices"
 	"strconv"
@@ -128,5 +129,43 @@ func TestCheckpointsAfterAChange(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("database file still %d bytes 10 s after a change of 1.2 MB", size())
 		}
+	}
+}
+
+// endsAfter is a context that ends once its Err has been asked n times:
+// the driver never asks it (Apply's statements run without its end), so
+// the change ends between two articles, at a point the test chooses.
+type endsAfter struct {
+	context.Context
+	n int
+}
+
+func (c *endsAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestApplyStopsWhenItsContextEnds: a change whose context ends while it
+// saves its articles saves none of them, and the store takes the next
+// change.
+func TestApplyStopsWhenItsContextEnds(t *testing.T) {
+	ctx, v := context.Background(), store.View{Now: at(30, 0)}
+	st := open(t, dbPath(t))
+	var list []content.Article
+	for i := range 300 {
+		list = append(list, art("monde", "a"+strconv.Itoa(i), at(1, 9), "Visa"))
+	}
+	err := st.Apply(&endsAfter{Context: ctx, n: 100}, store.Changes{Site: &site, Categories: categories, Articles: list, Now: at(30, 0)})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Apply with a context that ends: %v, want context.Canceled", err)
+	}
+	if got, err := st.Latest(ctx, v, 10, 0); err != nil || len(got) != 0 {
+		t.Fatalf("after the ended change: %q, %v; want no article", slugs(got), err)
+	}
+	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: list[:2]})
+	if got, err := st.Latest(ctx, v, 10, 0); err != nil || len(got) != 2 {
+		t.Errorf("after the next change: %q, %v; want 2 articles", slugs(got), err)
 	}
 }
