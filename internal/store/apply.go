@@ -134,7 +134,7 @@ func (s *Store) Apply(ctx context.Context, ch Changes) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	s.checkpointSoon()
+	s.checkpointSoon(len(ch.Articles) >= releaseAfterArticles)
 	s.vocab.changed(version, vocabulary)
 	s.generation.Add(1)
 	s.warmSearch()

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,5 +169,59 @@ func TestApplyStopsWhenItsContextEnds(t *testing.T) {
 	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: list[:2]})
 	if got, err := st.Latest(ctx, v, 10, 0); err != nil || len(got) != 2 {
 		t.Errorf("after the next change: %q, %v; want 2 articles", slugs(got), err)
+	}
+}
+
+// messages counts the log records of each message, from any goroutine.
+type messages struct {
+	mu    sync.Mutex
+	count map[string]int
+}
+
+func (m *messages) Enabled(context.Context, slog.Level) bool { return true }
+func (m *messages) WithAttrs([]slog.Attr) slog.Handler       { return m }
+func (m *messages) WithGroup(string) slog.Handler            { return m }
+func (m *messages) Handle(_ context.Context, r slog.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.count[r.Message]++
+	return nil
+}
+
+func (m *messages) of(msg string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.count[msg]
+}
+
+// TestFreesTheWriterCacheAfterALargeChange: a change saving a thousand
+// articles or more leaves the writer's page cache full of what it wrote;
+// the store frees it soon after, and not after a small change.
+func TestFreesTheWriterCacheAfterALargeChange(t *testing.T) {
+	const freed = "writer's page cache freed"
+	logs := &messages{count: map[string]int{}}
+	st, err := store.Open(context.Background(), dbPath(t), slog.New(logs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	apply(t, st, store.Changes{Site: &site, Categories: categories, Articles: []content.Article{art("monde", "seul", at(1, 9))}})
+	var list []content.Article
+	for i := range 1000 {
+		list = append(list, art("pratique", "a"+strconv.Itoa(i), at(1, 9)))
+	}
+	apply(t, st, store.Changes{Articles: list})
+	for deadline := time.Now().Add(10 * time.Second); logs.of(freed) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("writer's cache not freed 10 s after a change of 1,000 articles")
+		}
+	}
+	// Checkpoints follow the changes in order: one for the small change
+	// would have come first.
+	if n := logs.of(freed); n != 1 {
+		t.Errorf("writer's cache freed %d times, want once (after the large change only)", n)
+	}
+	if n := logs.of("free the writer's page cache"); n != 0 {
+		t.Errorf("%d failures to free the writer's cache", n)
 	}
 }

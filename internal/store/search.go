@@ -1181,7 +1181,7 @@ func (s *Store) RebuildSearchIndex(ctx context.Context) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	s.checkpointSoon()
+	s.checkpointSoon(true) // the whole index was written again
 	s.vocab.replaced(version)
 	s.generation.Add(1)
 	return nil

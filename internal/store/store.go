@@ -142,7 +142,7 @@ func open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	rdb.SetMaxIdleConns(8)
 	s.r = readers{db: rdb, stmts: &sync.Map{}}
 	s.startCheckpoints(log)
-	s.checkpointSoon() // what the migrations and a rebuilt index wrote
+	s.checkpointSoon(false) // what the migrations and a rebuilt index wrote
 	return s, nil
 }
 
