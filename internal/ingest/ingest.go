@@ -97,14 +97,14 @@ func parserFor(fsys fs.FS, opts []Option) *content.Parser {
 // New returns a Syncer that starts from what st already holds.
 func New(ctx context.Context, fsys fs.FS, st *store.Store, log *slog.Logger, now func() time.Time, opts ...Option) (*Syncer, error) {
 	s := &Syncer{fsys: fsys, store: st, parser: parserFor(fsys, opts), log: log, now: now, state: newState()}
+	// The outlines (every article's address, links, tags, sources…, of
+	// which the entries are a part) are the longest read of a restart:
+	// they load while the rest is read and the first pass walks the folder.
+	s.loading = loadOutlines(ctx, st)
 	var err error
 	if s.files, err = st.Files(ctx); err != nil {
 		return nil, err
 	}
-	// The outlines (every article's address, links, tags, sources…, of
-	// which the entries are a part) are the longest read of a restart:
-	// they load while the first pass walks the folder.
-	s.loading = loadOutlines(ctx, st)
 	authors, err := st.Authors(ctx)
 	if err != nil {
 		return nil, err
