@@ -49,10 +49,15 @@ type Uncovered struct {
 // Uncovered lists the stored articles without a site-local cover that
 // were published (or are scheduled) after since, newest first, limit at most.
 func (s *Store) Uncovered(ctx context.Context, since time.Time, limit int) ([]Uncovered, error) {
+	// The recent articles first, through the index of dates: grouped at
+	// once, SQLite walked every article in title order instead.
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT a.title, c.title, group_concat(a.id) FROM articles a JOIN categories c ON c.slug = a.category
-		WHERE (a.image NOT LIKE '/%' OR a.image_width = 0) AND a.published_at >= ?
-		GROUP BY a.title, c.title ORDER BY max(a.published_at) DESC LIMIT ?`, since.Unix(), limit)
+		WITH recent AS MATERIALIZED (
+			SELECT id, title, category, published_at FROM articles
+			WHERE (image NOT LIKE '/%' OR image_width = 0) AND published_at >= ?
+		)
+		SELECT recent.title, c.title, group_concat(recent.id) FROM recent JOIN categories c ON c.slug = recent.category
+		GROUP BY recent.title, c.title ORDER BY max(recent.published_at) DESC LIMIT ?`, since.Unix(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list articles without cover: %w", err)
 	}
