@@ -45,8 +45,9 @@ type Places struct {
 // OnChange registers fn to be called after every pass that wrote to the
 // store, with what it changed (an empty Change when readers see no
 // difference: a file touched, a problem noted). fn runs on the pass's
-// goroutine, after the change is committed and before any later pass; it
-// must not call Sync. Register before the first Sync.
+// goroutine, after the change is committed and before any later pass, and
+// before the pass gathers its problems (Status still has the last pass's
+// while fn runs); it must not call Sync. Register before the first Sync.
 func (s *Syncer) OnChange(fn func(Change)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
