@@ -740,6 +740,7 @@ type searchIndexer struct {
 	// vocabulary is how the changes made so far change the counts of the
 	// vocabulary's forms, written by flush.
 	vocabulary map[string]int
+	written    int // rows written to the index
 }
 
 func newSearchIndexer(ctx context.Context, tx *sql.Tx) (*searchIndexer, error) {
@@ -966,6 +967,7 @@ func (ix *searchIndexer) writeRows(ctx context.Context, rows []indexRow) error {
 			return fmt.Errorf("index article %d for search: %w", row.id, err)
 		}
 	}
+	ix.written += len(rows)
 	for _, row := range rows {
 		row.terms[0] = row.id
 		if _, err := ix.insert.ExecContext(ctx, row.terms...); err != nil {
@@ -1181,7 +1183,7 @@ func (s *Store) RebuildSearchIndex(ctx context.Context) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	s.checkpointSoon(true) // the whole index was written again
+	s.checkpointSoon(ix.written >= releaseAfterArticles) // the whole index was written again
 	s.vocab.replaced(version)
 	s.generation.Add(1)
 	return nil
