@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -244,29 +246,67 @@ func SortProblems(ps []Problem) {
 // Walk calls fn for every file of the content tree that is not ignored, in
 // lexical order, skipping hidden folders. A file or folder that cannot be
 // read is passed with its error. Walk fails only when the root cannot be read.
+//
+// The folders at the top of the tree (the rubriques) are read on every core
+// at once: every pass walks the whole tree, and the stat of each of its
+// files made half of an edit's pass on a 10,000-article site. fn is called
+// on the caller's goroutine once the tree is read.
 func Walk(fsys fs.FS, fn func(p string, kind Kind, d fs.DirEntry, err error)) error {
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	top, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return fmt.Errorf("read content folder: %w", err)
+	}
+	found := make([][]walkedFile, len(top))
+	var wg sync.WaitGroup
+	readers := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, d := range top {
+		visit := collect(&found[i])
+		if !d.IsDir() {
+			_ = visit(d.Name(), d, nil) // never fails
+			continue
+		}
+		readers <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-readers }()
+			_ = fs.WalkDir(fsys, d.Name(), visit) // visit passes errors on
+		})
+	}
+	wg.Wait()
+	for _, files := range found {
+		for _, f := range files {
+			fn(f.path, f.kind, f.d, f.err)
+		}
+	}
+	return nil
+}
+
+// walkedFile is what Walk passes to its callback for one file.
+type walkedFile struct {
+	path string
+	kind Kind
+	d    fs.DirEntry
+	err  error
+}
+
+// collect returns the fs.WalkDirFunc that appends to files what Walk
+// passes on, in the order the walk finds it.
+func collect(files *[]walkedFile) fs.WalkDirFunc {
+	return func(p string, d fs.DirEntry, err error) error {
 		switch {
-		case err != nil && p == ".":
-			return err
 		case err != nil:
-			fn(p, KindMisplaced, d, err)
+			*files = append(*files, walkedFile{path: p, kind: KindMisplaced, d: d, err: err})
 			return nil
 		case d.IsDir():
-			if p != "." && IgnoredName(d.Name()) {
+			if IgnoredName(d.Name()) {
 				return fs.SkipDir
 			}
 			return nil
 		}
 		if kind := Classify(p); kind != KindIgnored {
-			fn(p, kind, d, nil)
+			*files = append(*files, walkedFile{path: p, kind: kind, d: d})
 		}
 		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read content folder: %w", err)
 	}
-	return nil
 }
 
 // ReadProblem reports a file that could not be read.

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -61,5 +62,76 @@ func TestClassify(t *testing.T) {
 		if got := Classify(tt.path); got != tt.want {
 			t.Errorf("Classify(%q) = %d, want %d", tt.path, got, tt.want)
 		}
+	}
+}
+
+// unreadableDir is fsys, but for the folder bad, which cannot be read.
+type unreadableDir struct {
+	fstest.MapFS
+	bad string
+}
+
+func (u unreadableDir) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == u.bad {
+		return nil, &fs.PathError{Op: "readdirent", Path: name, Err: fs.ErrPermission}
+	}
+	return u.MapFS.ReadDir(name)
+}
+
+// TestWalk: the rubriques are read at once, but the callback sees every
+// file that is not ignored in lexical order, on one goroutine, and the
+// folders that cannot be read with their error.
+func TestWalk(t *testing.T) {
+	fsys := unreadableDir{bad: "monde/casse", MapFS: fstest.MapFS{
+		"site.yaml":              file(siteYAML),
+		"hors-rubrique.md":       file("x"),
+		".git/config":            file("x"),
+		"auteurs/claire.md":      file("x"),
+		"media/carte.png":        file("x"),
+		"media/.cache/v.png":     file("x"),
+		"monde/_index.md":        file("x"),
+		"monde/a.md":             file("x"),
+		"monde/a.md~":            file("x"),
+		"monde/b/index.md":       file("x"),
+		"monde/b/photo.jpg":      file("x"),
+		"monde/casse/x.md":       file("x"),
+		"monde/c/d/trop-loin.md": file("x"),
+		"pratique/_index.md":     file("x"),
+		"pratique/z.md":          file("x"),
+		"zz.txt":                 file("x"),
+	}}
+	want := []string{
+		"auteurs/claire.md author",
+		"hors-rubrique.md misplaced",
+		"media/carte.png media",
+		"monde/_index.md category",
+		"monde/a.md article",
+		"monde/b/index.md article",
+		"monde/b/photo.jpg media",
+		"monde/c/d/trop-loin.md misplaced",
+		"monde/casse misplaced: readdirent monde/casse: permission denied",
+		"pratique/_index.md category",
+		"pratique/z.md article",
+		"site.yaml site",
+	}
+	kinds := map[Kind]string{KindSite: "site", KindCategory: "category", KindArticle: "article",
+		KindMisplaced: "misplaced", KindAuthor: "author", KindMedia: "media"}
+	for range 20 { // the order must not depend on which reader ends first
+		var got []string
+		if err := Walk(fsys, func(p string, kind Kind, _ fs.DirEntry, err error) {
+			line := p + " " + kinds[kind]
+			if err != nil {
+				line += ": " + err.Error()
+			}
+			got = append(got, line)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("walked\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	if err := Walk(unreadableDir{MapFS: fstest.MapFS{}, bad: "."}, func(string, Kind, fs.DirEntry, error) {}); err == nil {
+		t.Error("Walk of an unreadable root: no error")
 	}
 }
