@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -17,7 +16,7 @@ import (
 // which leaves the store as it was, rather than committing without it.
 func TestFirstFillFailsWhenAnIndexCannotBeBuilt(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "site.db"), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

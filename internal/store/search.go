@@ -853,8 +853,8 @@ func (ix *searchIndexer) analyze(d indexed) indexRow {
 	return analyze(ix.analyzer, &d)
 }
 
-// analyze runs where the analysis runs, on the other cores in a first
-// start (analyzeAhead): the writer only writes what it returns.
+// analyze runs on the analysers' goroutines when many articles are saved
+// (analyzeAhead): the writer only writes what it returns, sorted already.
 func analyze(a *search.Analyzer, d *indexed) indexRow {
 	words := map[string]bool{}
 	row := indexRow{
