@@ -63,7 +63,9 @@ func opensQuote(r rune) bool {
 }
 
 // triggers are the runes apply may change or that change what it does.
-const triggers = "'\"«»:;!?.-&\\\u202f"
+// NUL is one: the pass uses 0 for "nothing before", so a NUL of the text
+// becomes U+FFFD, as CommonMark makes it in Markdown.
+const triggers = "'\"«»:;!?.-&\\\u202f\x00"
 
 func (f *frenchState) apply(in []byte) []byte {
 	// Most pieces of prose hold none of them: copy those as they are.
@@ -237,6 +239,8 @@ func (f *frenchState) apply(in []byte) []byte {
 				out = utf8.AppendRune(out, '–')
 				size = 2
 			}
+		case r == 0:
+			out = utf8.AppendRune(out, utf8.RuneError)
 		case r == '\u202f' && (isMark(next) || next == '»'):
 			// The mark's own case writes the one space it takes.
 		default:

@@ -28,6 +28,7 @@ func TestFrench(t *testing.T) {
 		{"time and URL untouched", "à 10:30, sur https://www.cleiss.fr/?q=a&b=c!", "à 10:30, sur https://www.cleiss.fr/?q=a&b=c" + nb + "!"},
 		{"ellipsis", "et ainsi de suite...", "et ainsi de suite…"},
 		{"four dots untouched", "....", "...."},
+		{"NUL, replaced as CommonMark does", "\"\x00 \"", "«" + nb + "\uFFFD" + nb + "»"},
 		{"dashes", "2021 -- 2024 --- fin", "2021 – 2024 — fin"},
 		{"hyphen untouched", "2021-2024, non-résidents", "2021-2024, non-résidents"},
 		{"mark at the start", "? pourquoi", "? pourquoi"},
