@@ -243,31 +243,13 @@ type walked struct {
 func (s *Syncer) read(ctx context.Context, h hints, rep *Report) (parsed, walked, error) {
 	scan := time.Now()
 	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
-	seen := map[string]seenFile{}
-	ids := map[string]fileID{}
-	var media []string
-	err := content.Walk(s.fsys, func(name string, kind content.Kind, d fs.DirEntry, err error) {
-		if kind == content.KindMedia {
-			media = append(media, name)
-			return
-		}
-		var info fs.FileInfo
-		if err == nil {
-			info, err = d.Info()
-		}
-		if err != nil {
-			// Seen all the same, so that its last good version stays online.
-			seen[name] = seenFile{kind: content.Classify(name)}
-			p.unreadable(name, err)
-			return
-		}
-		seen[name] = seenFile{kind: kind, info: info}
-		if id, ok := fileIDOf(info); ok {
-			ids[name] = id
-		}
-	})
+	w, err := s.settledWalk()
 	if err != nil {
 		return parsed{}, walked{}, err
+	}
+	seen := w.seen
+	for name, err := range w.failed {
+		p.unreadable(name, err)
 	}
 	if err := s.awaitOutlines(ctx); err != nil {
 		return parsed{}, walked{}, err
@@ -341,7 +323,7 @@ func (s *Syncer) read(ctx context.Context, h hints, rep *Report) (parsed, walked
 			in.articles[name] = parsed.Article
 		}
 	}
-	return in, walked{scan: scan, ids: ids, media: media}, nil
+	return in, walked{scan: scan, ids: w.ids, media: w.media}, nil
 }
 
 // readChanged reads the files of seen whose bytes may differ from the last

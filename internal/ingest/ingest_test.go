@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -27,6 +28,8 @@ type fixture struct {
 	store  *store.Store
 	syncer *ingest.Syncer
 	mtime  time.Time // each write gets a later modification time
+	// folder, when set, wraps the content folder the syncer reads.
+	folder func(fs.FS) fs.FS
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -63,7 +66,11 @@ func (f *fixture) open() {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { root.Close() })
-	s, err := ingest.New(ctx, root.FS(), st, quiet, func() time.Time { return sitetest.FixtureNow })
+	fsys := root.FS()
+	if f.folder != nil {
+		fsys = f.folder(fsys)
+	}
+	s, err := ingest.New(ctx, fsys, st, quiet, func() time.Time { return sitetest.FixtureNow })
 	if err != nil {
 		f.t.Fatal(err)
 	}

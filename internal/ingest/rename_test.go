@@ -3,11 +3,14 @@ package ingest_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/horizons-expat/site/internal/ingest"
@@ -242,5 +245,172 @@ func TestRenameWhileDown(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("after the restart the server finds\n%s\nsite check finds\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// racingFolder is a content folder in which a file is renamed while a pass
+// lists the folder dir: the listing holds the names from before the rename
+// and, with both, those from after it too, as a listing read in several
+// system calls may (POSIX leaves it open; tmpfs does so). The listing of
+// the folder then, when set, waits for the rename. The walk takes the
+// folders at the top in order, so then must come after dir: a folder
+// listed before dir cannot wait for it.
+type racingFolder struct {
+	fs.FS
+	dir, then string
+	both      bool
+	rename    func()
+	once      sync.Once
+	renamed   chan struct{}
+}
+
+func (r *racingFolder) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == r.then {
+		<-r.renamed
+	}
+	list, err := fs.ReadDir(r.FS, name)
+	if err != nil || name != r.dir {
+		return list, err
+	}
+	r.once.Do(func() {
+		defer close(r.renamed)
+		r.rename()
+		if !r.both {
+			return
+		}
+		after, err := fs.ReadDir(r.FS, name)
+		if err != nil {
+			return
+		}
+		for _, d := range after {
+			if !slices.ContainsFunc(list, func(e fs.DirEntry) bool { return e.Name() == d.Name() }) {
+				list = append(list, d)
+			}
+		}
+		slices.SortFunc(list, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	})
+	return list, nil
+}
+
+// TestRenameDuringTheWalk: a file renamed while a pass walks the folder is
+// never online twice, and the rename is never taken for a deletion: once a
+// pass has seen it, there is one article at the new address, the former
+// one redirecting there (the soak test saw the front page show an article
+// at two versions, its old name's last good one beside its new name's).
+func TestRenameDuringTheWalk(t *testing.T) {
+	const title = "Nouvelle numéro 01"
+	for _, tc := range []struct {
+		name, listed, then, to, url string
+		both                        bool
+		// lazy: the listing leaves each file's stat for later, as
+		// os.DirFS does (an os.Root stats as it lists).
+		lazy bool
+	}{
+		{"same rubrique, listed before and after", "monde", "", "monde/renommee.md", "/monde/renommee", true, false},
+		{"same rubrique, listed before", "monde", "", "monde/renommee.md", "/monde/renommee", false, false},
+		// Its old name is gone when the walk looks at it.
+		{"same rubrique, listed before, looked at after", "monde", "", "monde/renommee.md", "/monde/renommee", false, true},
+		// Seen under both names.
+		{"other rubrique, old one listed before, new one after", "monde", "pratique", "pratique/renommee.md", "/pratique/renommee", false, false},
+		// Seen under neither.
+		{"other rubrique, new one listed before, old one after", "afrique", "monde", "afrique/renommee.md", "/afrique/renommee", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.write("afrique/_index.md", "---\ntitle: Afrique\n---\n")
+			f.sync()
+			id := entryID(t, f.store, "monde/nouvelle-01.md")
+			folder := &racingFolder{dir: tc.listed, then: tc.then, both: tc.both, renamed: make(chan struct{}),
+				rename: func() { f.rename("monde/nouvelle-01.md", tc.to) }}
+			f.folder = func(fsys fs.FS) fs.FS {
+				folder.FS = fsys
+				if tc.lazy {
+					folder.FS = os.DirFS(f.dir)
+				}
+				return folder
+			}
+			f.open() // the same database, read through the racing folder
+			f.sync()
+			f.syncer.MovedAway("monde/nouvelle-01.md") // the watcher's event, once the rename is done
+
+			// After the pass that walked during the rename, the article
+			// is at one address, the new one if that pass saw the rename
+			// (a listing from before it is the folder as it was); after
+			// the next pass, at the new one.
+			check := func(when string, renamed bool) {
+				t.Helper()
+				latest, err := f.store.Latest(context.Background(), store.View{Now: sitetest.FixtureNow}, 100, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var at []string
+				for _, a := range latest {
+					if a.Title == title {
+						at = append(at, a.URLPath())
+					}
+				}
+				if !renamed && slices.Equal(at, []string{"/monde/nouvelle-01"}) {
+					if got := entryID(t, f.store, "monde/nouvelle-01.md"); got != id {
+						t.Errorf("%s: the article is number %d, was %d", when, got, id)
+					}
+					return
+				}
+				if !slices.Equal(at, []string{tc.url}) {
+					t.Errorf("%s: the article is at %q, want only %s; problems:\n%s", when, at, tc.url, f.problems())
+				}
+				if got := f.redirect("/monde/nouvelle-01"); got != tc.url {
+					t.Errorf("%s: the former address redirects to %q, want %s", when, got, tc.url)
+				}
+				if got := entryID(t, f.store, tc.to); got != id {
+					t.Errorf("%s: the article is number %d, was %d: a new article, not a rename", when, got, id)
+				}
+			}
+			check("after the pass that walked during the rename", tc.both)
+			f.sync()
+			check("after the next pass", true)
+		})
+	}
+}
+
+// countingFolder counts the walks of a content folder: each lists its top.
+type countingFolder struct {
+	fs.FS
+	walks atomic.Int32
+}
+
+func (c *countingFolder) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == "." {
+		c.walks.Add(1)
+	}
+	return fs.ReadDir(c.FS, name)
+}
+
+// TestWalksOnceUnlessAStoredFileWent: a pass looks twice at the folder only
+// when a stored file is no longer where it was, so that a first start and
+// the passes of edits and additions, nearly all of them, walk it once.
+func TestWalksOnceUnlessAStoredFileWent(t *testing.T) {
+	const text = "---\ntitle: Ajoutée\ndate: 2024-11-24 08:00\n---\n\nTexte.\n"
+	f := newFixture(t)
+	folder := &countingFolder{}
+	f.folder = func(fsys fs.FS) fs.FS { folder.FS = fsys; return folder }
+	f.open()
+	for _, step := range []struct {
+		name   string
+		change func()
+		walks  int32
+	}{
+		{"first pass", func() {}, 1},
+		{"nothing changed", func() {}, 1},
+		{"an edit", func() { f.write("monde/nouvelle-02.md", strings.Replace(text, "Ajoutée", "Modifiée", 1)) }, 1},
+		{"an addition", func() { f.write("monde/ajoutee.md", text) }, 1},
+		{"a rename", func() { f.rename("monde/ajoutee.md", "monde/deplacee.md") }, 2},
+		{"a deletion", func() { f.remove("monde/deplacee.md") }, 2},
+	} {
+		step.change()
+		folder.walks.Store(0)
+		f.sync()
+		if got := folder.walks.Load(); got != step.walks {
+			t.Errorf("%s: %d walks, want %d", step.name, got, step.walks)
+		}
 	}
 }
