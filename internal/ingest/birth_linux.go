@@ -7,22 +7,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// bornBefore reports whether the file name of fsys was created before t,
-// from its birth time (statx; ext4, XFS and Btrfs keep it). False when the
-// file system does not say.
-func bornBefore(fsys fs.FS, name string, t time.Time) bool {
+// birthTime returns when the file name of fsys was created (statx; ext4,
+// XFS, Btrfs and tmpfs keep it), and false when the file system does not say.
+func birthTime(fsys fs.FS, name string) (time.Time, bool) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return false
+		return time.Time{}, false
 	}
 	defer f.Close()
 	fd, ok := f.(interface{ Fd() uintptr })
 	if !ok {
-		return false // not a file of the OS (the bundled content)
+		return time.Time{}, false // not a file of the OS (the bundled content)
 	}
 	var st unix.Statx_t
 	if err := unix.Statx(int(fd.Fd()), "", unix.AT_EMPTY_PATH, unix.STATX_BTIME, &st); err != nil || st.Mask&unix.STATX_BTIME == 0 {
-		return false
+		return time.Time{}, false
 	}
-	return time.Unix(st.Btime.Sec, int64(st.Btime.Nsec)).Before(t)
+	return time.Unix(st.Btime.Sec, int64(st.Btime.Nsec)), true
 }

@@ -109,11 +109,8 @@ func (s *Syncer) restoreHints(taken hints) {
 // with the new files that are them under another name. A new file is a
 // vanished one when its stamp, now or when the watcher noticed it, is the
 // vanished file's last (a rename keeps identity, size and time), or when
-// it has the identity of the vanished file and was written to since, which
-// is told from a recycled inode by the watcher's rename event or, without
-// one (polling), by the file's birth before the previous pass: a file that
-// takes a deleted file's inode is born after that deletion. It returns new
-// path → former path.
+// it has the identity of the vanished file and was written to since (see
+// writtenSince). It returns new path → former path.
 func (s *Syncer) renamedFiles(seen map[string]seenFile, deleted []string, h hints) map[string]string {
 	byStamp := map[stamp]string{}
 	byID := map[fileID]string{}
@@ -155,11 +152,27 @@ func (s *Syncer) renamedFiles(seen map[string]seenFile, deleted []string, h hint
 		if _, done := moved[name]; done || !ok {
 			continue
 		}
-		if from, ok := byID[now.id]; ok && !taken[from] && (h.away[from] || bornBefore(s.fsys, name, s.lastScan)) {
+		if from, ok := byID[now.id]; ok && !taken[from] && s.writtenSince(name, from, h) {
 			moved[name], taken[from] = from, true
 		}
 	}
 	return moved
+}
+
+// writtenSince reports whether the new file name, which has the identity of
+// the vanished file from but not its last stamp, is that file renamed and
+// written to since, rather than a new file that the file system gave the
+// deleted file's inode. The file's birth settles it: a recycled inode is
+// born after the deletion, so after the last pass, which saw the deleted
+// file. Only without a birth time does the watcher's rename event of from
+// decide, though a file renamed then deleted before the pass leaves the
+// same event (the soak test caught an article's last good version served
+// under the name of another article's new file so).
+func (s *Syncer) writtenSince(name, from string, h hints) bool {
+	if born, ok := birthTime(s.fsys, name); ok {
+		return born.Before(s.lastScan)
+	}
+	return h.away[from]
 }
 
 // movedEntry is the stored article e of file from, moved to file to as it
