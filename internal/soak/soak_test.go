@@ -43,6 +43,9 @@ var marker = regexp.MustCompile(`soakmark-(\d+)-(\d+)`)
 
 const brokenBase = 100000
 
+// soakAddress is the address of an article the editors change (slot.url).
+var soakAddress = regexp.MustCompile(`/[a-z]+/soak-\d+-g\d+`)
+
 // slots are the articles the editor goroutine keeps changing.
 const slots = 6
 
@@ -88,6 +91,19 @@ func (s *slot) source(version int) string {
 	m := fmt.Sprintf("soakmark-%d-%d", s.n, version)
 	return fmt.Sprintf("---\ntitle: Article d’endurance %d %s\ndate: 2024-11-2%d 09:00\nsummary: Résumé %s de l’article.\ntags: [endurance]\n---\n\n%s ouvre le texte.\n\nUn paragraphe de remplissage pour donner du corps à la page, avec des mots ordinaires.\n\nEt %s le ferme.\n",
 		s.n, m, s.n%5, m, m, m)
+}
+
+// markerContexts quotes what precedes each marker of article n in body.
+func markerContexts(body []byte, n string) []string {
+	var out []string
+	for _, loc := range marker.FindAllSubmatchIndex(body, -1) {
+		if string(body[loc[2]:loc[3]]) != n {
+			continue
+		}
+		from := max(0, loc[0]-80)
+		out = append(out, string(body[from:loc[1]]))
+	}
+	return out
 }
 
 // editor plays the part of editors who add, edit, break, fix, rename and
@@ -336,7 +352,10 @@ func TestSoak(t *testing.T) {
 				continue
 			}
 			if prev, ok := versions[m[1]]; ok && prev != m[2] {
-				fail("%s shows article %s at versions %s and %s", res.URL, m[1], prev, m[2])
+				// The addresses tell two stored articles (an old name
+				// kept beside a new one) from a page mixing two reads.
+				fail("%s shows article %s at versions %s and %s; its addresses on the page: %q; where: %q", res.URL, m[1], prev, m[2],
+					slices.Compact(slices.Sorted(slices.Values(soakAddress.FindAllString(string(res.Body), -1)))), markerContexts(res.Body, m[1]))
 				inconsistent++
 			}
 			versions[m[1]] = m[2]
