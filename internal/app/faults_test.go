@@ -20,7 +20,7 @@ func prime(t *testing.T, path string) {
 	sitetest.CopyDir(t, sitetest.Fixture(), contentDir)
 	var logs bytes.Buffer
 	a, err := app.New(context.Background(), app.Config{
-		Addr: "127.0.0.1:0", ContentDir: contentDir, DBPath: path, Now: sitetest.FixtureNow,
+		Addr: "127.0.0.1:0", ContentDir: contentDir, DBPath: path, Now: sitetest.FixtureNow, ImageDir: sitetest.ImageDir(),
 	}, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatalf("prime: %v", err)

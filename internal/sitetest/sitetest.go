@@ -38,6 +38,11 @@ func Bundled() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "content")
 }
 
+// ImageDir is the folder of image variants that the sites of tests share:
+// variants are named by their content, so that every site of a test run
+// finds those of the fixture's images made, instead of encoding them again.
+func ImageDir() string { return filepath.Join(os.TempDir(), "horizons-sitetest-images") }
+
 // Options choose how the site starts. Zero values mean: a copy of the
 // fixture, the clock frozen at FixtureNow.
 type Options struct {
@@ -81,9 +86,7 @@ func Start(t testing.TB, opts Options) *Site {
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", ContentDir: contentDir, DBPath: opts.DBPath,
 		BaseURL: opts.BaseURL, Now: opts.Now, Drafts: opts.Drafts,
-		// Variants are named by their content: every site of a test run
-		// shares them, instead of each encoding the fixture's images again.
-		ImageDir: filepath.Join(os.TempDir(), "horizons-sitetest-images"),
+		ImageDir: ImageDir(),
 	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
