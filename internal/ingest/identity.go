@@ -152,25 +152,28 @@ func (s *Syncer) renamedFiles(seen map[string]seenFile, deleted []string, h hint
 		if _, done := moved[name]; done || !ok {
 			continue
 		}
-		if from, ok := byID[now.id]; ok && !taken[from] && s.writtenSince(name, from, h) {
+		if from, ok := byID[now.id]; ok && !taken[from] && s.writtenSince(name, from, now.id, h) {
 			moved[name], taken[from] = from, true
 		}
 	}
 	return moved
 }
 
-// writtenSince reports whether the new file name, which has the identity of
-// the vanished file from but not its last stamp, is that file renamed and
+// writtenSince reports whether the new file name, which has the identity id
+// of the vanished file from but not its last stamp, is that file renamed and
 // written to since, rather than a new file that the file system gave the
-// deleted file's inode. The file's birth settles it: a recycled inode is
-// born after the deletion, so after the last pass, which saw the deleted
-// file. Only without a birth time does the watcher's rename event of from
-// decide, though a file renamed then deleted before the pass leaves the
-// same event (the soak test caught an article's last good version served
-// under the name of another article's new file so).
-func (s *Syncer) writtenSince(name, from string, h hints) bool {
-	if born, ok := birthTime(s.fsys, name); ok {
-		return born.Before(s.lastScan)
+// deleted file's inode. The file's birth settles it: the last pass saw from
+// holding the inode, so a file born no later than that pass's walk began is
+// from itself, and a recycled inode is born after. (A file created during
+// that walk and then renamed is taken for a new one: the safe side.) Only
+// without a birth time does the watcher's rename event of from decide,
+// though a file renamed then deleted before the pass leaves the same event
+// (the soak test caught an article's last good version served under the
+// name of another article's new file so).
+func (s *Syncer) writtenSince(name, from string, id fileID, h hints) bool {
+	if ino, born, ok := birth(s.fsys, name); ok {
+		// Another inode: replaced since the walk, by a save of its own.
+		return ino == id.ino && !born.After(s.lastScan)
 	}
 	return h.away[from]
 }

@@ -55,8 +55,8 @@ type Syncer struct {
 	// beside the first pass's walk and parse (see New).
 	loading *loadingOutlines
 
-	// lastScan is when the previous pass began to look at the files, by
-	// the real clock (file times are real, whatever the site's clock).
+	// lastScan is when the walk of the previous pass began, by the clock
+	// of file times (fileClock: they are real, whatever the site's clock).
 	lastScan time.Time
 	// ids are the identities of the files the last pass saw, so that the
 	// next one knows a renamed file as the same file (see renamedFiles).
@@ -229,8 +229,7 @@ func (s *Syncer) awaitOutlines(ctx context.Context) error {
 // walked is what a pass remembers of the walk for the next pass, once its
 // change is committed.
 type walked struct {
-	// scan is when the pass began to look at the files, by the real
-	// clock (file times are real, whatever the site's clock).
+	// scan is when the walk the pass went by began (fileClock).
 	scan time.Time
 	ids  map[string]fileID // see Syncer.ids
 	// media are the image files found, in path order, for the checks of
@@ -241,7 +240,6 @@ type walked struct {
 // read walks the content folder and reads and parses the files whose bytes
 // may have changed since the last pass. It records what it did in rep.
 func (s *Syncer) read(ctx context.Context, h hints, rep *Report) (parsed, walked, error) {
-	scan := time.Now()
 	p := pass{Syncer: s, records: map[string]store.FileRecord{}, fileProblems: map[string][]content.Problem{}}
 	w, err := s.settledWalk()
 	if err != nil {
@@ -323,7 +321,7 @@ func (s *Syncer) read(ctx context.Context, h hints, rep *Report) (parsed, walked
 			in.articles[name] = parsed.Article
 		}
 	}
-	return in, walked{scan: scan, ids: w.ids, media: w.media}, nil
+	return in, walked{scan: w.began, ids: w.ids, media: w.media}, nil
 }
 
 // readChanged reads the files of seen whose bytes may differ from the last
@@ -348,7 +346,13 @@ func (s *Syncer) readChanged(seen map[string]seenFile, p *pass, rep *Report) map
 		// within the file system's timestamp granularity, keeping its size
 		// and time: only its bytes can tell.
 		racy := !s.lastScan.IsZero() && !f.info.ModTime().Before(s.lastScan.Add(-racyWindow))
-		if known && !retry && !racy && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
+		// Another file moved over the name may have the same size and
+		// time. (The identities are those of the last pass: none yet on
+		// the first pass after a restart.)
+		id, ok := fileIDOf(f.info)
+		last, seenLast := s.ids[name]
+		replaced := ok && seenLast && last != id
+		if known && !retry && !racy && !replaced && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
 			continue
 		}
 		if f.info.Size() > content.MaxFileSize {

@@ -251,7 +251,8 @@ func TestRenameWhileDown(t *testing.T) {
 // racingFolder is a content folder in which a file is renamed while a pass
 // lists the folder dir: the listing holds the names from before the rename
 // and, with both, those from after it too, as a listing read in several
-// system calls may (POSIX leaves it open; tmpfs does so). The listing of
+// system calls may (POSIX leaves it open), each name as it was when listed
+// last. The listing of
 // the folder then, when set, waits for the rename. The walk takes the
 // folders at the top in order, so then must come after dir: a folder
 // listed before dir cannot wait for it.
@@ -282,11 +283,11 @@ func (r *racingFolder) ReadDir(name string) ([]fs.DirEntry, error) {
 		if err != nil {
 			return
 		}
-		for _, d := range after {
-			if !slices.ContainsFunc(list, func(e fs.DirEntry) bool { return e.Name() == d.Name() }) {
-				list = append(list, d)
-			}
-		}
+		// A name listed again is looked at again: what it is after.
+		list = slices.DeleteFunc(list, func(e fs.DirEntry) bool {
+			return slices.ContainsFunc(after, func(d fs.DirEntry) bool { return d.Name() == e.Name() })
+		})
+		list = append(list, after...)
 		slices.SortFunc(list, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	})
 	return list, nil
@@ -372,6 +373,40 @@ func TestRenameDuringTheWalk(t *testing.T) {
 	}
 }
 
+// TestRenameOverAnotherDuringTheWalk: a file renamed over another stored
+// one while a pass lists the folder is never online twice, though the walk
+// saw it under both names, every name it expected found.
+func TestRenameOverAnotherDuringTheWalk(t *testing.T) {
+	f := newFixture(t)
+	// The two files have the same size and time: only their identities
+	// tell them apart, which a pass knows from the one before.
+	folder := &racingFolder{dir: "nowhere", both: true, renamed: make(chan struct{}),
+		rename: func() { f.rename("monde/nouvelle-01.md", "monde/nouvelle-02.md") }}
+	f.folder = func(fsys fs.FS) fs.FS { folder.FS = fsys; return folder }
+	f.open()
+	f.sync()
+	folder.dir = "monde"
+	for _, when := range []string{"after the pass that walked during the rename", "after the next pass"} {
+		f.sync()
+		latest, err := f.store.Latest(context.Background(), store.View{Now: sitetest.FixtureNow}, 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var at []string
+		for _, a := range latest {
+			switch a.Title {
+			case "Nouvelle numéro 01":
+				at = append(at, a.URLPath())
+			case "Nouvelle numéro 02":
+				t.Errorf("%s: the overwritten article is still at %s", when, a.URLPath())
+			}
+		}
+		if !slices.Equal(at, []string{"/monde/nouvelle-02"}) {
+			t.Errorf("%s: the renamed article is at %q, want only /monde/nouvelle-02", when, at)
+		}
+	}
+}
+
 // countingFolder counts the walks of a content folder: each lists its top.
 type countingFolder struct {
 	fs.FS
@@ -405,6 +440,7 @@ func TestWalksOnceUnlessAStoredFileWent(t *testing.T) {
 		{"an addition", func() { f.write("monde/ajoutee.md", text) }, 1},
 		{"a rename", func() { f.rename("monde/ajoutee.md", "monde/deplacee.md") }, 2},
 		{"a deletion", func() { f.remove("monde/deplacee.md") }, 2},
+		{"a restart", func() { f.open() }, 1},
 	} {
 		step.change()
 		folder.walks.Store(0)

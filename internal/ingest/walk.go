@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"maps"
+	"time"
 
 	"github.com/horizons-expat/site/internal/content"
 	"github.com/horizons-expat/site/internal/store"
@@ -16,8 +17,9 @@ const maxWalks = 4
 
 // folderWalk is what one walk of the content folder found.
 type folderWalk struct {
-	seen map[string]seenFile
-	ids  map[string]fileID // of the files seen whose identity is known
+	began time.Time // by fileClock
+	seen  map[string]seenFile
+	ids   map[string]fileID // of the files seen whose identity is known
 	// failed are the files (or folders) listed that could not be looked
 	// at, with why.
 	failed map[string]error
@@ -36,7 +38,7 @@ type folderWalk struct {
 // trust their first walk (see trusted).
 func (s *Syncer) settledWalk() (folderWalk, error) {
 	w, err := s.walkFolder()
-	if err != nil || w.trusted(s.files) {
+	if err != nil || w.trusted(s.files, s.ids) {
 		return w, err
 	}
 	for range maxWalks - 1 {
@@ -55,7 +57,7 @@ func (s *Syncer) settledWalk() (folderWalk, error) {
 
 // walkFolder walks the content folder once.
 func (s *Syncer) walkFolder() (folderWalk, error) {
-	w := folderWalk{seen: map[string]seenFile{}, ids: map[string]fileID{}, failed: map[string]error{}}
+	w := folderWalk{began: fileClock(), seen: map[string]seenFile{}, ids: map[string]fileID{}, failed: map[string]error{}}
 	err := content.Walk(s.fsys, func(name string, kind content.Kind, d fs.DirEntry, err error) {
 		if kind == content.KindMedia {
 			w.media = append(w.media, name)
@@ -82,14 +84,11 @@ func (s *Syncer) walkFolder() (folderWalk, error) {
 
 // trusted reports whether a pass may take w for the folder as it is
 // without a second look: every stored file was found, none was gone when
-// looked at, and no new name holds a file found under a stored name too
-// (a rename under way, or a hard link). New files alone need no second
-// walk: only a stored article can be shown twice or lose its former
-// address.
-func (w folderWalk) trusted(stored map[string]store.FileRecord) bool {
-	if len(stored) == 0 {
-		return true // a first start: nothing stored to show twice
-	}
+// looked at, and no file was found under two names but a hard link that
+// the last pass found so too (known: its identities by name). A file
+// under two names may be one renamed during the walk, seen before under
+// its old name and after under its new one, even over another stored file.
+func (w folderWalk) trusted(stored map[string]store.FileRecord, known map[string]fileID) bool {
 	for name := range stored {
 		if _, ok := w.seen[name]; !ok {
 			return false
@@ -100,17 +99,14 @@ func (w folderWalk) trusted(stored map[string]store.FileRecord) bool {
 			return false
 		}
 	}
-	fresh := map[fileID]bool{} // the identities under new names
+	first := make(map[fileID]string, len(w.ids)) // a name of each identity
 	for name, id := range w.ids {
-		if _, ok := stored[name]; !ok {
-			fresh[id] = true
+		other, twice := first[id]
+		if !twice {
+			first[id] = name
+			continue
 		}
-	}
-	if len(fresh) == 0 {
-		return true
-	}
-	for name, id := range w.ids {
-		if _, ok := stored[name]; ok && fresh[id] {
+		if known[name] != id || known[other] != id {
 			return false
 		}
 	}
