@@ -252,7 +252,7 @@ func (s *Syncer) read(ctx context.Context, h hints, rep *Report) (parsed, walked
 	if err := s.awaitOutlines(ctx); err != nil {
 		return parsed{}, walked{}, err
 	}
-	changed := s.readChanged(seen, &p, rep)
+	changed := s.readChanged(seen, w.ids, &p, rep)
 	in := parsed{kinds: map[string]content.Kind{}, records: p.records, problems: p.fileProblems, articles: map[string]content.Article{}, parser: s.parser}
 	for name, f := range seen {
 		in.kinds[name] = f.kind
@@ -325,9 +325,10 @@ func (s *Syncer) read(ctx context.Context, h hints, rep *Report) (parsed, walked
 }
 
 // readChanged reads the files of seen whose bytes may differ from the last
-// pass's and returns those whose bytes do. Files touched but unchanged get
-// their new record in p, keeping their problems.
-func (s *Syncer) readChanged(seen map[string]seenFile, p *pass, rep *Report) map[string][]byte {
+// pass's and returns those whose bytes do; ids are the identities the walk
+// found. Files touched but unchanged get their new record in p, keeping
+// their problems.
+func (s *Syncer) readChanged(seen map[string]seenFile, ids map[string]fileID, p *pass, rep *Report) map[string][]byte {
 	changed := map[string][]byte{}
 	for name, f := range seen {
 		if _, bad := p.records[name]; bad {
@@ -349,7 +350,7 @@ func (s *Syncer) readChanged(seen map[string]seenFile, p *pass, rep *Report) map
 		// Another file moved over the name may have the same size and
 		// time. (The identities are those of the last pass: none yet on
 		// the first pass after a restart.)
-		id, ok := fileIDOf(f.info)
+		id, ok := ids[name]
 		last, seenLast := s.ids[name]
 		replaced := ok && seenLast && last != id
 		if known && !retry && !racy && !replaced && rec.Size == f.info.Size() && rec.ModTime == f.info.ModTime().UnixNano() {
